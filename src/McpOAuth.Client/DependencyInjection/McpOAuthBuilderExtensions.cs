@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using McpOAuth.Client;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Replaces McpOAuth.Client's default services.</summary>
+public static class McpOAuthBuilderExtensions
+{
+    /// <summary>Uses a token store type instead of the in-memory default.</summary>
+    /// <typeparam name="TStore">The store type, created by the container.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IMcpOAuthBuilder UseTokenStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(
+        this IMcpOAuthBuilder builder)
+        where TStore : class, ITokenStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>Keeps tokens in files in a directory (<see cref="FileTokenStore"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="directory">The directory that holds the token files.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or whitespace.</exception>
+    public static IMcpOAuthBuilder UseFileTokenStore(this IMcpOAuthBuilder builder, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore>(sp =>
+            new FileTokenStore(directory, sp.GetService<ILogger<FileTokenStore>>())));
+        return builder;
+    }
+
+    /// <summary>Uses a callback receiver type instead of <see cref="LoopbackCallbackReceiver"/>.</summary>
+    /// <typeparam name="TReceiver">The receiver type, created by the container.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IMcpOAuthBuilder UseCallbackReceiver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TReceiver>(
+        this IMcpOAuthBuilder builder)
+        where TReceiver : class, ICallbackReceiver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICallbackReceiver, TReceiver>());
+        return builder;
+    }
+}

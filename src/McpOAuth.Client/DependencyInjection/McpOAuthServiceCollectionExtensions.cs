@@ -1,0 +1,79 @@
+using McpOAuth.Client;
+using McpOAuth.Client.Internal;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers McpOAuth.Client in an <see cref="IServiceCollection"/>.</summary>
+public static class McpOAuthServiceCollectionExtensions
+{
+    /// <summary>Registers McpOAuth.Client with default options.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to replace default services.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static IMcpOAuthBuilder AddMcpOAuth(this IServiceCollection services) =>
+        services.AddMcpOAuth(Options.Options.DefaultName, static _ => { });
+
+    /// <summary>Registers McpOAuth.Client and configures the default options.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>A builder to replace default services.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    public static IMcpOAuthBuilder AddMcpOAuth(this IServiceCollection services, Action<McpOAuthOptions> configure) =>
+        services.AddMcpOAuth(Options.Options.DefaultName, configure);
+
+    /// <summary>Registers McpOAuth.Client and configures named options; the name is the <see cref="HttpClient"/> name.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The options name; <see cref="string.Empty"/> is the default name.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>A builder to replace default services.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <remarks>Options are validated at startup. Every service is added with <c>TryAdd</c>, so calling this again is harmless.
+    /// Calls to authorization servers use the named client <see cref="McpOAuthDefaults.BackchannelHttpClientName"/>, which
+    /// follows no redirects.</remarks>
+    public static IMcpOAuthBuilder AddMcpOAuth(this IServiceCollection services, string name, Action<McpOAuthOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpOAuthOptions>, McpOAuthOptionsValidator>());
+        services.AddOptions<McpOAuthOptions>(name).Configure(configure).ValidateOnStart();
+
+        services.AddHttpClient(McpOAuthDefaults.BackchannelHttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(McpOAuthProviderFactory.CreateBackchannelHandler)
+            .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan);
+
+        services.TryAddSingleton(static sp =>
+        {
+            IHttpClientFactory factory = sp.GetRequiredService<IHttpClientFactory>();
+            McpOAuthOptions defaults = sp.GetRequiredService<IOptionsMonitor<McpOAuthOptions>>().Get(Options.Options.DefaultName);
+            return new Backchannel(
+                () => factory.CreateClient(McpOAuthDefaults.BackchannelHttpClientName),
+                sp.GetRequiredService<TimeProvider>(),
+                defaults.HttpTimeout);
+        });
+        services.TryAddSingleton<IDiscoveryClient>(static sp =>
+            new HttpDiscoveryClient(sp.GetRequiredService<Backchannel>(), Logger(sp, "McpOAuth.Client.Discovery")));
+        services.TryAddSingleton<IClientRegistrar>(static sp =>
+            new DefaultClientRegistrar(sp.GetRequiredService<Backchannel>(), Logger(sp, "McpOAuth.Client.Registration")));
+        services.TryAddSingleton<IPkceGenerator, S256PkceGenerator>();
+        services.TryAddSingleton<ICallbackReceiver>(static sp =>
+            new LoopbackCallbackReceiver(sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<LoopbackCallbackReceiver>>()));
+        services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        services.TryAddSingleton<McpOAuthProviderRegistry>();
+        services.TryAddSingleton<IMcpOAuthProvider>(static sp =>
+            sp.GetRequiredService<McpOAuthProviderRegistry>().Get(Options.Options.DefaultName));
+        services.TryAddKeyedSingleton<IMcpOAuthProvider>(name, static (sp, key) =>
+            sp.GetRequiredService<McpOAuthProviderRegistry>().Get((string)key!));
+
+        return new McpOAuthBuilder(name, services);
+    }
+
+    private static ILogger Logger(IServiceProvider services, string category) =>
+        services.GetService<ILoggerFactory>()?.CreateLogger(category) ?? NullLogger.Instance;
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>Every log message of the library. None of them carries a token, code, verifier, secret or <c>state</c>.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 101, EventName = "ProtectedResourceMetadataFound", Level = LogLevel.Debug,
+        Message = "Found protected resource metadata at {MetadataUri}.")]
+    public static partial void ProtectedResourceMetadataFound(this ILogger logger, Uri metadataUri);
+
+    [LoggerMessage(EventId = 102, EventName = "ProtectedResourceMetadataNotFound", Level = LogLevel.Information,
+        Message = "{ServerUri} publishes no protected resource metadata; treating it as a 2025-03-26 server.")]
+    public static partial void ProtectedResourceMetadataNotFound(this ILogger logger, Uri serverUri);
+
+    [LoggerMessage(EventId = 103, EventName = "AuthorizationServerMetadataFound", Level = LogLevel.Debug,
+        Message = "Found authorization server metadata at {MetadataUri}.")]
+    public static partial void AuthorizationServerMetadataFound(this ILogger logger, Uri metadataUri);
+
+    [LoggerMessage(EventId = 104, EventName = "MetadataCandidateSkipped", Level = LogLevel.Debug,
+        Message = "No usable metadata at {MetadataUri} (HTTP {StatusCode}); trying the next candidate.")]
+    public static partial void MetadataCandidateSkipped(this ILogger logger, Uri metadataUri, int statusCode);
+
+    [LoggerMessage(EventId = 105, EventName = "LegacyDefaultEndpoints", Level = LogLevel.Information,
+        Message = "{Issuer} publishes no authorization server metadata; using the 2025-03-26 default endpoints.")]
+    public static partial void LegacyDefaultEndpoints(this ILogger logger, string issuer);
+
+    [LoggerMessage(EventId = 201, EventName = "ClientRegistered", Level = LogLevel.Information,
+        Message = "Registered OAuth client {ClientId} at {RegistrationEndpoint}.")]
+    public static partial void ClientRegistered(this ILogger logger, string clientId, Uri registrationEndpoint);
+
+    [LoggerMessage(EventId = 202, EventName = "ClientRegistrationChosen", Level = LogLevel.Debug,
+        Message = "Using a {Kind} client registration for {Issuer}.")]
+    public static partial void ClientRegistrationChosen(this ILogger logger, ClientRegistrationKind kind, string issuer);
+
+    [LoggerMessage(EventId = 203, EventName = "ClientRegistrationForgotten", Level = LogLevel.Information,
+        Message = "Dropped the client registration for {Issuer}; the next sign-in registers again.")]
+    public static partial void ClientRegistrationForgotten(this ILogger logger, string issuer);
+
+    [LoggerMessage(EventId = 301, EventName = "AuthorizationStarted", Level = LogLevel.Information,
+        Message = "Starting authorization at {Issuer} for {Resource}.")]
+    public static partial void AuthorizationStarted(this ILogger logger, string issuer, string resource);
+
+    [LoggerMessage(EventId = 302, EventName = "CallbackRejected", Level = LogLevel.Warning,
+        Message = "Rejected a request to the loopback callback: {Reason}.")]
+    public static partial void CallbackRejected(this ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 303, EventName = "AuthorizationCompleted", Level = LogLevel.Information,
+        Message = "Authorization at {Issuer} completed.")]
+    public static partial void AuthorizationCompleted(this ILogger logger, string issuer);
+
+    [LoggerMessage(EventId = 401, EventName = "TokenIssued", Level = LogLevel.Debug,
+        Message = "The token endpoint issued tokens for grant {GrantType}.")]
+    public static partial void TokenIssued(this ILogger logger, string grantType);
+
+    [LoggerMessage(EventId = 402, EventName = "RefreshFailed", Level = LogLevel.Warning,
+        Message = "Refreshing the access token failed with {Error}.")]
+    public static partial void RefreshFailed(this ILogger logger, string error);
+
+    [LoggerMessage(EventId = 403, EventName = "TokenFileIgnored", Level = LogLevel.Warning,
+        Message = "Ignored token file {Path}: {Reason}.")]
+    public static partial void TokenFileIgnored(this ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 501, EventName = "ChallengeReceived", Level = LogLevel.Debug,
+        Message = "{RequestUri} answered {StatusCode} with challenge error {Error}.")]
+    public static partial void ChallengeReceived(this ILogger logger, string requestUri, int statusCode, string error);
+
+    [LoggerMessage(EventId = 502, EventName = "StepUpAuthorization", Level = LogLevel.Information,
+        Message = "Re-authorizing {RequestUri} with {ScopeCount} scopes after insufficient_scope.")]
+    public static partial void StepUpAuthorization(this ILogger logger, Uri requestUri, int scopeCount);
+
+    [LoggerMessage(EventId = 106, EventName = "ResourceMetadataParameterUnusable", Level = LogLevel.Warning,
+        Message = "The challenge's resource_metadata is not an https URL (or http to loopback); using the well-known URLs.")]
+    public static partial void ResourceMetadataParameterUnusable(this ILogger logger);
+}

@@ -1,0 +1,18 @@
+namespace McpOAuth.Client;
+
+/// <summary>What authorization server metadata discovery needs.</summary>
+public sealed class AuthorizationServerMetadataRequest
+{
+    /// <summary>Gets the issuer identifier, exactly as listed in <c>authorization_servers</c>.</summary>
+    public required string Issuer { get; init; }
+
+    /// <summary>Gets whether this is a 2025-03-26 server without protected resource metadata: only the RFC 8414 URL at the
+    /// origin is tried, with an <c>MCP-Protocol-Version</c> header (AUTH-15).</summary>
+    public bool Legacy { get; init; }
+
+    /// <summary>Gets whether a cached document must be ignored.</summary>
+    public bool BypassCache { get; init; }
+
+    /// <summary>Gets whether http to loopback hosts is allowed.</summary>
+    public bool AllowHttpOnLoopback { get; init; }
+}

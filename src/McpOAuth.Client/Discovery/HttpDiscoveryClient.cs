@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>Discovery over HTTP, with validation and a small per-resource and per-issuer cache.</summary>
+internal sealed class HttpDiscoveryClient : IDiscoveryClient
+{
+    private const int MaxCacheEntries = 256;
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromHours(1);
+
+    private readonly Backchannel _backchannel;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, CacheEntry<ProtectedResourceDocument>> _resources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CacheEntry<AuthorizationServerDocument>> _servers = new(StringComparer.Ordinal);
+
+    public HttpDiscoveryClient(Backchannel backchannel, ILogger logger)
+    {
+        _backchannel = backchannel;
+        _logger = logger;
+    }
+
+    public async Task<ProtectedResourceDocument?> GetProtectedResourceMetadataAsync(
+        ProtectedResourceMetadataRequest request,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string cacheKey = UriPolicy.EndpointKey(request.ServerUri) + "\n" + request.ResourceMetadataUri;
+        if (!request.BypassCache && TryGetCached(_resources, cacheKey, out ProtectedResourceDocument? cached))
+        {
+            return cached;
+        }
+
+        ProtectedResourceDocument? document = await FetchProtectedResourceAsync(request, cancellationToken).ConfigureAwait(false);
+        if (document is not null)
+        {
+            Cache(_resources, cacheKey, document);
+        }
+
+        return document;
+    }
+
+    public async Task<AuthorizationServerDocument?> GetAuthorizationServerMetadataAsync(
+        AuthorizationServerMetadataRequest request,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string cacheKey = (request.Legacy ? "legacy\n" : "\n") + request.Issuer;
+        if (!request.BypassCache && TryGetCached(_servers, cacheKey, out AuthorizationServerDocument? cached))
+        {
+            return cached;
+        }
+
+        AuthorizationServerDocument? document = await FetchAuthorizationServerAsync(request, cancellationToken).ConfigureAwait(false);
+        if (document is not null)
+        {
+            Cache(_servers, cacheKey, document);
+        }
+
+        return document;
+    }
+
+    private async Task<ProtectedResourceDocument?> FetchProtectedResourceAsync(
+        ProtectedResourceMetadataRequest request,
+        CancellationToken cancellationToken)
+    {
+        // AUTH-04: the challenge's URL first, and alone when it answers.
+        if (request.ResourceMetadataUri is { } headerValue)
+        {
+            if (UriPolicy.TryParseAbsolute(headerValue, out Uri headerUri)
+                && string.IsNullOrEmpty(headerUri.Fragment)
+                && UriPolicy.IsSecure(headerUri, request.AllowHttpOnLoopback))
+            {
+                ProtectedResourceDocument? fromHeader = await TryFetchProtectedResourceAsync(headerUri, request, cancellationToken)
+                    .ConfigureAwait(false);
+                if (fromHeader is not null)
+                {
+                    return fromHeader;
+                }
+            }
+            else
+            {
+                _logger.ResourceMetadataParameterUnusable();
+            }
+        }
+
+        // AUTH-05: path-aware, then root; never the root when the path-aware one answered.
+        foreach (Uri candidate in UriPolicy.ProtectedResourceMetadataUris(request.ServerUri))
+        {
+            ProtectedResourceDocument? document = await TryFetchProtectedResourceAsync(candidate, request, cancellationToken)
+                .ConfigureAwait(false);
+            if (document is not null)
+            {
+                return document;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<ProtectedResourceDocument?> TryFetchProtectedResourceAsync(
+        Uri metadataUri,
+        ProtectedResourceMetadataRequest request,
+        CancellationToken cancellationToken)
+    {
+        BackchannelResponse response = await _backchannel.GetAsync(metadataUri, null, cancellationToken).ConfigureAwait(false);
+        ProtectedResourceDocument? document = TryParse(response, metadataUri, McpOAuthJsonContext.Default.ProtectedResourceDocument);
+        if (document is null)
+        {
+            return null;
+        }
+
+        // AUTH-07 / RFC 9728 §3.3: a document about another resource is never used, and nothing else is tried.
+        if (string.IsNullOrEmpty(document.Resource))
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.InvalidResponse,
+                $"The protected resource metadata at {metadataUri.GetLeftPart(UriPartial.Path)} has no 'resource'.");
+        }
+
+        if (!UriPolicy.ResourceIdentifiesServer(document.Resource, request.ServerUri))
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.ResourceMismatch,
+                $"The protected resource metadata names the resource '{SafeText.Escape(document.Resource)}', which does not identify the MCP server {UriPolicy.EndpointKey(request.ServerUri)}; authorization was not started.");
+        }
+
+        if (document.AuthorizationServers is not { Count: > 0 })
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.DiscoveryFailed,
+                $"The protected resource metadata at {metadataUri.GetLeftPart(UriPartial.Path)} lists no authorization server.");
+        }
+
+        _logger.ProtectedResourceMetadataFound(metadataUri);
+        return document;
+    }
+
+    private async Task<AuthorizationServerDocument?> FetchAuthorizationServerAsync(
+        AuthorizationServerMetadataRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (!UriPolicy.TryParseAbsolute(request.Issuer, out Uri issuerUri)
+            || !string.IsNullOrEmpty(issuerUri.Query) || !string.IsNullOrEmpty(issuerUri.Fragment)
+            || !UriPolicy.IsSecure(issuerUri, request.AllowHttpOnLoopback))
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.InsecureEndpoint,
+                $"The issuer '{SafeText.Escape(request.Issuer)}' is not an https URL without query and fragment (or http to a loopback host); it was refused.");
+        }
+
+        IReadOnlyList<Uri> candidates = request.Legacy
+            ? [new Uri(UriPolicy.Origin(issuerUri) + UriPolicy.OAuthServerWellKnown)]
+            : UriPolicy.AuthorizationServerMetadataUris(issuerUri);
+        IReadOnlyList<KeyValuePair<string, string>>? headers = request.Legacy
+            ? [new("MCP-Protocol-Version", "2025-03-26")]
+            : null;
+
+        foreach (Uri candidate in candidates)
+        {
+            BackchannelResponse response = await _backchannel.GetAsync(candidate, headers, cancellationToken).ConfigureAwait(false);
+            AuthorizationServerDocument? document = TryParse(response, candidate, McpOAuthJsonContext.Default.AuthorizationServerDocument);
+            if (document is null)
+            {
+                continue;
+            }
+
+            Validate(document, request, candidate);
+            _logger.AuthorizationServerMetadataFound(candidate);
+            return document;
+        }
+
+        return null;
+    }
+
+    private static void Validate(AuthorizationServerDocument document, AuthorizationServerMetadataRequest request, Uri candidate)
+    {
+        // AUTH-12, RFC 8414 §3.3: identical string, no normalization.
+        if (!string.Equals(document.Issuer, request.Issuer, StringComparison.Ordinal))
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.IssuerMismatch,
+                $"The authorization server metadata at {candidate.GetLeftPart(UriPartial.Path)} declares the issuer '{SafeText.Escape(document.Issuer)}', not '{SafeText.Escape(request.Issuer)}'; none of its endpoints is used.");
+        }
+
+        if (document.AuthorizationEndpoint is null || document.TokenEndpoint is null)
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.InvalidResponse,
+                $"The authorization server metadata of '{SafeText.Escape(request.Issuer)}' lacks an authorization or token endpoint.");
+        }
+
+        // AUTH-14, AUTH-44, AUTH-46: every endpoint https (or http to loopback when allowed); no javascript:, data:, file: ...
+        UriPolicy.RequireSecureEndpoint(document.AuthorizationEndpoint, request.AllowHttpOnLoopback, "authorization endpoint");
+        UriPolicy.RequireSecureEndpoint(document.TokenEndpoint, request.AllowHttpOnLoopback, "token endpoint");
+        if (document.RegistrationEndpoint is not null)
+        {
+            UriPolicy.RequireSecureEndpoint(document.RegistrationEndpoint, request.AllowHttpOnLoopback, "registration endpoint");
+        }
+
+        if (document.RevocationEndpoint is not null)
+        {
+            UriPolicy.RequireSecureEndpoint(document.RevocationEndpoint, request.AllowHttpOnLoopback, "revocation endpoint");
+        }
+    }
+
+    private T? TryParse<T>(BackchannelResponse response, Uri uri, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (response.StatusCode != HttpStatusCode.OK || !response.IsJson || response.Body.Length == 0)
+        {
+            _logger.MetadataCandidateSkipped(uri, (int)response.StatusCode);
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(response.Body, typeInfo);
+        }
+        catch (JsonException)
+        {
+            _logger.MetadataCandidateSkipped(uri, (int)response.StatusCode);
+            return null;
+        }
+    }
+
+    private bool TryGetCached<T>(ConcurrentDictionary<string, CacheEntry<T>> cache, string key, out T? value)
+        where T : class
+    {
+        if (cache.TryGetValue(key, out CacheEntry<T>? entry) && entry.ExpiresAt > _backchannel.Time.GetUtcNow())
+        {
+            value = entry.Value;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    private void Cache<T>(ConcurrentDictionary<string, CacheEntry<T>> cache, string key, T value)
+        where T : class
+    {
+        if (cache.Count >= MaxCacheEntries)
+        {
+            cache.Clear();
+        }
+
+        cache[key] = new CacheEntry<T>(value, _backchannel.Time.GetUtcNow() + CacheLifetime);
+    }
+
+    private sealed record CacheEntry<T>(T Value, DateTimeOffset ExpiresAt);
+}

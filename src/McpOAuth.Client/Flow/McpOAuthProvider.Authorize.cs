@@ -1,0 +1,276 @@
+using System.Text;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>The interactive authorization code flow with PKCE (AUTH-32..AUTH-38).</summary>
+internal sealed partial class McpOAuthProvider
+{
+    private static readonly string[] ReservedAuthorizationParameters =
+    [
+        OAuthWireNames.ResponseType, OAuthWireNames.ClientId, OAuthWireNames.RedirectUri, OAuthWireNames.State,
+        OAuthWireNames.CodeChallenge, OAuthWireNames.CodeChallengeMethod, OAuthWireNames.Resource, OAuthWireNames.Scope,
+    ];
+
+    private async Task<string> AuthorizeAsync(
+        McpOAuthChallenge challenge,
+        IReadOnlyList<string>? requestedScopes,
+        bool bypassCache,
+        CancellationToken cancellationToken)
+    {
+        Uri serverUri = challenge.RequestUri;
+        bool allowHttp = _options.AllowHttpOnLoopback || (serverUri.Scheme == Uri.UriSchemeHttp && serverUri.IsLoopback);
+
+        // Discovery: RFC 9728, then RFC 8414 / OIDC in the MCP order (AUTH-04..AUTH-12).
+        ProtectedResourceDocument? resourceMetadata = await _discovery.GetProtectedResourceMetadataAsync(
+            new ProtectedResourceMetadataRequest
+            {
+                ServerUri = serverUri,
+                ResourceMetadataUri = challenge.ResourceMetadata,
+                BypassCache = bypassCache,
+                AllowHttpOnLoopback = allowHttp,
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        string resource;
+        string issuer;
+        AuthorizationServerDocument server;
+        bool defaults = false;
+        if (resourceMetadata is not null)
+        {
+            resource = resourceMetadata.Resource!;
+            issuer = SelectIssuer(resourceMetadata.AuthorizationServers!);
+            server = await _discovery.GetAuthorizationServerMetadataAsync(
+                new AuthorizationServerMetadataRequest { Issuer = issuer, BypassCache = bypassCache, AllowHttpOnLoopback = allowHttp },
+                cancellationToken).ConfigureAwait(false)
+                ?? throw new McpOAuthException(
+                    McpOAuthErrorCode.DiscoveryFailed,
+                    $"The authorization server '{SafeText.Escape(issuer)}' publishes no RFC 8414 or OpenID Connect metadata.");
+        }
+        else
+        {
+            // AUTH-15: a 2025-03-26 server; its origin is the authorization server.
+            if (!_options.AllowLegacyDiscovery)
+            {
+                throw new McpOAuthException(
+                    McpOAuthErrorCode.DiscoveryFailed,
+                    $"{UriPolicy.EndpointKey(serverUri)} publishes no protected resource metadata (RFC 9728).");
+            }
+
+            _logger.ProtectedResourceMetadataNotFound(serverUri);
+            resource = UriPolicy.CanonicalResource(serverUri);
+            issuer = UriPolicy.Origin(serverUri);
+            AuthorizationServerDocument? legacy = await _discovery.GetAuthorizationServerMetadataAsync(
+                new AuthorizationServerMetadataRequest { Issuer = issuer, Legacy = true, BypassCache = bypassCache, AllowHttpOnLoopback = allowHttp },
+                cancellationToken).ConfigureAwait(false);
+            if (legacy is null)
+            {
+                _logger.LegacyDefaultEndpoints(issuer);
+                defaults = true;
+                legacy = new AuthorizationServerDocument
+                {
+                    Issuer = issuer,
+                    AuthorizationEndpoint = issuer + "/authorize",
+                    TokenEndpoint = issuer + "/token",
+                    RegistrationEndpoint = issuer + "/register",
+                };
+            }
+
+            server = legacy;
+        }
+
+        // AUTH-13, AUTH-33: PKCE S256 must be advertised unless the caller opted out for this server.
+        if (!defaults && _options.RequirePkceMetadata
+            && server.CodeChallengeMethodsSupported?.Contains(OAuthWireNames.S256, StringComparer.Ordinal) != true)
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.PkceUnsupported,
+                $"The authorization server '{SafeText.Escape(issuer)}' does not advertise PKCE with S256 (code_challenge_methods_supported); authorization was not started. Set RequirePkceMetadata to false only if you know it supports S256.");
+        }
+
+        IReadOnlyList<string> scopes = requestedScopes
+            ?? (_options.Scopes.Count > 0 ? [.. _options.Scopes] : resourceMetadata?.ScopesSupported ?? []);
+        List<string> scopeParameter = [.. scopes];
+        if (_options.RequestOfflineAccess && scopeParameter.Count > 0
+            && server.ScopesSupported?.Contains(OAuthWireNames.OfflineAccess, StringComparer.Ordinal) == true
+            && !scopeParameter.Contains(OAuthWireNames.OfflineAccess, StringComparer.Ordinal))
+        {
+            scopeParameter.Add(OAuthWireNames.OfflineAccess); // AUTH-31: only when the AS lists it.
+        }
+
+        if (!_options.AllowInteractive)
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.ReauthenticationRequired,
+                $"Signing in to {SafeText.Escape(resource)} requires a browser, and interactive sign-in is disabled.");
+        }
+
+        if (!UriPolicy.TryParseAbsolute(resource, out Uri resourceUri))
+        {
+            resourceUri = serverUri;
+        }
+
+        ServerSession session = GetOrAddSession(resource, resourceUri);
+        _logger.AuthorizationStarted(issuer, resource);
+
+        string state = NewState();
+        PkcePair pkce = _pkce.Generate();
+        int port = _options.CallbackPort ?? session.LastRedirectPort ?? 0;
+        ICallbackListener listener = await _callbacks.ListenAsync(
+            new CallbackListenRequest
+            {
+                State = state,
+                ExpectedIssuer = issuer,
+                IssuerParameterRequired = server.AuthorizationResponseIssParameterSupported == true,
+                Port = port,
+                AllowPortFallback = _options.CallbackPort is null,
+                Path = _options.CallbackPath,
+                Timeout = _options.AuthorizationTimeout,
+            },
+            cancellationToken).ConfigureAwait(false);
+        await using (listener.ConfigureAwait(false))
+        {
+            session.LastRedirectPort = listener.RedirectUri.Port;
+            ClientRegistration client = await _registrar.GetRegistrationAsync(
+                new ClientRegistrationRequest
+                {
+                    Issuer = issuer,
+                    AuthorizationServer = server,
+                    RedirectUri = listener.RedirectUri,
+                    Options = _options.Client,
+                    AllowHttpOnLoopback = allowHttp,
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(client.Issuer, issuer, StringComparison.Ordinal))
+            {
+                throw new McpOAuthException(
+                    McpOAuthErrorCode.ClientRegistrationRequired,
+                    "The client registration belongs to another authorization server; it was not used (AUTH-24).");
+            }
+
+            string? resourceParameter = _options.SendResourceParameter ? resource : null;
+            Uri authorizationUri = BuildAuthorizationUri(server.AuthorizationEndpoint!, client, listener.RedirectUri, state, pkce, scopeParameter, resourceParameter);
+            var launch = new BrowserLaunchContext { AuthorizationUri = authorizationUri, RedirectUri = listener.RedirectUri };
+            if (_options.LaunchBrowser is { } hook)
+            {
+                await hook(launch, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await SystemBrowserLauncher.LaunchAsync(launch, cancellationToken).ConfigureAwait(false);
+            }
+
+            CallbackResult result = await listener.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            var tokenRequest = new TokenRequestContext(new Uri(server.TokenEndpoint!), client, resourceParameter, resource, scopes);
+            TokenSet tokens;
+            try
+            {
+                tokens = await _tokens.ExchangeCodeAsync(tokenRequest, result.Code, pkce.Verifier, listener.RedirectUri, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (McpOAuthException ex) when (ex.Code == McpOAuthErrorCode.InvalidClient)
+            {
+                await _registrar.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+
+            if (session.Tokens is { } previous && previous.Key != tokens.Key)
+            {
+                await _store.RemoveAsync(previous.Key, cancellationToken).ConfigureAwait(false);
+            }
+
+            session.Context = new AuthorizationContext(issuer, server, client, resourceParameter);
+            session.RequestedScopes = scopes;
+            await SaveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
+            _logger.AuthorizationCompleted(issuer);
+            return tokens.AccessToken;
+        }
+    }
+
+    private string SelectIssuer(IReadOnlyList<string> authorizationServers)
+    {
+        IReadOnlyList<string> candidates = authorizationServers.Count > McpOAuthDefaults.MaxAuthorizationServers
+            ? [.. authorizationServers.Take(McpOAuthDefaults.MaxAuthorizationServers)]
+            : authorizationServers;
+        if (_options.SelectAuthorizationServer is { } select)
+        {
+            string? chosen = select(candidates);
+            if (chosen is null || !candidates.Contains(chosen, StringComparer.Ordinal))
+            {
+                throw new McpOAuthException(
+                    McpOAuthErrorCode.DiscoveryFailed,
+                    "The authorization server selector chose none of the servers the protected resource lists.");
+            }
+
+            return chosen;
+        }
+
+        foreach (string candidate in candidates)
+        {
+            if (UriPolicy.TryParseAbsolute(candidate, out _))
+            {
+                return candidate;
+            }
+        }
+
+        throw new McpOAuthException(McpOAuthErrorCode.DiscoveryFailed, "The protected resource lists no usable authorization server.");
+    }
+
+    /// <summary>The authorization request URL (RFC 6749 §4.1.1, RFC 7636 §4.3, RFC 8707 §2); an existing query is kept.</summary>
+    internal static Uri BuildAuthorizationUri(
+        string endpoint,
+        ClientRegistration client,
+        Uri redirectUri,
+        string state,
+        PkcePair pkce,
+        IReadOnlyList<string> scopes,
+        string? resource)
+    {
+        var builder = new StringBuilder(endpoint);
+        int queryStart = endpoint.IndexOf('?', StringComparison.Ordinal);
+        if (queryStart >= 0)
+        {
+            // AUTHZ-03: an endpoint may carry its own parameters, but never ours.
+            foreach (string pair in endpoint[(queryStart + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string name = Uri.UnescapeDataString(pair.Split('=')[0]);
+                if (ReservedAuthorizationParameters.Contains(name, StringComparer.Ordinal))
+                {
+                    throw new McpOAuthException(
+                        McpOAuthErrorCode.InsecureEndpoint,
+                        $"The authorization endpoint already carries the '{SafeText.Escape(name)}' parameter; it was refused.");
+                }
+            }
+        }
+
+        char separator = queryStart >= 0 ? (endpoint.EndsWith('?') || endpoint.EndsWith('&') ? '\0' : '&') : '?';
+        void Add(string name, string value)
+        {
+            if (separator != '\0')
+            {
+                builder.Append(separator);
+            }
+
+            separator = '&';
+            builder.Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        }
+
+        Add(OAuthWireNames.ResponseType, "code");
+        Add(OAuthWireNames.ClientId, client.ClientId);
+        Add(OAuthWireNames.RedirectUri, redirectUri.OriginalString);
+        Add(OAuthWireNames.State, state);
+        Add(OAuthWireNames.CodeChallenge, pkce.Challenge);
+        Add(OAuthWireNames.CodeChallengeMethod, OAuthWireNames.S256);
+        if (scopes.Count > 0)
+        {
+            Add(OAuthWireNames.Scope, string.Join(' ', scopes));
+        }
+
+        if (resource is not null)
+        {
+            Add(OAuthWireNames.Resource, resource);
+        }
+
+        return new Uri(builder.ToString());
+    }
+}

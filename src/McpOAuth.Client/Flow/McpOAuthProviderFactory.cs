@@ -1,0 +1,85 @@
+using McpOAuth.Client.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace McpOAuth.Client;
+
+/// <summary>Builds an <see cref="IMcpOAuthProvider"/> without dependency injection.</summary>
+/// <example>
+/// <code>
+/// var provider = McpOAuthProviderFactory.Create(new McpOAuthOptions { ServerUri = new Uri("https://mcp.example.com/mcp") });
+/// using var http = new HttpClient(new McpOAuthHandler(provider) { InnerHandler = new SocketsHttpHandler() });
+/// </code>
+/// </example>
+public static class McpOAuthProviderFactory
+{
+    /// <summary>Creates a provider with the default services, validating the options as <c>AddMcpOAuth()</c> does.</summary>
+    /// <param name="options">The options; they are validated and must not be changed afterwards.</param>
+    /// <param name="tokenStore">Where tokens are kept; an <see cref="InMemoryTokenStore"/> when <see langword="null"/>.</param>
+    /// <param name="backchannelHandler">The handler for calls to authorization servers; a <see cref="SocketsHttpHandler"/> that
+    /// follows no redirects when <see langword="null"/>. It must not be (or contain) a <see cref="McpOAuthHandler"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where logs go; nowhere when <see langword="null"/>.</param>
+    /// <returns>A thread-safe provider to pass to <see cref="McpOAuthHandler"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public static IMcpOAuthProvider Create(
+        McpOAuthOptions options,
+        ITokenStore? tokenStore = null,
+        HttpMessageHandler? backchannelHandler = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptionsResult result = new McpOAuthOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(McpOAuthOptions), result.Failures);
+        }
+
+        TimeProvider time = timeProvider ?? TimeProvider.System;
+        ILoggerFactory logs = loggerFactory ?? NullLoggerFactory.Instance;
+        var http = new HttpClient(backchannelHandler ?? CreateBackchannelHandler(), disposeHandler: backchannelHandler is null)
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // Each call has its own timeout, taken from the TimeProvider.
+        };
+        var backchannel = new Backchannel(() => http, time, options.HttpTimeout);
+        return Create(
+            options,
+            new HttpDiscoveryClient(backchannel, logs.CreateLogger("McpOAuth.Client.Discovery")),
+            new DefaultClientRegistrar(backchannel, logs.CreateLogger("McpOAuth.Client.Registration")),
+            new S256PkceGenerator(),
+            new LoopbackCallbackReceiver(time, logs.CreateLogger<LoopbackCallbackReceiver>()),
+            tokenStore ?? new InMemoryTokenStore(),
+            backchannel,
+            logs);
+    }
+
+    internal static McpOAuthProvider Create(
+        McpOAuthOptions options,
+        IDiscoveryClient discovery,
+        IClientRegistrar registrar,
+        IPkceGenerator pkce,
+        ICallbackReceiver callbacks,
+        ITokenStore store,
+        Backchannel backchannel,
+        ILoggerFactory loggerFactory) =>
+        new(
+            options,
+            discovery,
+            registrar,
+            pkce,
+            callbacks,
+            store,
+            new TokenEndpointClient(backchannel, loggerFactory.CreateLogger("McpOAuth.Client.Tokens")),
+            backchannel.Time,
+            loggerFactory.CreateLogger("McpOAuth.Client"));
+
+    internal static SocketsHttpHandler CreateBackchannelHandler() => new()
+    {
+        AllowAutoRedirect = false, // NET-04, NET-05: no redirect is followed, so no code or secret is re-POSTed elsewhere.
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    };
+}

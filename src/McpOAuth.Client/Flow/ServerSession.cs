@@ -1,0 +1,29 @@
+namespace McpOAuth.Client.Internal;
+
+/// <summary>What the provider knows about one protected resource: its metadata, client, scopes and current tokens.</summary>
+internal sealed class ServerSession
+{
+    public ServerSession(string resource, Uri resourceUri)
+    {
+        Resource = resource;
+        ResourceUri = resourceUri;
+    }
+
+    /// <summary>The resource identifier exactly as validated (the PRM string, or the canonical server URI).</summary>
+    public string Resource { get; }
+
+    public Uri ResourceUri { get; }
+
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>The tokens in use; read without a lock on the hot path.</summary>
+    public volatile TokenSet? Tokens;
+
+    public AuthorizationContext? Context { get; set; }
+
+    public IReadOnlyList<string> RequestedScopes { get; set; } = [];
+
+    public int? LastRedirectPort { get; set; }
+
+    public bool Loaded { get; set; }
+}

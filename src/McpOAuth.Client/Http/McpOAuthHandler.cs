@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Headers;
+using McpOAuth.Client.Internal;
+
+namespace McpOAuth.Client;
+
+/// <summary>A <see cref="DelegatingHandler"/> that attaches MCP access tokens and answers 401 and 403 challenges.</summary>
+/// <remarks>
+/// <para>On the steady path it only reads the cached token: no I/O and no lock. A request that already has an
+/// <c>Authorization</c> header is passed through untouched, and tokens are sent only over https or to a loopback host, and only
+/// to the resource they were issued for.</para>
+/// <para>On a 401 Bearer challenge it signs in (discovery, registration, browser, token) and resends the request once; on a
+/// 403 <c>insufficient_scope</c> challenge it re-authorizes with the union of the old and challenged scopes (AUTH-28, AUTH-29).
+/// It stops after <see cref="McpOAuthOptions.MaxAuthorizationAttempts"/> authorizations for one request, when the server
+/// rejects a token that was just issued, or when a challenge repeats without new scopes, with a <see cref="McpOAuthException"/>.</para>
+/// <para>Request content is buffered when needed, so it can be resent. The synchronous <c>Send</c> is not supported, because
+/// signing in may need a browser.</para>
+/// </remarks>
+public sealed class McpOAuthHandler : DelegatingHandler
+{
+    private readonly IMcpOAuthProvider _provider;
+    private readonly int _maxAuthorizations;
+
+    /// <summary>Initializes a new instance of the <see cref="McpOAuthHandler"/> class.</summary>
+    /// <param name="provider">Supplies tokens and handles challenges.</param>
+    /// <param name="maxAuthorizations">The most authorizations one request may trigger; 1 to 10. The default is 3.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="provider"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAuthorizations"/> is outside 1 to 10.</exception>
+    public McpOAuthHandler(IMcpOAuthProvider provider, int maxAuthorizations = 3)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAuthorizations, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxAuthorizations, 10);
+        _provider = provider;
+        _maxAuthorizations = maxAuthorizations;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">Always: signing in may need a browser, so only <c>SendAsync</c> is supported.</exception>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("McpOAuthHandler supports only SendAsync, because signing in may need a browser.");
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Uri? uri = request.RequestUri;
+        if (uri is null || request.Headers.Authorization is not null || !UriPolicy.IsSecure(uri, allowHttpLoopback: true))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        string? token = await _provider.GetAccessTokenAsync(uri, cancellationToken).ConfigureAwait(false);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue(OAuthWireNames.Bearer, token);
+        }
+
+        await MakeResendableAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+        int authorizations = 0;
+        string? issuedDuringThisRequest = null;
+        while (TryReadChallenge(response, uri, token, out McpOAuthChallenge? challenge))
+        {
+            if (challenge.StatusCode == 401 && issuedDuringThisRequest is not null && token == issuedDuringThisRequest)
+            {
+                response.Dispose();
+                throw new McpOAuthException(
+                    McpOAuthErrorCode.AuthorizationLoop,
+                    $"{UriPolicy.EndpointKey(uri)} rejected an access token that was just issued for it.");
+            }
+
+            if (++authorizations > _maxAuthorizations)
+            {
+                response.Dispose();
+                throw new McpOAuthException(
+                    McpOAuthErrorCode.AuthorizationLoop,
+                    $"{UriPolicy.EndpointKey(uri)} still refuses the request after {_maxAuthorizations} authorizations; giving up.");
+            }
+
+            response.Dispose();
+            token = await _provider.HandleChallengeAsync(challenge, cancellationToken).ConfigureAwait(false);
+            issuedDuringThisRequest = token;
+            request.Headers.Authorization = new AuthenticationHeaderValue(OAuthWireNames.Bearer, token);
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    /// <summary>A 401 with a Bearer challenge (or none at all), or a 403 Bearer <c>insufficient_scope</c> (AUTH-48).</summary>
+    private static bool TryReadChallenge(HttpResponseMessage response, Uri uri, string? token, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out McpOAuthChallenge? challenge)
+    {
+        challenge = null;
+        HttpStatusCode status = response.StatusCode;
+        if (status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+        {
+            return false;
+        }
+
+        List<AuthChallenge> challenges = response.Headers.TryGetValues("WWW-Authenticate", out IEnumerable<string>? values)
+            ? WwwAuthenticateParser.Parse(values)
+            : [];
+        AuthChallenge? bearer = challenges.Find(c => c.Scheme.Equals(OAuthWireNames.Bearer, StringComparison.OrdinalIgnoreCase));
+
+        if (status == HttpStatusCode.Unauthorized)
+        {
+            // A 401 that names only other schemes (Basic, Negotiate, ...) is not ours to answer.
+            if (bearer is null && challenges.Count > 0)
+            {
+                return false;
+            }
+        }
+        else if (bearer is null || !string.Equals(bearer.Get(OAuthWireNames.Error), OAuthWireNames.InsufficientScope, StringComparison.Ordinal))
+        {
+            return false; // Any other 403 is an authorization decision, not a scope problem: no OAuth loop.
+        }
+
+        string? scope = bearer?.Get(OAuthWireNames.Scope);
+        challenge = new McpOAuthChallenge
+        {
+            RequestUri = uri,
+            StatusCode = (int)status,
+            ResourceMetadata = bearer?.Get(OAuthWireNames.ResourceMetadata),
+            Scopes = scope is null ? [] : scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            Error = bearer?.Get(OAuthWireNames.Error),
+            RejectedAccessToken = token,
+        };
+        return true;
+    }
+
+    private static async Task MakeResendableAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // Buffered content types can be sent twice as they are; anything else is buffered once.
+        HttpContent? content = request.Content;
+        if (content is null or ByteArrayContent or ReadOnlyMemoryContent or System.Net.Http.Json.JsonContent)
+        {
+            return;
+        }
+
+        await ContentBuffering.LoadIntoBufferAsync(content, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Polly;
+using Polly.Retry;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>
+/// Every call to an authorization server or metadata endpoint: a per-call timeout, capped body reads, no redirects followed,
+/// and retries only for safe GETs (never for a code exchange, a refresh or a registration).
+/// </summary>
+internal sealed class Backchannel
+{
+    private readonly Func<HttpClient> _httpClient;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly ResiliencePipeline<BackchannelResponse> _getPipeline;
+
+    public Backchannel(Func<HttpClient> httpClient, TimeProvider time, TimeSpan timeout)
+    {
+        _httpClient = httpClient;
+        _time = time;
+        _timeout = timeout;
+        _getPipeline = new ResiliencePipelineBuilder<BackchannelResponse> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<BackchannelResponse>
+            {
+                MaxRetryAttempts = 2,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(500),
+                MaxDelay = TimeSpan.FromSeconds(4),
+                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            })
+            .Build();
+    }
+
+    public TimeProvider Time => _time;
+
+    /// <summary>A GET with up to two retries on network errors, 429 and 502-504, all within one timeout.</summary>
+    public async Task<BackchannelResponse> GetAsync(Uri uri, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
+    {
+        using CancellationTokenSource timeout = StartTimeout(cancellationToken);
+        try
+        {
+            return await _getPipeline.ExecuteAsync(
+                static async (state, token) =>
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, state.uri);
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    if (state.headers is not null)
+                    {
+                        foreach (KeyValuePair<string, string> header in state.headers)
+                        {
+                            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                        }
+                    }
+
+                    return await state.self.SendCoreAsync(request, token).ConfigureAwait(false);
+                },
+                (self: this, uri, headers),
+                timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(uri);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw Unreachable(uri, ex);
+        }
+    }
+
+    /// <summary>A form POST, sent once (RFC 6749 §4.1.2: a code works once; RFC 9700 §4.14.2: refresh tokens rotate).</summary>
+    public async Task<BackchannelResponse> PostFormAsync(
+        Uri uri,
+        IEnumerable<KeyValuePair<string, string>> form,
+        AuthenticationHeaderValue? authorization,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Authorization = authorization;
+        return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A JSON POST, sent once (a registration retried blindly could create a duplicate client).</summary>
+    public async Task<BackchannelResponse> PostJsonAsync(Uri uri, byte[] json, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<BackchannelResponse> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using CancellationTokenSource timeout = StartTimeout(cancellationToken);
+        try
+        {
+            return await SendCoreAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(request.RequestUri!);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw Unreachable(request.RequestUri!, ex);
+        }
+    }
+
+    private async Task<BackchannelResponse> SendCoreAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await _httpClient()
+            .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            .ConfigureAwait(false);
+        byte[] body = await BoundedContent.ReadAsync(response.Content, McpOAuthDefaults.MaxResponseBytes, cancellationToken)
+            .ConfigureAwait(false);
+        return new BackchannelResponse(response.StatusCode, body, BoundedContent.IsJson(response.Content));
+    }
+
+    private CancellationTokenSource StartTimeout(CancellationToken cancellationToken)
+    {
+        CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // CancelAfter with the injected TimeProvider, so tests control time.
+        ITimer timer = _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), cts, _timeout, Timeout.InfiniteTimeSpan);
+        cts.Token.Register(static t => ((ITimer)t!).Dispose(), timer);
+        return cts;
+    }
+
+    private static bool IsTransient(Outcome<BackchannelResponse> outcome)
+    {
+        if (outcome.Exception is HttpRequestException)
+        {
+            return true;
+        }
+
+        return outcome.Result is { } result
+            && (result.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway
+                or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout);
+    }
+
+    private static McpOAuthException TimedOut(Uri uri) =>
+        new(McpOAuthErrorCode.Timeout, $"The call to {uri.GetLeftPart(UriPartial.Path)} did not complete in time.");
+
+    private static McpOAuthException Unreachable(Uri uri, HttpRequestException ex) =>
+        new(McpOAuthErrorCode.ServerUnreachable, $"The call to {uri.GetLeftPart(UriPartial.Path)} failed: {ex.Message}", ex);
+}

@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>The JSON written by <see cref="FileTokenStore"/>, one file per credential.</summary>
+internal sealed class StoredTokenDocument
+{
+    public const int CurrentSchemaVersion = 1;
+
+    [JsonPropertyName("schema_version")]
+    public int SchemaVersion { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.AccessToken)]
+    public string? AccessToken { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.TokenType)]
+    public string? TokenType { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.RefreshToken)]
+    public string? RefreshToken { get; set; }
+
+    /// <summary>Unix seconds.</summary>
+    [JsonPropertyName("expires_at")]
+    public long? ExpiresAt { get; set; }
+
+    /// <summary>Unix seconds.</summary>
+    [JsonPropertyName("obtained_at")]
+    public long ObtainedAt { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.Scope)]
+    public string? Scope { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.Resource)]
+    public string? Resource { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.Issuer)]
+    public string? Issuer { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.ClientId)]
+    public string? ClientId { get; set; }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>A token endpoint response, success or error (RFC 6749 §5.1, §5.2).</summary>
+internal sealed class TokenEndpointResponse
+{
+    [JsonPropertyName(OAuthWireNames.AccessToken)]
+    public string? AccessToken { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.TokenType)]
+    public string? TokenType { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.ExpiresIn)]
+    public JsonElement? ExpiresIn { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.RefreshToken)]
+    public string? RefreshToken { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.Scope)]
+    public string? Scope { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.Error)]
+    public string? Error { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.ErrorDescription)]
+    public string? ErrorDescription { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.ErrorUri)]
+    public string? ErrorUri { get; set; }
+}

@@ -1,0 +1,38 @@
+using System.Text;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>Neutralizes server-supplied text before it reaches a log line or an exception message.</summary>
+internal static class SafeText
+{
+    private const int MaxLength = 256;
+
+    public static string Escape(string? value)
+    {
+        if (value is null)
+        {
+            return "(none)";
+        }
+
+        var sb = new StringBuilder(Math.Min(value.Length, MaxLength) + 8);
+        foreach (char c in value)
+        {
+            if (sb.Length >= MaxLength)
+            {
+                sb.Append('…');
+                break;
+            }
+
+            if (char.IsControl(c))
+            {
+                sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+}

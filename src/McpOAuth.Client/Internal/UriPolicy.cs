@@ -1,0 +1,169 @@
+namespace McpOAuth.Client.Internal;
+
+/// <summary>The one place that decides which URLs the library may contact, and how metadata URLs are built.</summary>
+internal static class UriPolicy
+{
+    public const string ProtectedResourceWellKnown = "/.well-known/oauth-protected-resource";
+    public const string OAuthServerWellKnown = "/.well-known/oauth-authorization-server";
+    public const string OpenIdWellKnown = "/.well-known/openid-configuration";
+
+    /// <summary>Parses an absolute http(s) URL from server-supplied text; rejects control characters and whitespace.</summary>
+    public static bool TryParseAbsolute(string? value, out Uri uri)
+    {
+        uri = null!;
+        if (string.IsNullOrEmpty(value) || value.Length > 4096)
+        {
+            return false;
+        }
+
+        foreach (char c in value)
+        {
+            if (char.IsControl(c) || char.IsWhiteSpace(c))
+            {
+                return false;
+            }
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? parsed))
+        {
+            return false;
+        }
+
+        if (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp)
+        {
+            return false;
+        }
+
+        uri = parsed;
+        return true;
+    }
+
+    /// <summary>True when the host is a loopback name or literal (never a name that merely starts with one).</summary>
+    public static bool IsLoopback(Uri uri) => uri.IsLoopback;
+
+    /// <summary>True when the URL may carry OAuth traffic: https, or http to a loopback host when allowed.</summary>
+    public static bool IsSecure(Uri uri, bool allowHttpLoopback)
+    {
+        if (!uri.IsAbsoluteUri || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return false;
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttps)
+        {
+            return true;
+        }
+
+        return uri.Scheme == Uri.UriSchemeHttp && allowHttpLoopback && IsLoopback(uri);
+    }
+
+    /// <summary>Parses and checks a server-supplied endpoint URL, or throws <see cref="McpOAuthErrorCode.InsecureEndpoint"/>.</summary>
+    public static Uri RequireSecureEndpoint(string? value, bool allowHttpLoopback, string what)
+    {
+        if (!TryParseAbsolute(value, out Uri uri) || !string.IsNullOrEmpty(uri.Fragment) || !IsSecure(uri, allowHttpLoopback))
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.InsecureEndpoint,
+                $"The {what} is not an https URL (or http to a loopback host), or has userinfo or a fragment; it was refused.");
+        }
+
+        return uri;
+    }
+
+    /// <summary>The origin (scheme, host and non-default port) with no trailing slash.</summary>
+    public static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>The canonical resource identifier of an MCP server URL (MCP "Canonical Server URI", RFC 8707 §2).</summary>
+    /// <remarks>Lowercase scheme and host, no fragment, no query, and no trailing slash on an empty path.</remarks>
+    public static string CanonicalResource(Uri serverUri)
+    {
+        string path = serverUri.AbsolutePath;
+        if (path == "/")
+        {
+            path = string.Empty;
+        }
+
+        return Origin(serverUri) + path;
+    }
+
+    /// <summary>The MCP server URL without query and fragment: the key under which a session is kept.</summary>
+    public static string EndpointKey(Uri requestUri) => requestUri.GetLeftPart(UriPartial.Path);
+
+    /// <summary>
+    /// Whether a protected resource's <c>resource</c> value identifies the MCP server: the same origin, and a path that is
+    /// the server's path or a prefix of it on a segment boundary (the ecosystem's reading of RFC 9728 §3.3, AUTH-07).
+    /// </summary>
+    public static bool ResourceIdentifiesServer(string resource, Uri serverUri)
+    {
+        if (!TryParseAbsolute(resource, out Uri res) || !string.IsNullOrEmpty(res.Fragment) || !string.IsNullOrEmpty(res.UserInfo))
+        {
+            return false;
+        }
+
+        return ResourceIdentifiesServer(res, serverUri);
+    }
+
+    /// <summary>The same check for an already parsed resource.</summary>
+    public static bool ResourceIdentifiesServer(Uri res, Uri serverUri)
+    {
+        if (!string.Equals(res.Scheme, serverUri.Scheme, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(res.IdnHost, serverUri.IdnHost, StringComparison.OrdinalIgnoreCase)
+            || res.Port != serverUri.Port)
+        {
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(res.Query) && !string.Equals(res.Query, serverUri.Query, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string resourcePath = res.AbsolutePath.TrimEnd('/');
+        string serverPath = serverUri.AbsolutePath;
+        if (resourcePath.Length == 0)
+        {
+            return true;
+        }
+
+        return string.Equals(serverPath.TrimEnd('/'), resourcePath, StringComparison.Ordinal)
+            || serverPath.StartsWith(resourcePath + "/", StringComparison.Ordinal);
+    }
+
+    /// <summary>The RFC 9728 §3.1 well-known URLs for a server, path-aware first, then root (AUTH-05, AUTH-06).</summary>
+    public static IReadOnlyList<Uri> ProtectedResourceMetadataUris(Uri serverUri)
+    {
+        string origin = Origin(serverUri);
+        string path = serverUri.AbsolutePath;
+        string query = serverUri.Query;
+        var root = new Uri(origin + ProtectedResourceWellKnown);
+        if ((path.Length == 0 || path == "/") && query.Length == 0)
+        {
+            return [root];
+        }
+
+        if (path == "/")
+        {
+            path = string.Empty;
+        }
+
+        return [new Uri(origin + ProtectedResourceWellKnown + path + query), root];
+    }
+
+    /// <summary>The authorization server metadata URLs for an issuer in the MCP order (AUTH-11, RFC 8414 §3.1, OIDC §4).</summary>
+    public static IReadOnlyList<Uri> AuthorizationServerMetadataUris(Uri issuer)
+    {
+        string origin = Origin(issuer);
+        string path = issuer.AbsolutePath.TrimEnd('/');
+        if (path.Length == 0)
+        {
+            return [new Uri(origin + OAuthServerWellKnown), new Uri(origin + OpenIdWellKnown)];
+        }
+
+        return
+        [
+            new Uri(origin + OAuthServerWellKnown + path),
+            new Uri(origin + OpenIdWellKnown + path),
+            new Uri(origin + path + OpenIdWellKnown),
+        ];
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Options;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>Validates <see cref="McpOAuthOptions"/> at startup (and in <see cref="McpOAuthProviderFactory"/>).</summary>
+internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, McpOAuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new ValidateOptionsResultBuilder();
+
+        if (options.ServerUri is { } server && (!server.IsAbsoluteUri || (server.Scheme != Uri.UriSchemeHttps && server.Scheme != Uri.UriSchemeHttp)))
+        {
+            builder.AddError("must be an absolute http or https URL.", nameof(McpOAuthOptions.ServerUri));
+        }
+
+        if (options.CallbackPort is < 1 or > 65535)
+        {
+            builder.AddError("must be between 1 and 65535.", nameof(McpOAuthOptions.CallbackPort));
+        }
+
+        if (string.IsNullOrEmpty(options.CallbackPath) || options.CallbackPath[0] != '/' || options.CallbackPath.Contains('?', StringComparison.Ordinal))
+        {
+            builder.AddError("must start with '/' and have no query.", nameof(McpOAuthOptions.CallbackPath));
+        }
+
+        Range(builder, options.AuthorizationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), nameof(McpOAuthOptions.AuthorizationTimeout));
+        Range(builder, options.HttpTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), nameof(McpOAuthOptions.HttpTimeout));
+        Range(builder, options.RefreshSkew, TimeSpan.Zero, TimeSpan.FromMinutes(10), nameof(McpOAuthOptions.RefreshSkew));
+
+        if (options.MaxAuthorizationAttempts is < 1 or > 10)
+        {
+            builder.AddError("must be between 1 and 10.", nameof(McpOAuthOptions.MaxAuthorizationAttempts));
+        }
+
+        ClientRegistrationOptions client = options.Client;
+        if (client.ClientSecret is not null && string.IsNullOrEmpty(client.ClientId))
+        {
+            builder.AddError("a client secret needs a client id.", "Client.ClientSecret");
+        }
+
+        if (client.TokenEndpointAuthMethod is not (null or OAuthWireNames.AuthMethodNone or OAuthWireNames.AuthMethodClientSecretBasic or OAuthWireNames.AuthMethodClientSecretPost))
+        {
+            builder.AddError("must be none, client_secret_basic or client_secret_post.", "Client.TokenEndpointAuthMethod");
+        }
+
+        if (client.TokenEndpointAuthMethod is OAuthWireNames.AuthMethodClientSecretBasic or OAuthWireNames.AuthMethodClientSecretPost
+            && string.IsNullOrEmpty(client.ClientSecret))
+        {
+            builder.AddError("needs a client secret.", "Client.TokenEndpointAuthMethod");
+        }
+
+        if (client.ClientMetadataDocumentUri is { } cimd)
+        {
+            try
+            {
+                DefaultClientRegistrar.ValidateMetadataDocumentUri(cimd);
+            }
+            catch (McpOAuthException ex)
+            {
+                builder.AddError(ex.Message, "Client.ClientMetadataDocumentUri");
+            }
+        }
+
+        return builder.Build();
+    }
+
+    private static void Range(ValidateOptionsResultBuilder builder, TimeSpan value, TimeSpan min, TimeSpan max, string name)
+    {
+        if (value < min || value > max)
+        {
+            builder.AddError($"must be between {min} and {max}.", name);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace McpOAuth.Client;
+
+/// <summary>A 401 or 403 answer from an MCP server, with what its <c>WWW-Authenticate</c> challenge said.</summary>
+public sealed class McpOAuthChallenge
+{
+    /// <summary>Gets the URL of the request that was challenged.</summary>
+    public required Uri RequestUri { get; init; }
+
+    /// <summary>Gets the HTTP status code: 401 or 403.</summary>
+    public required int StatusCode { get; init; }
+
+    /// <summary>Gets the <c>resource_metadata</c> URL of the challenge, if any (RFC 9728 §5.1).</summary>
+    public string? ResourceMetadata { get; init; }
+
+    /// <summary>Gets the scopes the challenge names (RFC 6750 §3); empty when none.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    /// <summary>Gets the challenge's <c>error</c>, such as <c>invalid_token</c> or <c>insufficient_scope</c>.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Gets the access token the request carried, if any; a secret, used to tell a stale token from a renewed one.</summary>
+    public string? RejectedAccessToken { get; init; }
+
+    /// <summary>Returns a description without the rejected token.</summary>
+    /// <returns>The status, error and scope count.</returns>
+    public override string ToString() => $"McpOAuthChallenge {{ StatusCode = {StatusCode}, Error = {Error}, Scopes = {Scopes.Count} }}";
+}

@@ -1,0 +1,29 @@
+namespace McpOAuth.Client;
+
+/// <summary>A client id at one authorization server, with how it authenticates at the token endpoint.</summary>
+/// <remarks>Its <see cref="ToString"/> leaves out the client secret.</remarks>
+public sealed record ClientRegistration
+{
+    /// <summary>Gets the client id.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>Gets the client secret, if the client is confidential; a secret.</summary>
+    public string? ClientSecret { get; init; }
+
+    /// <summary>Gets the token endpoint authentication method: <c>none</c>, <c>client_secret_basic</c> or <c>client_secret_post</c>.</summary>
+    public required string TokenEndpointAuthMethod { get; init; }
+
+    /// <summary>Gets the issuer the registration belongs to; it is never used with another issuer (AUTH-24).</summary>
+    public required string Issuer { get; init; }
+
+    /// <summary>Gets the registered redirect URIs.</summary>
+    public IReadOnlyList<string> RedirectUris { get; init; } = [];
+
+    /// <summary>Gets how the client id was obtained.</summary>
+    public ClientRegistrationKind Kind { get; init; }
+
+    /// <summary>Returns a description without the client secret.</summary>
+    /// <returns>The client id, issuer, method and kind.</returns>
+    public override string ToString() =>
+        $"ClientRegistration {{ ClientId = {ClientId}, Issuer = {Issuer}, TokenEndpointAuthMethod = {TokenEndpointAuthMethod}, Kind = {Kind} }}";
+}

@@ -1,0 +1,43 @@
+namespace McpOAuth.Client;
+
+/// <summary>How the client identifies itself to authorization servers (AUTH-16..AUTH-25).</summary>
+/// <remarks>The order of preference is the MCP one: a pre-registered client (<see cref="ClientId"/>), then a Client ID Metadata
+/// Document (<see cref="ClientMetadataDocumentUri"/>) when the server supports it, then RFC 7591 dynamic registration.</remarks>
+public sealed class ClientRegistrationOptions
+{
+    /// <summary>Gets or sets a pre-registered client id.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public string? ClientId { get; set; }
+
+    /// <summary>Gets or sets the secret of the pre-registered client, if it is confidential.</summary>
+    /// <value>The default is <see langword="null"/> (a public client).</value>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Gets or sets the token endpoint authentication method of the pre-registered client.</summary>
+    /// <value>The default is <see langword="null"/>: <c>none</c> without a secret; with one, <c>client_secret_basic</c> unless the
+    /// server lists only <c>client_secret_post</c>.</value>
+    public string? TokenEndpointAuthMethod { get; set; }
+
+    /// <summary>Gets or sets the issuer the pre-registered client belongs to.</summary>
+    /// <value>The default is <see langword="null"/>: the client id is offered to any authorization server.</value>
+    /// <remarks>When set, the client id is never sent to another issuer, and a server that moved to another issuer produces an
+    /// error rather than a silent attempt (AUTH-24).</remarks>
+    public string? Issuer { get; set; }
+
+    /// <summary>Gets or sets the https URL of this client's Client ID Metadata Document.</summary>
+    /// <value>The default is <see langword="null"/>. When set and the server advertises
+    /// <c>client_id_metadata_document_supported</c>, the URL is the client id (AUTH-19, AUTH-20).</value>
+    public Uri? ClientMetadataDocumentUri { get; set; }
+
+    /// <summary>Gets or sets whether RFC 7591 dynamic client registration may be used.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool AllowDynamicRegistration { get; set; } = true;
+
+    /// <summary>Gets or sets the <c>client_name</c> sent in dynamic registration.</summary>
+    /// <value>The default is <c>McpOAuth.Client</c>.</value>
+    public string ClientName { get; set; } = "McpOAuth.Client";
+
+    /// <summary>Gets or sets the <c>client_uri</c> sent in dynamic registration.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public Uri? ClientUri { get; set; }
+}

@@ -1,0 +1,31 @@
+namespace McpOAuth.Client;
+
+/// <summary>Keeps tokens between requests and, for durable stores, between runs.</summary>
+/// <remarks>Implementations must be thread-safe. Reads are on the hot path only when no token is cached in memory.</remarks>
+public interface ITokenStore
+{
+    /// <summary>Reads the tokens stored under a key.</summary>
+    /// <param name="key">The resource, issuer and client the tokens belong to.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The tokens, or <see langword="null"/> when none are stored.</returns>
+    ValueTask<TokenSet?> GetAsync(TokenStoreKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores tokens under a key, replacing what was there.</summary>
+    /// <param name="key">The resource, issuer and client the tokens belong to.</param>
+    /// <param name="tokens">The tokens.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the tokens are stored.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="tokens"/> is <see langword="null"/>.</exception>
+    ValueTask SetAsync(TokenStoreKey key, TokenSet tokens, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the tokens stored under a key.</summary>
+    /// <param name="key">The resource, issuer and client the tokens belong to.</param>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <returns>A task that completes when the tokens are removed.</returns>
+    ValueTask RemoveAsync(TokenStoreKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every stored entry.</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The stored tokens; each carries its own key.</returns>
+    ValueTask<IReadOnlyList<TokenSet>> ListAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,57 @@
+namespace McpOAuth.Client;
+
+/// <summary>The tokens issued for one resource by one authorization server to one client.</summary>
+/// <remarks>Its <see cref="ToString"/> prints only the expiry and whether a refresh token is held.</remarks>
+public sealed record TokenSet
+{
+    /// <summary>Gets the access token; a secret.</summary>
+    public required string AccessToken { get; init; }
+
+    /// <summary>Gets the token type, normally <c>Bearer</c>.</summary>
+    public string TokenType { get; init; } = "Bearer";
+
+    /// <summary>Gets the refresh token, if one was issued; a secret.</summary>
+    public string? RefreshToken { get; init; }
+
+    /// <summary>Gets when the access token was obtained, from the injected <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset ObtainedAt { get; init; }
+
+    /// <summary>Gets when the access token expires; <see langword="null"/> when the server did not say.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Gets the scopes granted (the response's <c>scope</c>, else the scopes requested).</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    /// <summary>Gets the resource the tokens are for.</summary>
+    public required string Resource { get; init; }
+
+    /// <summary>Gets the issuer of the authorization server that issued the tokens.</summary>
+    public required string Issuer { get; init; }
+
+    /// <summary>Gets the client id the tokens were issued to.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>Gets the key these tokens are stored under.</summary>
+    public TokenStoreKey Key => new(Resource, Issuer, ClientId);
+
+    /// <summary>Gets whether the access token can be used at an instant, leaving a margin before expiry.</summary>
+    /// <param name="now">The current time, from the injected <see cref="TimeProvider"/>.</param>
+    /// <param name="skew">The margin; never more than half of the token's lifetime is used.</param>
+    /// <returns><see langword="true"/> when the token is not within the margin of its expiry.</returns>
+    public bool IsUsableAt(DateTimeOffset now, TimeSpan skew)
+    {
+        if (ExpiresAt is not { } expiresAt)
+        {
+            return true;
+        }
+
+        TimeSpan lifetime = expiresAt - ObtainedAt;
+        TimeSpan margin = lifetime > TimeSpan.Zero && skew > lifetime / 2 ? lifetime / 2 : skew;
+        return now < expiresAt - margin;
+    }
+
+    /// <summary>Returns a description without secrets.</summary>
+    /// <returns>The expiry and whether a refresh token is held.</returns>
+    public override string ToString() =>
+        $"TokenSet {{ ExpiresAt = {ExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}, HasRefreshToken = {RefreshToken is not null} }}";
+}
