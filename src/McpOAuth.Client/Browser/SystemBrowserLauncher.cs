@@ -1,10 +1,22 @@
 using System.Diagnostics;
 
-namespace McpOAuth.Client.Internal;
+using McpOAuth.Client.Internal;
+
+namespace McpOAuth.Client;
 
 /// <summary>Opens a checked URL in the user's browser without a shell (AUTH-46): <c>$BROWSER</c>, else the platform opener.</summary>
-internal static class SystemBrowserLauncher
+/// <remarks>This is what runs when <see cref="McpOAuthOptions.LaunchBrowser"/> is <see langword="null"/>; a custom hook can call it
+/// after doing its own work (such as printing the URL). <c>$BROWSER</c> is run with the URL as one argument (or in place of a
+/// <c>%s</c> word); nothing goes through <c>sh</c>, <c>cmd</c> or PowerShell.</remarks>
+public static class SystemBrowserLauncher
 {
+    /// <summary>Opens the authorization URL in the user's browser.</summary>
+    /// <param name="context">The URL to open.</param>
+    /// <param name="cancellationToken">Cancels before the browser is started.</param>
+    /// <returns>A task that completes when the browser process has been started.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <exception cref="McpOAuthException">The URL is not https or http to loopback, or the browser could not be started
+    /// (<see cref="McpOAuthErrorCode.BrowserLaunchFailed"/>).</exception>
     public static ValueTask LaunchAsync(BrowserLaunchContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

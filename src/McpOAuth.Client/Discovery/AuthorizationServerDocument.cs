@@ -61,7 +61,7 @@ public sealed record AuthorizationServerDocument
     [JsonPropertyName(OAuthWireNames.AuthorizationResponseIssParameterSupported)]
     public bool? AuthorizationResponseIssParameterSupported { get; init; }
 
-    /// <summary>Gets the members the library does not model.</summary>
+    /// <summary>Gets or sets the members the library does not model.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

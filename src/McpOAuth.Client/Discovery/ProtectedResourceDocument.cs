@@ -29,7 +29,7 @@ public sealed record ProtectedResourceDocument
     [JsonPropertyName(OAuthWireNames.ResourceName)]
     public string? ResourceName { get; init; }
 
-    /// <summary>Gets the members the library does not model.</summary>
+    /// <summary>Gets or sets the members the library does not model.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of McpOAuth.Client: the build (zero warnings), the unit and integration tests, the package,
+# and the official MCP conformance suite's 27 core authorization scenarios against the conformance client.
+# Everything it needs (the pinned conformance suite and its Node 22) is installed by the scripts it calls.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+echo "== build (Release, warnings are errors)"
+dotnet build McpOAuth.Client.sln -c Release -nologo -clp:NoSummary
+
+echo "== unit and integration tests"
+dotnet test McpOAuth.Client.sln -c Release --no-build -nologo --logger "console;verbosity=minimal"
+
+echo "== package"
+dotnet pack src/McpOAuth.Client/McpOAuth.Client.csproj -c Release --no-build -nologo -o artifacts/packages
+
+echo "== MCP conformance suite (core authorization scenarios)"
+bash tests/conformance/run.sh dotnet "$PWD/tests/McpOAuth.Client.ConformanceClient/bin/Release/net10.0/McpOAuth.Client.ConformanceClient.dll"
