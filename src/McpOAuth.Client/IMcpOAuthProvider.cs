@@ -21,4 +21,24 @@ public interface IMcpOAuthProvider
     /// <exception cref="McpOAuthException">Discovery, registration, authorization or the token request failed, or the challenge
     /// cannot be satisfied (<see cref="McpOAuthErrorCode.InsufficientScope"/>).</exception>
     Task<string> HandleChallengeAsync(McpOAuthChallenge challenge, CancellationToken cancellationToken = default);
+
+    /// <summary>Signs in to an MCP server now, without waiting for a request to be challenged (what <c>mcp-oauth login</c> does).</summary>
+    /// <param name="serverUri">The MCP server endpoint.</param>
+    /// <param name="scopes">Scopes to request on top of what the server asks for; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the sign-in.</param>
+    /// <returns>The new tokens; they are also stored.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="serverUri"/> is <see langword="null"/>.</exception>
+    /// <exception cref="McpOAuthException">Discovery, registration, authorization or the token request failed.</exception>
+    /// <remarks>The server is first sent an unauthenticated request so that its challenge (and <c>resource_metadata</c>) drives
+    /// discovery, as in a real connection.</remarks>
+    Task<TokenSet> SignInAsync(Uri serverUri, IReadOnlyList<string>? scopes = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes and deletes the stored credentials of one MCP server, or of every server.</summary>
+    /// <param name="serverUri">The MCP server endpoint; <see langword="null"/> for every stored credential.</param>
+    /// <param name="cancellationToken">Cancels the remaining revocations; what was deleted stays deleted.</param>
+    /// <returns>What was removed, and which revocations failed.</returns>
+    /// <remarks>Refresh and access tokens are revoked at the authorization server's RFC 7009 <c>revocation_endpoint</c> when it
+    /// has one (<c>unsupported_token_type</c> is tolerated). The local credential is deleted even when the server cannot be
+    /// reached; the failure is reported in the result.</remarks>
+    Task<SignOutResult> SignOutAsync(Uri? serverUri, CancellationToken cancellationToken = default);
 }

@@ -53,6 +53,11 @@ public sealed class McpOAuthOptions
     /// <remarks>The URL has already been checked (https, or http to loopback) when the hook is called.</remarks>
     public Func<BrowserLaunchContext, CancellationToken, ValueTask>? LaunchBrowser { get; set; }
 
+    /// <summary>Gets or sets a callback told which stage a sign-in or refresh has reached, for progress displays.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    /// <remarks>It is called synchronously on the sign-in's path; keep it quick and never throw from it.</remarks>
+    public Action<McpOAuthStage>? OnProgress { get; set; }
+
     /// <summary>Gets or sets the hook that chooses among several authorization servers.</summary>
     /// <value>The default is <see langword="null"/>: the first usable entry of <c>authorization_servers</c> (AUTH-08).</value>
     public Func<IReadOnlyList<string>, string?>? SelectAuthorizationServer { get; set; }

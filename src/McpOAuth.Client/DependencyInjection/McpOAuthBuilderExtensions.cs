@@ -33,7 +33,7 @@ public static class McpOAuthBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore>(sp =>
-            new FileTokenStore(directory, sp.GetService<ILogger<FileTokenStore>>())));
+            new FileTokenStore(new FileTokenStoreOptions { Directory = directory }, sp.GetService<ILogger<FileTokenStore>>(), sp.GetService<TimeProvider>())));
         return builder;
     }
 

@@ -11,14 +11,34 @@ internal sealed partial class McpOAuthProvider
         OAuthWireNames.CodeChallenge, OAuthWireNames.CodeChallengeMethod, OAuthWireNames.Resource, OAuthWireNames.Scope,
     ];
 
-    private async Task<string> AuthorizeAsync(
+    private async Task<TokenSet> AuthorizeAsync(
         McpOAuthChallenge challenge,
         IReadOnlyList<string>? requestedScopes,
         bool bypassCache,
         CancellationToken cancellationToken)
     {
+        try
+        {
+            return await AuthorizeCoreAsync(challenge, requestedScopes, bypassCache, reuseKnownClient: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StaleRegistrationException)
+        {
+            // The server no longer knows a dynamically registered client: register again, once (REF-10).
+            return await AuthorizeCoreAsync(challenge, requestedScopes, bypassCache, reuseKnownClient: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TokenSet> AuthorizeCoreAsync(
+        McpOAuthChallenge challenge,
+        IReadOnlyList<string>? requestedScopes,
+        bool bypassCache,
+        bool reuseKnownClient,
+        CancellationToken cancellationToken)
+    {
         Uri serverUri = challenge.RequestUri;
-        bool allowHttp = _options.AllowHttpOnLoopback || (serverUri.Scheme == Uri.UriSchemeHttp && serverUri.IsLoopback);
+        bool allowHttp = AllowHttpFor(serverUri);
+
+        _options.OnProgress?.Invoke(McpOAuthStage.Discovering);
 
         // Discovery: RFC 9728, then RFC 8414 / OIDC in the MCP order (AUTH-04..AUTH-12).
         ProtectedResourceDocument? resourceMetadata = await _discovery.GetProtectedResourceMetadataAsync(
@@ -66,13 +86,7 @@ internal sealed partial class McpOAuthProvider
             {
                 _logger.LegacyDefaultEndpoints(issuer);
                 defaults = true;
-                legacy = new AuthorizationServerDocument
-                {
-                    Issuer = issuer,
-                    AuthorizationEndpoint = issuer + "/authorize",
-                    TokenEndpoint = issuer + "/token",
-                    RegistrationEndpoint = issuer + "/register",
-                };
+                legacy = LegacyDefaults(issuer);
             }
 
             server = legacy;
@@ -114,7 +128,9 @@ internal sealed partial class McpOAuthProvider
 
         string state = NewState();
         PkcePair pkce = _pkce.Generate();
-        int port = _options.CallbackPort ?? session.LastRedirectPort ?? 0;
+        // A dynamically registered client of this issuer is reused (from memory or the store), on the port it registered.
+        ClientRegistration? known = reuseKnownClient ? KnownDynamicClient(session, issuer) : null;
+        int port = _options.CallbackPort ?? session.LastRedirectPort ?? RegisteredPort(known) ?? 0;
         ICallbackListener listener = await _callbacks.ListenAsync(
             new CallbackListenRequest
             {
@@ -130,7 +146,10 @@ internal sealed partial class McpOAuthProvider
         await using (listener.ConfigureAwait(false))
         {
             session.LastRedirectPort = listener.RedirectUri.Port;
-            ClientRegistration client = await _registrar.GetRegistrationAsync(
+            _options.OnProgress?.Invoke(McpOAuthStage.Registering);
+            ClientRegistration client = known is not null && known.RedirectUris.Contains(listener.RedirectUri.OriginalString, StringComparer.Ordinal)
+                ? known
+                : await _registrar.GetRegistrationAsync(
                 new ClientRegistrationRequest
                 {
                     Issuer = issuer,
@@ -149,6 +168,7 @@ internal sealed partial class McpOAuthProvider
 
             string? resourceParameter = _options.SendResourceParameter ? resource : null;
             Uri authorizationUri = BuildAuthorizationUri(server.AuthorizationEndpoint!, client, listener.RedirectUri, state, pkce, scopeParameter, resourceParameter);
+            _options.OnProgress?.Invoke(McpOAuthStage.WaitingForBrowser);
             var launch = new BrowserLaunchContext { AuthorizationUri = authorizationUri, RedirectUri = listener.RedirectUri };
             if (_options.LaunchBrowser is { } hook)
             {
@@ -160,6 +180,7 @@ internal sealed partial class McpOAuthProvider
             }
 
             CallbackResult result = await listener.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _options.OnProgress?.Invoke(McpOAuthStage.ExchangingCode);
 
             var tokenRequest = new TokenRequestContext(new Uri(server.TokenEndpoint!), client, resourceParameter, resource, scopes);
             TokenSet tokens;
@@ -171,8 +192,16 @@ internal sealed partial class McpOAuthProvider
             catch (McpOAuthException ex) when (ex.Code == McpOAuthErrorCode.InvalidClient)
             {
                 await _registrar.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
+                session.Context = null;
+                if (client.Kind == ClientRegistrationKind.Dynamic && reuseKnownClient)
+                {
+                    throw new StaleRegistrationException(ex);
+                }
+
                 throw;
             }
+
+            tokens = tokens with { Registration = client };
 
             if (session.Tokens is { } previous && previous.Key != tokens.Key)
             {
@@ -183,9 +212,26 @@ internal sealed partial class McpOAuthProvider
             session.RequestedScopes = scopes;
             await SaveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
             _logger.AuthorizationCompleted(issuer);
-            return tokens.AccessToken;
+            return tokens;
         }
     }
+
+    private static ClientRegistration? KnownDynamicClient(ServerSession session, string issuer)
+    {
+        ClientRegistration? known = session.Context?.Client ?? session.Tokens?.Registration;
+        return known is { Kind: ClientRegistrationKind.Dynamic } && string.Equals(known.Issuer, issuer, StringComparison.Ordinal)
+            ? known
+            : null;
+    }
+
+    private static int? RegisteredPort(ClientRegistration? registration) =>
+        registration is { RedirectUris.Count: > 0 } && Uri.TryCreate(registration.RedirectUris[0], UriKind.Absolute, out Uri? uri) && uri.IsLoopback
+            ? uri.Port
+            : null;
+
+    /// <summary>Marks an <c>invalid_client</c> from a reused dynamic registration, which one fresh registration may fix.</summary>
+    private sealed class StaleRegistrationException(McpOAuthException inner)
+        : McpOAuthException(McpOAuthErrorCode.InvalidClient, inner.Message, inner);
 
     private string SelectIssuer(IReadOnlyList<string> authorizationServers)
     {

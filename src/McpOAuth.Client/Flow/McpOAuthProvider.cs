@@ -16,10 +16,12 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     private readonly ICallbackReceiver _callbacks;
     private readonly ITokenStore _store;
     private readonly TokenEndpointClient _tokens;
+    private readonly Backchannel _backchannel;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    // One sign-in or refresh at a time: concurrent callers wait, then find the renewed token (REF-01, REF-13).
+    // One sign-in or refresh at a time in this provider: concurrent callers wait, then find the renewed token (REF-01,
+    // REF-13). Across processes, the store's per-credential lock serializes refreshes.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly object _sessionsLock = new();
     private ServerSession[] _sessions = [];
@@ -34,7 +36,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         ICallbackReceiver callbacks,
         ITokenStore store,
         TokenEndpointClient tokens,
-        TimeProvider time,
+        Backchannel backchannel,
         ILogger logger)
     {
         _options = options;
@@ -44,7 +46,8 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         _callbacks = callbacks;
         _store = store;
         _tokens = tokens;
-        _time = time;
+        _backchannel = backchannel;
+        _time = backchannel.Time;
         _logger = logger;
     }
 
@@ -53,8 +56,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     public ValueTask<string?> GetAccessTokenAsync(Uri requestUri, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requestUri);
-        ServerSession? session = Find(requestUri);
-        TokenSet? tokens = session?.Tokens;
+        TokenSet? tokens = Find(requestUri)?.Tokens;
         if (tokens is not null && tokens.IsUsableAt(_time.GetUtcNow(), _options.RefreshSkew))
         {
             return new ValueTask<string?>(tokens.AccessToken);
@@ -67,10 +69,16 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     {
         ArgumentNullException.ThrowIfNull(challenge);
         EnsureServerAllowed(challenge.RequestUri);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.ChallengeReceived(UriPolicy.EndpointKey(challenge.RequestUri), challenge.StatusCode, SafeText.Escape(challenge.Error));
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ServerSession? session = Find(challenge.RequestUri);
+            await EnsureStoreLoadedAsync(cancellationToken).ConfigureAwait(false);
+            ServerSession? session = FindAny(challenge.RequestUri);
             TokenSet? current = session?.Tokens;
 
             // Someone else renewed while this caller waited: use that token.
@@ -88,19 +96,62 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             }
 
             // AUTH-43: a rejected token with a refresh token is refreshed once before any interactive flow.
-            if (session is not null && current is not null && current.RefreshToken is not null && session.Context is not null
+            if (session is not null && current?.RefreshToken is not null
                 && string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
             {
                 TokenSet? refreshed = await TryRefreshAsync(session, current, cancellationToken).ConfigureAwait(false);
-                if (refreshed is not null)
+                if (refreshed is not null && !string.Equals(refreshed.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
                 {
                     return refreshed.AccessToken;
                 }
             }
 
-            IReadOnlyList<string>? scopes = challenge.Scopes.Count > 0 ? challenge.Scopes : null;
-            return await AuthorizeAsync(challenge, scopes, bypassCache: challenge.RejectedAccessToken is not null, cancellationToken)
+            IReadOnlyList<string>? scopes = challenge.Scopes.Count > 0 ? Union(session?.RequestedScopes ?? [], challenge.Scopes) : null;
+            TokenSet tokens = await AuthorizeAsync(challenge, scopes, bypassCache: challenge.RejectedAccessToken is not null, cancellationToken)
                 .ConfigureAwait(false);
+            return tokens.AccessToken;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<TokenSet> SignInAsync(Uri serverUri, IReadOnlyList<string>? scopes = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(serverUri);
+        EnsureServerAllowed(serverUri);
+        if (!UriPolicy.IsSecure(serverUri, allowHttpLoopback: true))
+        {
+            throw new McpOAuthException(McpOAuthErrorCode.InsecureEndpoint, "The MCP server URL must be https (or http to a loopback host).");
+        }
+
+        // The server's own challenge drives discovery, as it would on a real request (AUTH-03, AUTH-04).
+        BackchannelResponse probe = await _backchannel.ProbeAsync(serverUri, cancellationToken).ConfigureAwait(false);
+        AuthChallenge? bearer = WwwAuthenticateParser.Parse(probe.WwwAuthenticate)
+            .Find(c => c.Scheme.Equals(OAuthWireNames.Bearer, StringComparison.OrdinalIgnoreCase));
+        string? challengeScope = bearer?.Get(OAuthWireNames.Scope);
+        string[] challenged = challengeScope is null ? [] : challengeScope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var challenge = new McpOAuthChallenge
+        {
+            RequestUri = serverUri,
+            StatusCode = 401,
+            ResourceMetadata = bearer?.Get(OAuthWireNames.ResourceMetadata),
+            Scopes = challenged,
+            Error = bearer?.Get(OAuthWireNames.Error),
+        };
+
+        IReadOnlyList<string>? requested = null;
+        if (challenged.Length > 0 || scopes is { Count: > 0 })
+        {
+            requested = Union(challenged, scopes ?? []);
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureStoreLoadedAsync(cancellationToken).ConfigureAwait(false);
+            return await AuthorizeAsync(challenge, requested, bypassCache: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -124,31 +175,20 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         }
 
         // AUTH-29 (SEP-2350): previously requested scopes plus the challenged ones.
-        var union = new List<string>(previous);
-        foreach (string scope in challenge.Scopes)
-        {
-            if (!union.Contains(scope, StringComparer.Ordinal))
-            {
-                union.Add(scope);
-            }
-        }
-
+        List<string> union = Union(previous, challenge.Scopes);
         _logger.StepUpAuthorization(challenge.RequestUri, union.Count);
-        return await AuthorizeAsync(challenge, union, bypassCache: false, cancellationToken).ConfigureAwait(false);
+        TokenSet tokens = await AuthorizeAsync(challenge, union, bypassCache: false, cancellationToken).ConfigureAwait(false);
+        return tokens.AccessToken;
     }
 
     private async ValueTask<string?> GetAccessTokenSlowAsync(Uri requestUri, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _storeLoaded) == 0)
-        {
-            await LoadStoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         if (_options.ServerUri is not null && !IsAllowedServer(requestUri))
         {
             return null;
         }
 
+        await EnsureStoreLoadedAsync(cancellationToken).ConfigureAwait(false);
         ServerSession? session = Find(requestUri);
         TokenSet? tokens = session?.Tokens;
         if (session is null || tokens is null)
@@ -162,7 +202,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             return tokens.AccessToken;
         }
 
-        if (tokens.RefreshToken is null || session.Context is null)
+        if (tokens.RefreshToken is null)
         {
             // Within the skew but not expired: still worth sending; expired: let the server's 401 start a sign-in.
             return tokens.IsUsableAt(now, TimeSpan.Zero) ? tokens.AccessToken : null;
@@ -192,56 +232,234 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         }
     }
 
-    /// <summary>Refreshes under the gate; on invalid_grant drops the tokens and returns null; transient failures keep everything.</summary>
+    /// <summary>
+    /// Refreshes one credential under the store's lock (REF-04): re-reads the store first and adopts tokens another process
+    /// renewed; on <c>invalid_grant</c> re-reads again and drops the tokens only if they are still the ones that failed
+    /// (REF-05, REF-06); transient failures keep everything (REF-07) and surface.
+    /// </summary>
     private async Task<TokenSet?> TryRefreshAsync(ServerSession session, TokenSet tokens, CancellationToken cancellationToken)
     {
-        AuthorizationContext context = session.Context!;
-        var request = new TokenRequestContext(
-            new Uri(context.Server.TokenEndpoint!),
-            context.Client,
-            context.ResourceParameter,
-            session.Resource,
-            session.RequestedScopes);
-        try
+        TokenStoreKey key = tokens.Key;
+        IAsyncDisposable storeLock = await _store.LockAsync(key, cancellationToken).ConfigureAwait(false);
+        await using (storeLock.ConfigureAwait(false))
         {
-            TokenSet refreshed = await _tokens.RefreshAsync(request, tokens.RefreshToken!, cancellationToken).ConfigureAwait(false);
-            await SaveAsync(session, refreshed, cancellationToken).ConfigureAwait(false);
-            return refreshed;
-        }
-        catch (McpOAuthException ex) when (ex.Code is McpOAuthErrorCode.InvalidGrant or McpOAuthErrorCode.InvalidClient)
-        {
-            _logger.RefreshFailed(ex.Error ?? ex.Code.ToString());
-            session.Tokens = null;
-            await _store.RemoveAsync(tokens.Key, cancellationToken).ConfigureAwait(false);
-            if (ex.Code == McpOAuthErrorCode.InvalidClient)
+            TokenSet? stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (stored is not null && !string.Equals(stored.AccessToken, tokens.AccessToken, StringComparison.Ordinal)
+                && stored.IsUsableAt(_time.GetUtcNow(), _options.RefreshSkew))
             {
-                await _registrar.ForgetAsync(context.Client, cancellationToken).ConfigureAwait(false);
-                session.Context = null;
+                Adopt(session, stored);
+                return stored;
             }
 
+            TokenSet current = stored?.RefreshToken is not null ? stored : tokens;
+            AuthorizationContext? context = await EnsureContextAsync(session, current, cancellationToken).ConfigureAwait(false);
+            if (context is null || current.RefreshToken is null)
+            {
+                return null;
+            }
+
+            var request = new TokenRequestContext(
+                new Uri(context.Server.TokenEndpoint!),
+                context.Client,
+                context.ResourceParameter,
+                session.Resource,
+                current.Scopes.Count > 0 ? current.Scopes : session.RequestedScopes);
+            _options.OnProgress?.Invoke(McpOAuthStage.Refreshing);
+            try
+            {
+                TokenSet refreshed = await _tokens.RefreshAsync(request, current.RefreshToken, cancellationToken).ConfigureAwait(false);
+                refreshed = refreshed with { Registration = context.Client };
+                await SaveAsync(session, refreshed, cancellationToken).ConfigureAwait(false);
+                return refreshed;
+            }
+            catch (McpOAuthException ex) when (ex.Code is McpOAuthErrorCode.InvalidGrant or McpOAuthErrorCode.InvalidClient)
+            {
+                _logger.RefreshFailed(ex.Error ?? ex.Code.ToString());
+                TokenSet? again = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+                if (again?.RefreshToken is not null && !string.Equals(again.RefreshToken, current.RefreshToken, StringComparison.Ordinal))
+                {
+                    Adopt(session, again); // Another process rotated it meanwhile: theirs is the live one.
+                    return again;
+                }
+
+                session.Tokens = null;
+                await _store.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+                if (ex.Code == McpOAuthErrorCode.InvalidClient)
+                {
+                    // The server forgot the client: drop the registration; the next sign-in registers again (REF-10).
+                    await _registrar.ForgetAsync(context.Client, cancellationToken).ConfigureAwait(false);
+                    session.Context = null;
+                }
+
+                return null;
+            }
+        }
+    }
+
+    /// <summary>The authorization server and client behind stored tokens, rediscovered after a restart when needed.</summary>
+    private async Task<AuthorizationContext?> EnsureContextAsync(ServerSession session, TokenSet tokens, CancellationToken cancellationToken)
+    {
+        if (session.Context is { } known && string.Equals(known.Issuer, tokens.Issuer, StringComparison.Ordinal)
+            && string.Equals(known.Client.ClientId, tokens.ClientId, StringComparison.Ordinal))
+        {
+            return known;
+        }
+
+        ClientRegistration? client = tokens.Registration;
+        if (client is null || client.Kind == ClientRegistrationKind.Preregistered)
+        {
+            // A configured client's secret is never stored: take it from the options when the ids agree.
+            if (!string.Equals(_options.Client.ClientId, tokens.ClientId, StringComparison.Ordinal) && client is null)
+            {
+                return null;
+            }
+
+            client = new ClientRegistration
+            {
+                ClientId = tokens.ClientId,
+                ClientSecret = string.Equals(_options.Client.ClientId, tokens.ClientId, StringComparison.Ordinal) ? _options.Client.ClientSecret : null,
+                TokenEndpointAuthMethod = client?.TokenEndpointAuthMethod ?? _options.Client.TokenEndpointAuthMethod
+                    ?? (_options.Client.ClientSecret is null ? OAuthWireNames.AuthMethodNone : OAuthWireNames.AuthMethodClientSecretBasic),
+                Issuer = tokens.Issuer,
+                RedirectUris = client?.RedirectUris ?? [],
+                Kind = ClientRegistrationKind.Preregistered,
+            };
+        }
+
+        // AUTH-24: secrets go only to the issuer that minted them, found again from that issuer's own metadata.
+        bool allowHttp = AllowHttpFor(session.ResourceUri);
+        AuthorizationServerDocument? server = await _discovery.GetAuthorizationServerMetadataAsync(
+            new AuthorizationServerMetadataRequest { Issuer = tokens.Issuer, AllowHttpOnLoopback = allowHttp },
+            cancellationToken).ConfigureAwait(false);
+        if (server is null && _options.AllowLegacyDiscovery)
+        {
+            server = await _discovery.GetAuthorizationServerMetadataAsync(
+                new AuthorizationServerMetadataRequest { Issuer = tokens.Issuer, Legacy = true, AllowHttpOnLoopback = allowHttp },
+                cancellationToken).ConfigureAwait(false) ?? LegacyDefaults(tokens.Issuer);
+        }
+
+        if (server is null)
+        {
             return null;
         }
+
+        var context = new AuthorizationContext(tokens.Issuer, server, client, _options.SendResourceParameter ? session.Resource : null);
+        session.Context = context;
+        return context;
+    }
+
+    public async Task<SignOutResult> SignOutAsync(Uri? serverUri, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            IReadOnlyList<TokenSet> stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+            var removed = new List<TokenStoreKey>();
+            var revoked = new List<TokenStoreKey>();
+            var unsupported = new List<TokenStoreKey>();
+            var failures = new Dictionary<TokenStoreKey, string>();
+            foreach (TokenSet tokens in stored)
+            {
+                if (serverUri is not null && !UriPolicy.ResourceIdentifiesServer(tokens.Resource, serverUri))
+                {
+                    continue;
+                }
+
+                TokenStoreKey key = tokens.Key;
+                string? failure = null;
+                try
+                {
+                    ServerSession session = GetOrAddSession(tokens.Resource, UriPolicy.TryParseAbsolute(tokens.Resource, out Uri r) ? r : serverUri!);
+                    AuthorizationContext? context = await EnsureContextAsync(session, tokens, cancellationToken).ConfigureAwait(false);
+                    if (context?.Server.RevocationEndpoint is not { } endpoint)
+                    {
+                        unsupported.Add(key);
+                    }
+                    else
+                    {
+                        var revocationUri = new Uri(endpoint);
+                        if (tokens.RefreshToken is not null)
+                        {
+                            failure = await _tokens.RevokeAsync(revocationUri, context.Client, tokens.RefreshToken, OAuthWireNames.RefreshToken, cancellationToken)
+                                .ConfigureAwait(false);
+                        }
+
+                        failure ??= await _tokens.RevokeAsync(revocationUri, context.Client, tokens.AccessToken, OAuthWireNames.AccessToken, cancellationToken)
+                            .ConfigureAwait(false);
+                        if (failure is null)
+                        {
+                            revoked.Add(key);
+                        }
+                    }
+                }
+                catch (McpOAuthException ex)
+                {
+                    failure = $"{ex.Code}: {ex.Message}";
+                }
+                finally
+                {
+                    // The local credential goes whatever the server said (a transient failure is reported, not retried).
+                    await _store.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+                    removed.Add(key);
+                    foreach (ServerSession session in Volatile.Read(ref _sessions))
+                    {
+                        if (session.Tokens?.Key == key)
+                        {
+                            session.Tokens = null;
+                        }
+                    }
+                }
+
+                if (failure is not null)
+                {
+                    failures[key] = failure;
+                }
+            }
+
+            Volatile.Write(ref _lastHit, null);
+            return new SignOutResult { Removed = removed, Revoked = revoked, RevocationFailures = failures, RevocationUnsupported = unsupported };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Adopt(ServerSession session, TokenSet tokens)
+    {
+        session.Tokens = tokens;
+        Volatile.Write(ref _lastHit, null);
     }
 
     private async Task SaveAsync(ServerSession session, TokenSet tokens, CancellationToken cancellationToken)
     {
-        session.Tokens = tokens;
-        Volatile.Write(ref _lastHit, null);
+        Adopt(session, tokens);
         await _store.SetAsync(tokens.Key, tokens, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task LoadStoreAsync(CancellationToken cancellationToken)
+    private async ValueTask EnsureStoreLoadedAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _storeLoaded) != 0)
+        {
+            return;
+        }
+
         IReadOnlyList<TokenSet> stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
         foreach (TokenSet tokens in stored)
         {
-            if (UriPolicy.TryParseAbsolute(tokens.Resource, out Uri resourceUri))
+            if (UriPolicy.TryParseAbsolute(tokens.Resource, out Uri resourceUri)
+                && (_options.ServerUri is null || UriPolicy.ResourceIdentifiesServer(resourceUri, _options.ServerUri)))
             {
                 ServerSession session = GetOrAddSession(tokens.Resource, resourceUri);
-                session.Tokens ??= tokens;
+                if (session.Tokens is null || tokens.ObtainedAt > session.Tokens.ObtainedAt)
+                {
+                    session.Tokens = tokens;
+                    session.RequestedScopes = tokens.Scopes;
+                }
             }
         }
 
+        Volatile.Write(ref _lastHit, null);
         Volatile.Write(ref _storeLoaded, 1);
     }
 
@@ -259,7 +477,10 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         _options.ServerUri is { } server
         && string.Equals(UriPolicy.Origin(server), UriPolicy.Origin(requestUri), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The session whose resource identifies the URL, the most specific first; no allocation on a repeated URL.</summary>
+    private bool AllowHttpFor(Uri serverUri) =>
+        _options.AllowHttpOnLoopback || (serverUri.Scheme == Uri.UriSchemeHttp && serverUri.IsLoopback);
+
+    /// <summary>The session with tokens whose resource identifies the URL, the most specific first; no allocation on a repeated URL.</summary>
     private ServerSession? Find(Uri requestUri)
     {
         LastHit? hit = Volatile.Read(ref _lastHit);
@@ -268,20 +489,29 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             return hit.Session;
         }
 
+        ServerSession? best = FindCore(requestUri, requireTokens: true);
+        if (best is not null)
+        {
+            Volatile.Write(ref _lastHit, new LastHit(requestUri, best));
+        }
+
+        return best;
+    }
+
+    /// <summary>The most specific session for the URL, with or without tokens.</summary>
+    private ServerSession? FindAny(Uri requestUri) => FindCore(requestUri, requireTokens: true) ?? FindCore(requestUri, requireTokens: false);
+
+    private ServerSession? FindCore(Uri requestUri, bool requireTokens)
+    {
         ServerSession? best = null;
         foreach (ServerSession session in Volatile.Read(ref _sessions))
         {
-            if (session.Tokens is not null
+            if ((!requireTokens || session.Tokens is not null)
                 && UriPolicy.ResourceIdentifiesServer(session.ResourceUri, requestUri)
                 && (best is null || session.Resource.Length > best.Resource.Length))
             {
                 best = session;
             }
-        }
-
-        if (best is not null)
-        {
-            Volatile.Write(ref _lastHit, new LastHit(requestUri, best));
         }
 
         return best;
@@ -304,6 +534,28 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             Volatile.Write(ref _lastHit, null);
             return session;
         }
+    }
+
+    private static AuthorizationServerDocument LegacyDefaults(string issuer) => new()
+    {
+        Issuer = issuer,
+        AuthorizationEndpoint = issuer + "/authorize",
+        TokenEndpoint = issuer + "/token",
+        RegistrationEndpoint = issuer + "/register",
+    };
+
+    private static List<string> Union(IReadOnlyList<string> first, IReadOnlyList<string> second)
+    {
+        var union = new List<string>(first);
+        foreach (string scope in second)
+        {
+            if (!union.Contains(scope, StringComparer.Ordinal))
+            {
+                union.Add(scope);
+            }
+        }
+
+        return union;
     }
 
     private static bool IsSubset(IReadOnlyList<string> scopes, IReadOnlyList<string> of)

@@ -73,7 +73,7 @@ public static class McpOAuthProviderFactory
             callbacks,
             store,
             new TokenEndpointClient(backchannel, loggerFactory.CreateLogger("McpOAuth.Client.Tokens")),
-            backchannel.Time,
+            backchannel,
             loggerFactory.CreateLogger("McpOAuth.Client"));
 
     internal static SocketsHttpHandler CreateBackchannelHandler() => new()

@@ -52,6 +52,39 @@ internal sealed class TokenEndpointClient
         return RequestAsync(context, form, OAuthWireNames.RefreshTokenGrant, refreshToken, cancellationToken);
     }
 
+    /// <summary>RFC 7009 revocation; <c>unsupported_token_type</c> counts as done. Returns null on success, else why not.</summary>
+    public async Task<string?> RevokeAsync(Uri endpoint, ClientRegistration client, string token, string tokenTypeHint, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new(OAuthWireNames.Token, token),
+            new(OAuthWireNames.TokenTypeHint, tokenTypeHint),
+        };
+        AuthenticationHeaderValue? authorization = AddClientAuthentication(client, form);
+        BackchannelResponse response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccess)
+        {
+            return null;
+        }
+
+        OAuthErrorResponse? error = null;
+        if (response.IsJson && response.Body.Length > 0)
+        {
+            try
+            {
+                error = JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.OAuthErrorResponse);
+            }
+            catch (JsonException)
+            {
+                error = null;
+            }
+        }
+
+        return error?.Error == "unsupported_token_type"
+            ? null
+            : $"HTTP {(int)response.StatusCode} {SafeText.Escape(error?.Error)}";
+    }
+
     private async Task<TokenSet> RequestAsync(
         TokenRequestContext context,
         List<KeyValuePair<string, string>> form,

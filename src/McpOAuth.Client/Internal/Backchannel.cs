@@ -93,6 +93,17 @@ internal sealed class Backchannel
         return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>An unauthenticated MCP request (a JSON-RPC ping) whose only purpose is the server's challenge.</summary>
+    public async Task<BackchannelResponse> ProbeAsync(Uri serverUri, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"ping\"}"u8.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, serverUri) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<BackchannelResponse> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using CancellationTokenSource timeout = StartTimeout(cancellationToken);
@@ -117,7 +128,10 @@ internal sealed class Backchannel
             .ConfigureAwait(false);
         byte[] body = await BoundedContent.ReadAsync(response.Content, McpOAuthDefaults.MaxResponseBytes, cancellationToken)
             .ConfigureAwait(false);
-        return new BackchannelResponse(response.StatusCode, body, BoundedContent.IsJson(response.Content));
+        IReadOnlyList<string> challenges = response.Headers.TryGetValues("WWW-Authenticate", out IEnumerable<string>? values)
+            ? [.. values]
+            : [];
+        return new BackchannelResponse(response.StatusCode, body, BoundedContent.IsJson(response.Content)) { WwwAuthenticate = challenges };
     }
 
     private CancellationTokenSource StartTimeout(CancellationToken cancellationToken)

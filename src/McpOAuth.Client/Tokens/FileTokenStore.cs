@@ -23,16 +23,59 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
     private readonly string _directory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly KeyedLocks<TokenStoreKey> _keyLocks = new();
+    private readonly TimeSpan _lockTimeout;
+    private readonly TimeProvider _time;
+
+    /// <summary>Initializes a new instance of the <see cref="FileTokenStore"/> class in a directory.</summary>
+    /// <param name="directory">The directory that holds the token files; created when missing.</param>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or whitespace.</exception>
+    public FileTokenStore(string directory)
+        : this(new FileTokenStoreOptions { Directory = ThrowIfBlank(directory) })
+    {
+    }
 
     /// <summary>Initializes a new instance of the <see cref="FileTokenStore"/> class.</summary>
-    /// <param name="directory">The directory that holds the token files; created when missing.</param>
+    /// <param name="options">The directory and lock timeout.</param>
     /// <param name="logger">Receives warnings about unreadable files; never a token.</param>
-    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or whitespace.</exception>
-    public FileTokenStore(string directory, ILogger<FileTokenStore>? logger = null)
+    /// <param name="timeProvider">The clock for lock waits; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The lock timeout is outside 100 milliseconds to 10 minutes.</exception>
+    public FileTokenStore(FileTokenStoreOptions options, ILogger<FileTokenStore>? logger = null, TimeProvider? timeProvider = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _directory = Path.GetFullPath(directory);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.LockTimeout < TimeSpan.FromMilliseconds(100) || options.LockTimeout > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "The lock timeout must be between 100 milliseconds and 10 minutes.");
+        }
+
+        _directory = Path.GetFullPath(options.Directory ?? GetDefaultDirectory());
+        _lockTimeout = options.LockTimeout;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Returns the default token directory: <c>$MCP_OAUTH_STORE_DIR</c> when set; on Linux
+    /// <c>$XDG_CONFIG_HOME/mcp-oauth</c> (or <c>~/.config/mcp-oauth</c>); elsewhere the application-data folder's <c>mcp-oauth</c>.</summary>
+    /// <returns>An absolute directory path.</returns>
+    public static string GetDefaultDirectory()
+    {
+        string? overridden = Environment.GetEnvironmentVariable("MCP_OAUTH_STORE_DIR");
+        if (!string.IsNullOrWhiteSpace(overridden))
+        {
+            return Path.GetFullPath(overridden);
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            string? xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+            string configHome = !string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg)
+                ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+            return Path.Combine(configHome, "mcp-oauth");
+        }
+
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "mcp-oauth");
     }
 
     /// <summary>Releases the in-process write lock.</summary>
@@ -65,6 +108,10 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
             Resource = key.Resource,
             Issuer = key.Issuer,
             ClientId = key.ClientId,
+            ClientSecret = tokens.Registration is { Kind: ClientRegistrationKind.Dynamic } dynamic ? dynamic.ClientSecret : null,
+            TokenEndpointAuthMethod = tokens.Registration?.TokenEndpointAuthMethod,
+            RedirectUri = tokens.Registration is { RedirectUris.Count: > 0 } registration ? registration.RedirectUris[0] : null,
+            RegistrationKind = tokens.Registration?.Kind.ToString(),
         };
         byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(document, McpOAuthJsonContext.Default.StoredTokenDocument);
 
@@ -123,6 +170,56 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>An in-process lock, then a lock file (<c>&lt;hash&gt;.lock</c>, opened exclusively) that the operating system
+    /// releases if the holder dies, so a killed process never leaves a credential locked.</remarks>
+    public async ValueTask<IAsyncDisposable> LockAsync(TokenStoreKey key, CancellationToken cancellationToken = default)
+    {
+        IAsyncDisposable local = await _keyLocks.LockAsync(key, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureDirectory();
+            string path = Path.ChangeExtension(PathFor(key), ".lock");
+            DateTimeOffset deadline = _time.GetUtcNow() + _lockTimeout;
+            while (true)
+            {
+                try
+                {
+                    var options = new FileStreamOptions
+                    {
+                        Mode = FileMode.OpenOrCreate,
+                        Access = FileAccess.ReadWrite,
+                        Share = FileShare.None,
+                    };
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        options.UnixCreateMode = OwnerOnlyFile;
+                    }
+
+                    RefuseLink(path);
+                    var handle = new FileStream(path, options);
+                    return new FileLock(handle, local);
+                }
+                catch (IOException) when (_time.GetUtcNow() < deadline)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex)
+                {
+                    throw new McpOAuthException(
+                        McpOAuthErrorCode.Timeout,
+                        $"Another process held the lock on a stored credential for more than {_lockTimeout.TotalSeconds:0} seconds.",
+                        ex);
+                }
+            }
+        }
+        catch
+        {
+            await local.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -196,6 +293,7 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
                 Resource = document.Resource,
                 Issuer = document.Issuer,
                 ClientId = document.ClientId,
+                Registration = ReadRegistration(document),
             };
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
@@ -203,6 +301,31 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
             _logger.TokenFileIgnored(path, ex.GetType().Name);
             return null;
         }
+    }
+
+    private static ClientRegistration? ReadRegistration(StoredTokenDocument document)
+    {
+        if (document.TokenEndpointAuthMethod is null
+            || !Enum.TryParse(document.RegistrationKind, ignoreCase: false, out ClientRegistrationKind kind))
+        {
+            return null;
+        }
+
+        return new ClientRegistration
+        {
+            ClientId = document.ClientId!,
+            ClientSecret = document.ClientSecret,
+            TokenEndpointAuthMethod = document.TokenEndpointAuthMethod,
+            Issuer = document.Issuer!,
+            RedirectUris = document.RedirectUri is null ? [] : [document.RedirectUri],
+            Kind = kind,
+        };
+    }
+
+    private static string ThrowIfBlank(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return directory;
     }
 
     private void EnsureDirectory()
@@ -234,6 +357,15 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
         if (info.Exists && info.LinkTarget is not null)
         {
             throw new IOException($"The token file '{path}' is a symbolic link; it was refused.");
+        }
+    }
+
+    private sealed class FileLock(FileStream handle, IAsyncDisposable local) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await handle.DisposeAsync().ConfigureAwait(false);
+            await local.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -24,6 +24,15 @@ public interface ITokenStore
     /// <returns>A task that completes when the tokens are removed.</returns>
     ValueTask RemoveAsync(TokenStoreKey key, CancellationToken cancellationToken = default);
 
+    /// <summary>Takes the lock of one credential, across threads and, for durable stores, across processes.</summary>
+    /// <param name="key">The credential to lock.</param>
+    /// <param name="cancellationToken">Stops waiting for the lock.</param>
+    /// <returns>A handle that releases the lock when disposed.</returns>
+    /// <exception cref="McpOAuthException">The lock was not acquired in time (<see cref="McpOAuthErrorCode.Timeout"/>).</exception>
+    /// <remarks>The provider holds it only around a refresh and the write that follows, and re-reads the store after taking
+    /// it, so two processes never spend the same rotating refresh token (RFC 9700 §4.14.2).</remarks>
+    ValueTask<IAsyncDisposable> LockAsync(TokenStoreKey key, CancellationToken cancellationToken = default);
+
     /// <summary>Lists every stored entry.</summary>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The stored tokens; each carries its own key.</returns>

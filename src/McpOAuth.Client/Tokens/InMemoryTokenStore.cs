@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using McpOAuth.Client.Internal;
 
 namespace McpOAuth.Client;
 
@@ -6,6 +7,7 @@ namespace McpOAuth.Client;
 public sealed class InMemoryTokenStore : ITokenStore
 {
     private readonly ConcurrentDictionary<TokenStoreKey, TokenSet> _entries = new();
+    private readonly KeyedLocks<TokenStoreKey> _locks = new();
 
     /// <inheritdoc />
     public ValueTask<TokenSet?> GetAsync(TokenStoreKey key, CancellationToken cancellationToken = default) =>
@@ -25,6 +27,10 @@ public sealed class InMemoryTokenStore : ITokenStore
         _entries.TryRemove(key, out _);
         return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public ValueTask<IAsyncDisposable> LockAsync(TokenStoreKey key, CancellationToken cancellationToken = default) =>
+        _locks.LockAsync(key, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<TokenSet>> ListAsync(CancellationToken cancellationToken = default) =>

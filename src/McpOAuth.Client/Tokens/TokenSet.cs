@@ -31,6 +31,12 @@ public sealed record TokenSet
     /// <summary>Gets the client id the tokens were issued to.</summary>
     public required string ClientId { get; init; }
 
+    /// <summary>Gets the client registration the tokens were issued to, when known: it is reused to refresh and to sign in again
+    /// without registering a new client.</summary>
+    /// <remarks>Durable stores persist a dynamically registered client's secret with the tokens, and never a pre-registered
+    /// client's configured secret.</remarks>
+    public ClientRegistration? Registration { get; init; }
+
     /// <summary>Gets the key these tokens are stored under.</summary>
     public TokenStoreKey Key => new(Resource, Issuer, ClientId);
 

@@ -38,4 +38,17 @@ internal sealed class StoredTokenDocument
 
     [JsonPropertyName(OAuthWireNames.ClientId)]
     public string? ClientId { get; set; }
+
+    /// <summary>Only for a dynamically registered client; a configured secret is never written.</summary>
+    [JsonPropertyName(OAuthWireNames.ClientSecret)]
+    public string? ClientSecret { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.TokenEndpointAuthMethod)]
+    public string? TokenEndpointAuthMethod { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.RedirectUri)]
+    public string? RedirectUri { get; set; }
+
+    [JsonPropertyName("registration_kind")]
+    public string? RegistrationKind { get; set; }
 }
