@@ -21,6 +21,22 @@ public sealed class McpOAuthChallenge
     /// <summary>Gets the access token the request carried, if any; a secret, used to tell a stale token from a renewed one.</summary>
     public string? RejectedAccessToken { get; init; }
 
+    /// <summary>Gets whether the rejected token was issued while handling this same request (so a sign-in already happened).</summary>
+    /// <remarks>A token from an interactive sign-in that is rejected at once will not be fixed by signing in again; one issued by
+    /// a refresh may be (RS-10: at most one refresh plus one interactive sign-in per request).</remarks>
+    public bool RejectedTokenIsNew { get; init; }
+
+    internal McpOAuthChallenge WithRejectedTokenIsNew() => new()
+    {
+        RequestUri = RequestUri,
+        StatusCode = StatusCode,
+        ResourceMetadata = ResourceMetadata,
+        Scopes = Scopes,
+        Error = Error,
+        RejectedAccessToken = RejectedAccessToken,
+        RejectedTokenIsNew = true,
+    };
+
     /// <summary>Returns a description without the rejected token.</summary>
     /// <returns>The status, error and scope count.</returns>
     public override string ToString() => $"McpOAuthChallenge {{ StatusCode = {StatusCode}, Error = {Error}, Scopes = {Scopes.Count} }}";

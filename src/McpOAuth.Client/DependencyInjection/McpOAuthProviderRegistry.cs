@@ -30,7 +30,12 @@ internal sealed class McpOAuthProviderRegistry
             _services.GetRequiredService<IPkceGenerator>(),
             _services.GetRequiredService<ICallbackReceiver>(),
             _services.GetRequiredService<ITokenStore>(),
-            _services.GetRequiredService<Backchannel>(),
+            // Token requests and probes honour this name's HttpTimeout; discovery and registration are shared services and
+            // use the default options' timeout.
+            new Backchannel(
+                () => _services.GetRequiredService<IHttpClientFactory>().CreateClient(McpOAuthDefaults.BackchannelHttpClientName),
+                _services.GetRequiredService<TimeProvider>(),
+                options.HttpTimeout),
             logs);
     }
 }

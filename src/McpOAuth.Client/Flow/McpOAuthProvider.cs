@@ -81,8 +81,8 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             ServerSession? session = FindAny(challenge.RequestUri);
             TokenSet? current = session?.Tokens;
 
-            // Someone else renewed while this caller waited: use that token.
-            if (current is not null && challenge.RejectedAccessToken is not null
+            // Someone else signed in or renewed while this caller waited: use that token (REF-01, REF-13).
+            if (current is not null
                 && !string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal)
                 && current.IsUsableAt(_time.GetUtcNow(), TimeSpan.Zero)
                 && (challenge.StatusCode == 401 || IsSubset(challenge.Scopes, session!.RequestedScopes)))
@@ -95,9 +95,21 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
                 return await StepUpAsync(session, challenge, cancellationToken).ConfigureAwait(false);
             }
 
-            // AUTH-43: a rejected token with a refresh token is refreshed once before any interactive flow.
+            // RS-10: a token from a sign-in that is rejected at once will not be fixed by signing in again.
+            if (challenge.RejectedTokenIsNew
+                && !string.Equals(challenge.RejectedAccessToken, session?.RefreshedAccessToken, StringComparison.Ordinal))
+            {
+                throw new McpOAuthException(
+                    McpOAuthErrorCode.AuthorizationLoop,
+                    $"{UriPolicy.EndpointKey(challenge.RequestUri)} rejected an access token that was just issued for it.");
+            }
+
+            // AUTH-43: a rejected token with a refresh token is refreshed once before any interactive flow, unless the
+            // rejected token came from a refresh already, or the resource now names another authorization server (AUTH-24).
             if (session is not null && current?.RefreshToken is not null
-                && string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
+                && string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal)
+                && !string.Equals(current.AccessToken, session.RefreshedAccessToken, StringComparison.Ordinal)
+                && await IssuerStillServesAsync(challenge, current.Issuer, cancellationToken).ConfigureAwait(false))
             {
                 TokenSet? refreshed = await TryRefreshAsync(session, current, cancellationToken).ConfigureAwait(false);
                 if (refreshed is not null && !string.Equals(refreshed.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
@@ -269,6 +281,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             {
                 TokenSet refreshed = await _tokens.RefreshAsync(request, current.RefreshToken, cancellationToken).ConfigureAwait(false);
                 refreshed = refreshed with { Registration = context.Client };
+                session.RefreshedAccessToken = refreshed.AccessToken;
                 await SaveAsync(session, refreshed, cancellationToken).ConfigureAwait(false);
                 return refreshed;
             }
@@ -294,6 +307,25 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
                 return null;
             }
         }
+    }
+
+    /// <summary>Whether the resource's current metadata still lists the issuer; fetched afresh, since a rejected token may mean
+    /// the server moved to another authorization server.</summary>
+    private async Task<bool> IssuerStillServesAsync(McpOAuthChallenge challenge, string issuer, CancellationToken cancellationToken)
+    {
+        ProtectedResourceDocument? metadata = await _discovery.GetProtectedResourceMetadataAsync(
+            new ProtectedResourceMetadataRequest
+            {
+                ServerUri = challenge.RequestUri,
+                ResourceMetadataUri = challenge.ResourceMetadata,
+                BypassCache = true,
+                AllowHttpOnLoopback = AllowHttpFor(challenge.RequestUri),
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        // Without metadata (a 2025-03-26 server) the issuer is the server's origin.
+        return metadata?.AuthorizationServers?.Contains(issuer, StringComparer.Ordinal)
+            ?? string.Equals(issuer, UriPolicy.Origin(challenge.RequestUri), StringComparison.Ordinal);
     }
 
     /// <summary>The authorization server and client behind stored tokens, rediscovered after a restart when needed.</summary>

@@ -18,7 +18,8 @@ public static class McpOAuthProviderFactory
     /// <param name="options">The options; they are validated and must not be changed afterwards.</param>
     /// <param name="tokenStore">Where tokens are kept; an <see cref="InMemoryTokenStore"/> when <see langword="null"/>.</param>
     /// <param name="backchannelHandler">The handler for calls to authorization servers; a <see cref="SocketsHttpHandler"/> that
-    /// follows no redirects when <see langword="null"/>. It must not be (or contain) a <see cref="McpOAuthHandler"/>.</param>
+    /// follows no redirects (shared by every provider) when <see langword="null"/>. It must not be (or contain) a
+    /// <see cref="McpOAuthHandler"/>; the caller keeps ownership and disposes it.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where logs go; nowhere when <see langword="null"/>.</param>
     /// <returns>A thread-safe provider to pass to <see cref="McpOAuthHandler"/>.</returns>
@@ -40,10 +41,9 @@ public static class McpOAuthProviderFactory
 
         TimeProvider time = timeProvider ?? TimeProvider.System;
         ILoggerFactory logs = loggerFactory ?? NullLoggerFactory.Instance;
-        var http = new HttpClient(backchannelHandler ?? CreateBackchannelHandler(), disposeHandler: backchannelHandler is null)
-        {
-            Timeout = Timeout.InfiniteTimeSpan, // Each call has its own timeout, taken from the TimeProvider.
-        };
+        HttpClient http = backchannelHandler is null
+            ? SharedBackchannel.Value
+            : new HttpClient(backchannelHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         var backchannel = new Backchannel(() => http, time, options.HttpTimeout);
         return Create(
             options,
@@ -75,6 +75,11 @@ public static class McpOAuthProviderFactory
             new TokenEndpointClient(backchannel, loggerFactory.CreateLogger("McpOAuth.Client.Tokens")),
             backchannel,
             loggerFactory.CreateLogger("McpOAuth.Client"));
+
+    // One pooled client for every provider built without DI: creating one per provider would leak connection pools.
+    // Each call has its own timeout, taken from the TimeProvider.
+    private static readonly Lazy<HttpClient> SharedBackchannel =
+        new(() => new HttpClient(CreateBackchannelHandler()) { Timeout = Timeout.InfiniteTimeSpan });
 
     internal static SocketsHttpHandler CreateBackchannelHandler() => new()
     {

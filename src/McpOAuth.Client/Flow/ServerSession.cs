@@ -25,5 +25,8 @@ internal sealed class ServerSession
 
     public int? LastRedirectPort { get; set; }
 
+    /// <summary>The access token the last refresh produced; if the server rejects it, refreshing again cannot help.</summary>
+    public string? RefreshedAccessToken { get; set; }
+
     public bool Loaded { get; set; }
 }

@@ -63,14 +63,6 @@ public sealed class McpOAuthHandler : DelegatingHandler
         string? issuedDuringThisRequest = null;
         while (TryReadChallenge(response, uri, token, out McpOAuthChallenge? challenge))
         {
-            if (challenge.StatusCode == 401 && issuedDuringThisRequest is not null && token == issuedDuringThisRequest)
-            {
-                response.Dispose();
-                throw new McpOAuthException(
-                    McpOAuthErrorCode.AuthorizationLoop,
-                    $"{UriPolicy.EndpointKey(uri)} rejected an access token that was just issued for it.");
-            }
-
             if (++authorizations > _maxAuthorizations)
             {
                 response.Dispose();
@@ -80,6 +72,11 @@ public sealed class McpOAuthHandler : DelegatingHandler
             }
 
             response.Dispose();
+            if (issuedDuringThisRequest is not null && token == issuedDuringThisRequest)
+            {
+                challenge = challenge.WithRejectedTokenIsNew();
+            }
+
             token = await _provider.HandleChallengeAsync(challenge, cancellationToken).ConfigureAwait(false);
             issuedDuringThisRequest = token;
             request.Headers.Authorization = new AuthenticationHeaderValue(OAuthWireNames.Bearer, token);

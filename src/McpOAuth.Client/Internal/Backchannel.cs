@@ -39,7 +39,7 @@ internal sealed class Backchannel
     /// <summary>A GET with up to two retries on network errors, 429 and 502-504, all within one timeout.</summary>
     public async Task<BackchannelResponse> GetAsync(Uri uri, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
     {
-        using CancellationTokenSource timeout = StartTimeout(cancellationToken);
+        using TimeoutScope timeout = StartTimeout(cancellationToken);
         try
         {
             return await _getPipeline.ExecuteAsync(
@@ -106,7 +106,7 @@ internal sealed class Backchannel
 
     private async Task<BackchannelResponse> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using CancellationTokenSource timeout = StartTimeout(cancellationToken);
+        using TimeoutScope timeout = StartTimeout(cancellationToken);
         try
         {
             return await SendCoreAsync(request, timeout.Token).ConfigureAwait(false);
@@ -134,13 +134,27 @@ internal sealed class Backchannel
         return new BackchannelResponse(response.StatusCode, body, BoundedContent.IsJson(response.Content)) { WwwAuthenticate = challenges };
     }
 
-    private CancellationTokenSource StartTimeout(CancellationToken cancellationToken)
+    private TimeoutScope StartTimeout(CancellationToken cancellationToken) => new(_timeout, _time, cancellationToken);
+
+    /// <summary>A per-call timeout from the injected clock, linked with the caller's token; disposing it stops the timer.</summary>
+    private sealed class TimeoutScope : IDisposable
     {
-        CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // CancelAfter with the injected TimeProvider, so tests control time.
-        ITimer timer = _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), cts, _timeout, Timeout.InfiniteTimeSpan);
-        cts.Token.Register(static t => ((ITimer)t!).Dispose(), timer);
-        return cts;
+        private readonly CancellationTokenSource _timer;
+        private readonly CancellationTokenSource _linked;
+
+        public TimeoutScope(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        {
+            _timer = new CancellationTokenSource(timeout, time);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timer.Token);
+        }
+
+        public CancellationToken Token => _linked.Token;
+
+        public void Dispose()
+        {
+            _linked.Dispose();
+            _timer.Dispose();
+        }
     }
 
     private static bool IsTransient(Outcome<BackchannelResponse> outcome)
