@@ -13,6 +13,9 @@ internal static class CliApp
         usage:
           mcp-oauth login <server-url> [--scope S]... [--client-id ID] [--client-secret-env VAR]
                           [--callback-port N] [--no-browser] [--store-dir DIR] [--json] [--verbose]
+                          [--device]
+                          (--no-browser: print the URL and accept the redirected URL pasted back;
+                           --device: RFC 8628 device authorization, approve on any device with a code)
           mcp-oauth token <server-url> [--store-dir DIR] [--verbose]
           mcp-oauth status [--json] [--store-dir DIR]
           mcp-oauth logout <server-url> | --all [--store-dir DIR] [--verbose]
@@ -22,7 +25,7 @@ internal static class CliApp
         timed out, 5 signed out locally but revocation at the server failed.
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         CliArguments cli;
         try
@@ -55,7 +58,7 @@ internal static class CliApp
         {
             return cli.Command switch
             {
-                "login" => await LoginAsync(cli, stdout, stderr, logging, cancellationToken),
+                "login" => await LoginAsync(cli, stdin, stdout, stderr, logging, cancellationToken),
                 "token" => await TokenAsync(cli, stdout, stderr, logging, cancellationToken),
                 "status" => await StatusAsync(cli, stdout, cancellationToken),
                 _ => await LogoutAsync(cli, stdout, stderr, logging, cancellationToken),
@@ -88,9 +91,9 @@ internal static class CliApp
         }
     }
 
-    private static async Task<int> LoginAsync(CliArguments cli, TextWriter stdout, TextWriter stderr, ILoggerFactory logging, CancellationToken cancellationToken)
+    private static async Task<int> LoginAsync(CliArguments cli, TextReader stdin, TextWriter stdout, TextWriter stderr, ILoggerFactory logging, CancellationToken cancellationToken)
     {
-        McpOAuthOptions options = CreateOptions(cli, interactive: true, stderr);
+        McpOAuthOptions options = CreateOptions(cli, interactive: true, stderr, stdin);
         if (cli.ClientSecretEnv is { } variable)
         {
             options.Client.ClientSecret = Environment.GetEnvironmentVariable(variable)
@@ -115,7 +118,7 @@ internal static class CliApp
 
     private static async Task<int> TokenAsync(CliArguments cli, TextWriter stdout, TextWriter stderr, ILoggerFactory logging, CancellationToken cancellationToken)
     {
-        McpOAuthOptions options = CreateOptions(cli, interactive: false, stderr);
+        McpOAuthOptions options = CreateOptions(cli, interactive: false, stderr, TextReader.Null);
         using FileTokenStore store = CreateStore(cli, logging);
         IMcpOAuthProvider provider = McpOAuthProviderFactory.Create(options, store, loggerFactory: logging);
         string? token = await provider.GetAccessTokenAsync(cli.ServerUri!, cancellationToken);
@@ -166,7 +169,7 @@ internal static class CliApp
 
     private static async Task<int> LogoutAsync(CliArguments cli, TextWriter stdout, TextWriter stderr, ILoggerFactory logging, CancellationToken cancellationToken)
     {
-        McpOAuthOptions options = CreateOptions(cli, interactive: false, stderr);
+        McpOAuthOptions options = CreateOptions(cli, interactive: false, stderr, TextReader.Null);
         options.ServerUri = null; // logout --all spans servers; a URL filter is passed to SignOutAsync instead.
         using FileTokenStore store = CreateStore(cli, logging);
         IMcpOAuthProvider provider = McpOAuthProviderFactory.Create(options, store, loggerFactory: logging);
@@ -190,7 +193,7 @@ internal static class CliApp
         return result.RevocationFailures.Count > 0 ? ExitCodes.RevocationFailed : ExitCodes.Success;
     }
 
-    private static McpOAuthOptions CreateOptions(CliArguments cli, bool interactive, TextWriter stderr)
+    private static McpOAuthOptions CreateOptions(CliArguments cli, bool interactive, TextWriter stderr, TextReader stdin)
     {
         var options = new McpOAuthOptions
         {
@@ -210,6 +213,10 @@ internal static class CliApp
                 await stderr.WriteLineAsync($"Open this URL to sign in:{Environment.NewLine}  {context.AuthorizationUri.AbsoluteUri}");
                 if (cli.NoBrowser)
                 {
+                    // Headless: the browser may be on another machine. Accept the redirected URL pasted back, validated like a
+                    // callback; the loopback listener keeps working for a browser on this machine.
+                    await stderr.WriteLineAsync($"After approving, paste the full URL your browser was sent to (it starts with {context.RedirectUri.GetLeftPart(UriPartial.Path)}):");
+                    _ = ReadPastedRedirectsAsync(context, stdin, stderr);
                     return;
                 }
 
@@ -224,7 +231,40 @@ internal static class CliApp
             },
         };
         options.Client.ClientId = cli.ClientId;
+        if (cli.Device)
+        {
+            options.UseDeviceAuthorization = true;
+            options.ShowDeviceCode = async (device, _) =>
+            {
+                await stderr.WriteLineAsync($"To sign in, open {device.VerificationUri.AbsoluteUri} on any device and enter the code {device.UserCode}");
+                if (device.VerificationUriComplete is { } complete)
+                {
+                    await stderr.WriteLineAsync($"  (or open {complete.AbsoluteUri})");
+                }
+
+                await stderr.WriteLineAsync($"The code expires at {Format(device.ExpiresAt)}.");
+            };
+        }
+
         return options;
+    }
+
+    private static async Task ReadPastedRedirectsAsync(BrowserLaunchContext context, TextReader stdin, TextWriter stderr)
+    {
+        while (await stdin.ReadLineAsync() is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            if (context.TrySubmitRedirectedUrl(line))
+            {
+                return;
+            }
+
+            await stderr.WriteLineAsync("That is not the redirect of this sign-in (wrong address or state); paste the full URL again.");
+        }
     }
 
     private static FileTokenStore CreateStore(CliArguments cli, ILoggerFactory? logging) =>

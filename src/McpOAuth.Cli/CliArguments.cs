@@ -25,6 +25,8 @@ internal sealed class CliArguments
 
     public bool NoBrowser { get; private set; }
 
+    public bool Device { get; private set; }
+
     public static CliArguments Parse(IReadOnlyList<string> args)
     {
         var result = new CliArguments();
@@ -74,6 +76,9 @@ internal sealed class CliArguments
                 case "--no-browser":
                     result.NoBrowser = true;
                     break;
+                case "--device":
+                    result.Device = true;
+                    break;
                 default:
                     if (arg.StartsWith('-'))
                     {
@@ -96,6 +101,11 @@ internal sealed class CliArguments
         if (needsServer && result.ServerUri is null)
         {
             throw new UsageException($"'{result.Command}' needs a server URL{(result.Command == "logout" ? " or --all" : string.Empty)}.");
+        }
+
+        if (result.Device && result.NoBrowser)
+        {
+            throw new UsageException("--device and --no-browser are two different headless sign-ins; choose one.");
         }
 
         if (result.Command == "logout" && result.All && result.ServerUri is not null)

@@ -68,4 +68,7 @@ public enum McpOAuthErrorCode
 
     /// <summary>The browser could not be launched.</summary>
     BrowserLaunchFailed,
+
+    /// <summary>Device authorization was requested, but the authorization server has no device authorization endpoint.</summary>
+    DeviceAuthorizationUnsupported,
 }

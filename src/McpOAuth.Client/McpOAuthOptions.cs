@@ -53,6 +53,18 @@ public sealed class McpOAuthOptions
     /// <remarks>The URL has already been checked (https, or http to loopback) when the hook is called.</remarks>
     public Func<BrowserLaunchContext, CancellationToken, ValueTask>? LaunchBrowser { get; set; }
 
+    /// <summary>Gets or sets whether to sign in with the RFC 8628 device authorization grant instead of a browser redirect.</summary>
+    /// <value>The default is <see langword="false"/>. When <see langword="true"/>, <see cref="ShowDeviceCode"/> must be set, and the
+    /// authorization server must advertise <c>device_authorization_endpoint</c>.</value>
+    /// <remarks>For SSH sessions, containers and other hosts whose browser cannot reach a loopback redirect URI. The user opens the
+    /// verification URL on any device and types the code; the client polls the token endpoint at the server's interval,
+    /// slowing down when told to, until approval, denial or expiry.</remarks>
+    public bool UseDeviceAuthorization { get; set; }
+
+    /// <summary>Gets or sets the hook that shows the user code and verification URL of a device authorization.</summary>
+    /// <value>The default is <see langword="null"/>; required when <see cref="UseDeviceAuthorization"/> is set.</value>
+    public Func<DeviceAuthorizationContext, CancellationToken, ValueTask>? ShowDeviceCode { get; set; }
+
     /// <summary>Gets or sets a callback told which stage a sign-in or refresh has reached, for progress displays.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     /// <remarks>It is called synchronously on the sign-in's path; keep it quick and never throw from it.</remarks>

@@ -37,6 +37,21 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
 
     public void Start() => _ = AcceptLoopAsync();
 
+    public bool TryComplete(Uri redirectedUri)
+    {
+        ArgumentNullException.ThrowIfNull(redirectedUri);
+        if (!redirectedUri.IsAbsoluteUri
+            || !string.Equals(redirectedUri.GetLeftPart(UriPartial.Path), RedirectUri.GetLeftPart(UriPartial.Path), StringComparison.Ordinal)
+            || _result.Task.IsCompleted)
+        {
+            return false;
+        }
+
+        string query = redirectedUri.Query.Length > 0 ? redirectedUri.Query[1..] : string.Empty;
+        _ = Validate(ParseQuery(query));
+        return _result.Task.IsCompleted;
+    }
+
     public async Task<CallbackResult> WaitAsync(CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

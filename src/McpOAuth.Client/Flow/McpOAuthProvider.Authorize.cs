@@ -125,6 +125,11 @@ internal sealed partial class McpOAuthProvider
 
         ServerSession session = GetOrAddSession(resource, resourceUri);
         _logger.AuthorizationStarted(issuer, resource);
+        if (_options.UseDeviceAuthorization)
+        {
+            return await DeviceAuthorizeAsync(session, issuer, server, scopes, scopeParameter, resource, allowHttp, cancellationToken)
+                .ConfigureAwait(false);
+        }
 
         string state = NewState();
         PkcePair pkce = _pkce.Generate();
@@ -169,7 +174,12 @@ internal sealed partial class McpOAuthProvider
             string? resourceParameter = _options.SendResourceParameter ? resource : null;
             Uri authorizationUri = BuildAuthorizationUri(server.AuthorizationEndpoint!, client, listener.RedirectUri, state, pkce, scopeParameter, resourceParameter);
             _options.OnProgress?.Invoke(McpOAuthStage.WaitingForBrowser);
-            var launch = new BrowserLaunchContext { AuthorizationUri = authorizationUri, RedirectUri = listener.RedirectUri };
+            var launch = new BrowserLaunchContext
+            {
+                AuthorizationUri = authorizationUri,
+                RedirectUri = listener.RedirectUri,
+                Complete = listener.TryComplete,
+            };
             if (_options.LaunchBrowser is { } hook)
             {
                 await hook(launch, cancellationToken).ConfigureAwait(false);

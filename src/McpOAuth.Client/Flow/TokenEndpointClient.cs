@@ -52,6 +52,72 @@ internal sealed class TokenEndpointClient
         return RequestAsync(context, form, OAuthWireNames.RefreshTokenGrant, refreshToken, cancellationToken);
     }
 
+    /// <summary>RFC 8628 §3.1: asks for a device code and a user code.</summary>
+    public async Task<DeviceAuthorizationResponse> RequestDeviceAuthorizationAsync(
+        Uri endpoint,
+        ClientRegistration client,
+        IReadOnlyList<string> scopes,
+        string? resource,
+        CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>();
+        if (scopes.Count > 0)
+        {
+            form.Add(new(OAuthWireNames.Scope, string.Join(' ', scopes)));
+        }
+
+        if (resource is not null)
+        {
+            form.Add(new(OAuthWireNames.Resource, resource));
+        }
+
+        AuthenticationHeaderValue? authorization = AddClientAuthentication(client, form);
+        BackchannelResponse response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
+        DeviceAuthorizationResponse? body = null;
+        if (response.IsJson && response.Body.Length > 0)
+        {
+            try
+            {
+                body = JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.DeviceAuthorizationResponse);
+            }
+            catch (JsonException)
+            {
+                body = null;
+            }
+        }
+
+        if (!response.IsSuccess || body?.Error is not null)
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.TokenRequestFailed,
+                $"The device authorization request failed with HTTP {(int)response.StatusCode} {SafeText.Escape(body?.Error)}: {SafeText.Escape(body?.ErrorDescription)}")
+            {
+                Error = body?.Error,
+                ErrorDescription = body?.ErrorDescription,
+            };
+        }
+
+        if (body is null || string.IsNullOrEmpty(body.DeviceCode) || string.IsNullOrEmpty(body.UserCode) || body.VerificationUri is null)
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.InvalidResponse,
+                "The device authorization response lacks device_code, user_code or verification_uri.");
+        }
+
+        return body;
+    }
+
+    /// <summary>RFC 8628 §3.4: one poll of the token endpoint with the device code.</summary>
+    public Task<TokenSet> PollDeviceTokenAsync(TokenRequestContext context, string deviceCode, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new(OAuthWireNames.GrantType, OAuthWireNames.DeviceCodeGrant),
+            new(OAuthWireNames.DeviceCode, deviceCode),
+        };
+        return RequestAsync(context, form, OAuthWireNames.DeviceCodeGrant, previousRefreshToken: null, cancellationToken);
+    }
+
     /// <summary>RFC 7009 revocation; <c>unsupported_token_type</c> counts as done. Returns null on success, else why not.</summary>
     public async Task<string?> RevokeAsync(Uri endpoint, ClientRegistration client, string token, string tokenTypeHint, CancellationToken cancellationToken)
     {

@@ -9,8 +9,12 @@ public sealed class ClientRegistrationRequest
     /// <summary>Gets the validated authorization server metadata.</summary>
     public required AuthorizationServerDocument AuthorizationServer { get; init; }
 
-    /// <summary>Gets the redirect URI the flow will use; it must be registered (AUTH-23).</summary>
-    public required Uri RedirectUri { get; init; }
+    /// <summary>Gets the redirect URI the flow will use; it must be registered (AUTH-23). <see langword="null"/> for device
+    /// authorization, which has no redirect.</summary>
+    public Uri? RedirectUri { get; init; }
+
+    /// <summary>Gets whether the client will use the RFC 8628 device authorization grant rather than a redirect.</summary>
+    public bool DeviceAuthorization { get; init; }
 
     /// <summary>Gets the configured client settings.</summary>
     public required ClientRegistrationOptions Options { get; init; }

@@ -11,6 +11,7 @@ namespace McpOAuth.Client.Internal;
 internal sealed class DefaultClientRegistrar : IClientRegistrar
 {
     private static readonly string[] GrantTypes = [OAuthWireNames.AuthorizationCodeGrant, OAuthWireNames.RefreshTokenGrant];
+    private static readonly string[] DeviceGrantTypes = [OAuthWireNames.DeviceCodeGrant, OAuthWireNames.RefreshTokenGrant];
     private static readonly string[] ResponseTypes = ["code"];
 
     private readonly Backchannel _backchannel;
@@ -44,7 +45,7 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
                 ClientSecret = options.ClientSecret,
                 TokenEndpointAuthMethod = options.TokenEndpointAuthMethod ?? ChooseSecretMethod(options.ClientSecret, server),
                 Issuer = request.Issuer,
-                RedirectUris = [request.RedirectUri.OriginalString],
+                RedirectUris = RedirectUrisOf(request),
                 Kind = ClientRegistrationKind.Preregistered,
             };
             _logger.ClientRegistrationChosen(preregistered.Kind, request.Issuer);
@@ -60,14 +61,14 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
                 ClientId = documentUri.OriginalString,
                 TokenEndpointAuthMethod = OAuthWireNames.AuthMethodNone,
                 Issuer = request.Issuer,
-                RedirectUris = [request.RedirectUri.OriginalString],
+                RedirectUris = RedirectUrisOf(request),
                 Kind = ClientRegistrationKind.MetadataDocument,
             };
         }
 
         if (server.RegistrationEndpoint is not null && options.AllowDynamicRegistration)
         {
-            string cacheKey = request.Issuer + "\n" + request.RedirectUri.OriginalString;
+            string cacheKey = request.Issuer + "\n" + (request.DeviceAuthorization ? "device" : request.RedirectUri?.OriginalString);
             if (_dynamic.TryGetValue(cacheKey, out ClientRegistration? cached))
             {
                 return cached;
@@ -105,11 +106,11 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
         string method = PreferredDynamicMethod(server);
         var body = new ClientRegistrationRequestBody
         {
-            RedirectUris = [request.RedirectUri.OriginalString],
+            RedirectUris = request.DeviceAuthorization ? null : RedirectUrisOf(request),
             ClientName = request.Options.ClientName,
             ClientUri = request.Options.ClientUri?.OriginalString,
-            GrantTypes = GrantTypes,
-            ResponseTypes = ResponseTypes,
+            GrantTypes = request.DeviceAuthorization ? DeviceGrantTypes : GrantTypes,
+            ResponseTypes = request.DeviceAuthorization ? null : ResponseTypes,
             TokenEndpointAuthMethod = method,
             ApplicationType = "native",
         };
@@ -160,7 +161,8 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
                 $"The registration response requires '{finalMethod}' but returned no client_secret.");
         }
 
-        if (registered.RedirectUris is { Count: > 0 } uris && !uris.Contains(request.RedirectUri.OriginalString, StringComparer.Ordinal))
+        if (request.RedirectUri is { } redirect && registered.RedirectUris is { Count: > 0 } uris
+            && !uris.Contains(redirect.OriginalString, StringComparer.Ordinal))
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.RegistrationFailed,
@@ -174,10 +176,13 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
             ClientSecret = finalMethod == OAuthWireNames.AuthMethodNone ? null : registered.ClientSecret,
             TokenEndpointAuthMethod = finalMethod,
             Issuer = request.Issuer,
-            RedirectUris = [request.RedirectUri.OriginalString],
+            RedirectUris = RedirectUrisOf(request),
             Kind = ClientRegistrationKind.Dynamic,
         };
     }
+
+    private static IReadOnlyList<string> RedirectUrisOf(ClientRegistrationRequest request) =>
+        request.RedirectUri is { } redirect ? [redirect.OriginalString] : [];
 
     /// <summary><c>none</c> when the server takes it (or says nothing), else a secret method it lists.</summary>
     private static string PreferredDynamicMethod(AuthorizationServerDocument server)

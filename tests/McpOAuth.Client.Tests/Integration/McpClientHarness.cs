@@ -43,9 +43,7 @@ internal sealed class McpClientHarness : IDisposable
             // Below the hang guard, so a lost callback fails inside the library rather than in the test.
             AuthorizationTimeout = TimeSpan.FromSeconds(20),
 
-            // The longest allowed: Backchannel.StartTimeout leaves each call's timeout timer running after the call, and
-            // when it fires it cancels a disposed CancellationTokenSource, which crashes the test host on the real clock.
-            // BackchannelTimerTests reveals that bug with a FakeTimeProvider; this keeps it from aborting the whole run.
+            // The longest allowed, so tests that move a FakeTimeProvider forward never time out a call still in flight.
             HttpTimeout = MaxHttpTimeout,
         };
         options.LaunchBrowser = (context, cancellationToken) => browser.LaunchAsync(context.AuthorizationUri, cancellationToken);

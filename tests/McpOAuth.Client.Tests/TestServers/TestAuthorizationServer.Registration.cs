@@ -33,7 +33,14 @@ public sealed partial class TestAuthorizationServer
         }
 
         var redirectUris = ReadStrings(body["redirect_uris"]);
-        if (redirectUris is null || redirectUris.Count == 0 || !redirectUris.All(RedirectUris.IsRegistrable))
+        var deviceOnly = ReadStrings(body["grant_types"]) is { } requestedGrants
+            && requestedGrants.Contains("urn:ietf:params:oauth:grant-type:device_code", StringComparer.Ordinal)
+            && !requestedGrants.Contains("authorization_code", StringComparer.Ordinal);
+        if (deviceOnly && redirectUris is null)
+        {
+            redirectUris = [];
+        }
+        else if (redirectUris is null || redirectUris.Count == 0 || !redirectUris.All(RedirectUris.IsRegistrable))
         {
             await WriteOAuthErrorAsync(context, new OAuthError(400, "invalid_redirect_uri", "redirect_uris must be absolute, without fragment, and http only on loopback"));
             return;

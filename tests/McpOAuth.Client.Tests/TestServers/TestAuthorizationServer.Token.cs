@@ -20,6 +20,7 @@ public sealed partial class TestAuthorizationServer
         {
             "authorization_code" => RedeemAuthorizationCode(request, client!),
             "refresh_token" => RedeemRefreshToken(request, client!),
+            "urn:ietf:params:oauth:grant-type:device_code" when Options.DeviceAuthorizationEnabled => RedeemDeviceCode(request, client!),
             null => OAuthError.InvalidRequest("grant_type required"),
             _ => new OAuthError(400, "unsupported_grant_type", null),
         };

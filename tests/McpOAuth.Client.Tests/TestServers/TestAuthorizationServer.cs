@@ -262,6 +262,11 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
             document["registration_endpoint"] = RegistrationEndpoint.AbsoluteUri;
         }
 
+        if (o.DeviceAuthorizationEnabled)
+        {
+            document["device_authorization_endpoint"] = DeviceAuthorizationEndpoint.AbsoluteUri;
+        }
+
         if (o.RevocationEnabled)
         {
             document["revocation_endpoint"] = RevocationEndpoint.AbsoluteUri;
@@ -418,6 +423,10 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
             }
 
             await HandleRegistrationAsync(context, request);
+        }
+        else if (o.DeviceAuthorizationEnabled && string.Equals(path, EndpointPath("/device_authorization"), StringComparison.Ordinal))
+        {
+            await HandleDeviceAuthorizationAsync(context, request);
         }
         else if (o.RevocationEnabled && string.Equals(path, EndpointPath("/revoke"), StringComparison.Ordinal))
         {

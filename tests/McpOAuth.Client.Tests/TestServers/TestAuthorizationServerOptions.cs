@@ -124,6 +124,18 @@ public sealed class TestAuthorizationServerOptions
     /// <value>The default is <see langword="false"/>.</value>
     public bool RevocationEnabled { get; set; }
 
+    /// <summary>Gets or sets whether RFC 8628 device authorization is offered (and advertised).</summary>
+    public bool DeviceAuthorizationEnabled { get; set; }
+
+    /// <summary>Gets or sets the polling interval the device authorization response names.</summary>
+    public TimeSpan DeviceInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how long device codes live.</summary>
+    public TimeSpan DeviceCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets how many first polls of each device code are answered <c>slow_down</c>.</summary>
+    public int DeviceSlowDownPolls { get; set; }
+
     /// <summary>Gets or sets the clock for code and token expiry and request timestamps.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

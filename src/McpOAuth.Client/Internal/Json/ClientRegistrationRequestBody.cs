@@ -6,7 +6,7 @@ namespace McpOAuth.Client.Internal;
 internal sealed class ClientRegistrationRequestBody
 {
     [JsonPropertyName(OAuthWireNames.RedirectUris)]
-    public required IReadOnlyList<string> RedirectUris { get; init; }
+    public IReadOnlyList<string>? RedirectUris { get; init; }
 
     [JsonPropertyName(OAuthWireNames.ClientName)]
     public string? ClientName { get; init; }
@@ -18,7 +18,7 @@ internal sealed class ClientRegistrationRequestBody
     public required IReadOnlyList<string> GrantTypes { get; init; }
 
     [JsonPropertyName(OAuthWireNames.ResponseTypes)]
-    public required IReadOnlyList<string> ResponseTypes { get; init; }
+    public IReadOnlyList<string>? ResponseTypes { get; init; }
 
     [JsonPropertyName(OAuthWireNames.TokenEndpointAuthMethod)]
     public required string TokenEndpointAuthMethod { get; init; }

@@ -16,6 +16,7 @@ namespace McpOAuth.Client.Internal;
 [JsonSerializable(typeof(ClientRegistrationRequestBody))]
 [JsonSerializable(typeof(ClientRegistrationResponseBody))]
 [JsonSerializable(typeof(StoredTokenDocument))]
+[JsonSerializable(typeof(DeviceAuthorizationResponse))]
 internal sealed partial class McpOAuthJsonContext : JsonSerializerContext
 {
 }

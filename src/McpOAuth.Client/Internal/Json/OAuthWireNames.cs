@@ -55,6 +55,13 @@ internal static class OAuthWireNames
     public const string Token = "token";
     public const string TokenTypeHint = "token_type_hint";
 
+    public const string DeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
+    public const string DeviceCode = "device_code";
+    public const string AuthorizationPending = "authorization_pending";
+    public const string SlowDown = "slow_down";
+    public const string AccessDenied = "access_denied";
+    public const string ExpiredToken = "expired_token";
+
     public const string S256 = "S256";
     public const string AuthorizationCodeGrant = "authorization_code";
     public const string RefreshTokenGrant = "refresh_token";

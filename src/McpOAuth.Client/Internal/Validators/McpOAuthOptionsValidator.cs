@@ -34,6 +34,11 @@ internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOption
             builder.AddError("must be between 1 and 10.", nameof(McpOAuthOptions.MaxAuthorizationAttempts));
         }
 
+        if (options.UseDeviceAuthorization && options.ShowDeviceCode is null)
+        {
+            builder.AddError("must be set when UseDeviceAuthorization is true.", nameof(McpOAuthOptions.ShowDeviceCode));
+        }
+
         ClientRegistrationOptions client = options.Client;
         if (client.ClientSecret is not null && string.IsNullOrEmpty(client.ClientId))
         {
