@@ -16,5 +16,5 @@ dotnet test McpOAuth.Client.sln -c Release --no-build -nologo --logger "console;
 echo "== package"
 dotnet pack src/McpOAuth.Client/McpOAuth.Client.csproj -c Release --no-build -nologo -o artifacts/packages
 
-echo "== MCP conformance suite (core authorization scenarios)"
-bash tests/conformance/run.sh dotnet "$PWD/tests/McpOAuth.Client.ConformanceClient/bin/Release/net10.0/McpOAuth.Client.ConformanceClient.dll"
+echo "== MCP conformance suite (the 27 core and 6 extension authorization scenarios)"
+CONFORMANCE_INCLUDE_EXTENSIONS=1 bash tests/conformance/run.sh dotnet "$PWD/tests/McpOAuth.Client.ConformanceClient/bin/Release/net10.0/McpOAuth.Client.ConformanceClient.dll"

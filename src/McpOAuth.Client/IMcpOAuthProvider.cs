@@ -13,6 +13,15 @@ public interface IMcpOAuthProvider
     /// <remarks>When a cached token is usable this completes synchronously, without I/O or locks.</remarks>
     ValueTask<string?> GetAccessTokenAsync(Uri requestUri, CancellationToken cancellationToken = default);
 
+    /// <summary>Returns what to attach to one request: the token and, for a DPoP-bound token, a fresh proof for this method and URL.</summary>
+    /// <param name="method">The request's HTTP method.</param>
+    /// <param name="requestUri">The URL the request goes to; a credential is returned only for the resource it was issued for.</param>
+    /// <param name="cancellationToken">Cancels a refresh, if one is needed.</param>
+    /// <returns>The credential, or <see langword="null"/> when no token is held for that resource.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="requestUri"/> is <see langword="null"/>.</exception>
+    /// <remarks>For a cached bearer token this completes synchronously and returns the same instance each time.</remarks>
+    ValueTask<McpOAuthCredential?> GetCredentialAsync(HttpMethod method, Uri requestUri, CancellationToken cancellationToken = default);
+
     /// <summary>Handles a 401 or 403 challenge: discovers, registers and signs in (or steps up) as needed.</summary>
     /// <param name="challenge">The challenge the MCP server answered with.</param>
     /// <param name="cancellationToken">Cancels the sign-in.</param>

@@ -9,6 +9,12 @@ public sealed class McpOAuthChallenge
     /// <summary>Gets the HTTP status code: 401 or 403.</summary>
     public required int StatusCode { get; init; }
 
+    /// <summary>Gets the challenge's scheme: <c>Bearer</c>, or <c>DPoP</c> when the server demands DPoP-bound tokens.</summary>
+    public string Scheme { get; init; } = "Bearer";
+
+    /// <summary>Gets the <c>DPoP-Nonce</c> the server sent with a <c>use_dpop_nonce</c> challenge (RFC 9449 §9).</summary>
+    public string? DpopNonce { get; init; }
+
     /// <summary>Gets the <c>resource_metadata</c> URL of the challenge, if any (RFC 9728 §5.1).</summary>
     public string? ResourceMetadata { get; init; }
 
@@ -34,6 +40,8 @@ public sealed class McpOAuthChallenge
         Scopes = Scopes,
         Error = Error,
         RejectedAccessToken = RejectedAccessToken,
+        Scheme = Scheme,
+        DpopNonce = DpopNonce,
         RejectedTokenIsNew = true,
     };
 

@@ -63,6 +63,9 @@ public enum McpOAuthErrorCode
     /// <summary>A new interactive sign-in is needed but interactive flows are disabled.</summary>
     ReauthenticationRequired,
 
+    /// <summary>The configured loopback callback port could not be opened (another program may be using it).</summary>
+    CallbackPortUnavailable,
+
     /// <summary>An authorization server or metadata endpoint could not be reached.</summary>
     ServerUnreachable,
 
@@ -71,4 +74,8 @@ public enum McpOAuthErrorCode
 
     /// <summary>Device authorization was requested, but the authorization server has no device authorization endpoint.</summary>
     DeviceAuthorizationUnsupported,
+
+    /// <summary>The configured grant is not among the authorization server's <c>grant_types_supported</c>, or is not configured
+    /// completely (a client id, a secret or key, an assertion source).</summary>
+    GrantNotSupported,
 }

@@ -11,6 +11,28 @@ public sealed class McpOAuthOptions
     /// <remarks>When set, the handler attaches tokens only to requests this server's resource identifies.</remarks>
     public Uri? ServerUri { get; set; }
 
+    /// <summary>Gets or sets how tokens are obtained.</summary>
+    /// <value>The default is <see cref="McpOAuthGrantType.Automatic"/>: the authorization code grant, unless the configuration
+    /// and the authorization server's <c>grant_types_supported</c> call for a machine grant.</value>
+    public McpOAuthGrantType GrantType { get; set; } = McpOAuthGrantType.Automatic;
+
+    /// <summary>Gets or sets the source of the JWT for the RFC 7523 JWT bearer grant (workload identity federation), such as a
+    /// platform-issued token whose audience is the authorization server.</summary>
+    /// <value>The default is <see langword="null"/>. Setting it selects the JWT bearer grant under
+    /// <see cref="McpOAuthGrantType.Automatic"/> when the server takes it.</value>
+    /// <remarks>A failed token request is not retried with another assertion or grant.</remarks>
+    public Func<AssertionContext, CancellationToken, ValueTask<string>>? AssertionProvider { get; set; }
+
+    /// <summary>Gets the enterprise-managed authorization (ID-JAG) settings.</summary>
+    public EnterpriseManagedAuthorizationOptions EnterpriseManaged { get; } = new();
+
+    /// <summary>Gets or sets whether tokens are bound to a key with DPoP (RFC 9449).</summary>
+    /// <value>The default is <see langword="false"/>: DPoP is used only when the MCP server demands it (a <c>DPoP</c> challenge
+    /// without a <c>Bearer</c> one).</value>
+    /// <remarks>With DPoP, each credential gets its own P-256 key, kept with the tokens in the store; token requests and every
+    /// MCP request carry a fresh proof, and server nonces are honoured without starting a new sign-in.</remarks>
+    public bool UseDpop { get; set; }
+
     /// <summary>Gets the client registration settings: a pre-registered client, a Client ID Metadata Document, or dynamic registration.</summary>
     public ClientRegistrationOptions Client { get; } = new();
 

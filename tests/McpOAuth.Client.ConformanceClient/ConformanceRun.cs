@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 
@@ -31,11 +32,30 @@ internal static class ConformanceRun
             options.Client.ClientMetadataDocumentUri = new Uri(CimdClientId);
         }
 
-        if (context["client_id"] is { } clientId && scenario == "auth/pre-registration")
+        // The context decides the credentials; the library chooses the grant from them and the server's grant_types_supported
+        // (the same {client_id, client_secret} means the authorization code grant in auth/pre-registration and the client
+        // credentials grant in auth/client-credentials-basic).
+        options.Client.ClientId = context["client_id"];
+        options.Client.ClientSecret = context["client_secret"];
+        options.Client.Issuer = context["issuer"];
+        if (context["private_key_pem"] is { } pem)
         {
-            options.Client.ClientId = clientId;
-            options.Client.ClientSecret = context["client_secret"];
-            options.Client.Issuer = context["issuer"];
+            var key = ECDsa.Create();
+            key.ImportFromPem(pem);
+            options.Client.ClientAssertionKey = key;
+        }
+
+        if (context["valid_jwt"] is { } workloadJwt)
+        {
+            // Workload identity: the platform-issued JWT. The suite's wrong-audience and expired JWTs are never offered.
+            options.AssertionProvider = (_, _) => ValueTask.FromResult(workloadJwt);
+        }
+
+        if (context["idp_id_token"] is { } idToken)
+        {
+            options.EnterpriseManaged.TokenEndpoint = new Uri(context["idp_token_endpoint"]!);
+            options.EnterpriseManaged.ClientId = context["idp_client_id"];
+            options.EnterpriseManaged.IdTokenProvider = (_, _) => ValueTask.FromResult(idToken);
         }
 
         IMcpOAuthProvider provider = McpOAuthProviderFactory.Create(options, loggerFactory: logging);

@@ -17,7 +17,7 @@ public static class SystemBrowserLauncher
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
     /// <exception cref="McpOAuthException">The URL is not https or http to loopback, or the browser could not be started
     /// (<see cref="McpOAuthErrorCode.BrowserLaunchFailed"/>).</exception>
-    public static ValueTask LaunchAsync(BrowserLaunchContext context, CancellationToken cancellationToken)
+    public static ValueTask LaunchAsync(BrowserLaunchContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
@@ -46,10 +46,13 @@ public static class SystemBrowserLauncher
     /// <summary>Builds the process start: an argument list only, the URL always one argument of its own.</summary>
     internal static ProcessStartInfo CreateStartInfo(string url, string? browserVariable)
     {
-        if (!string.IsNullOrWhiteSpace(browserVariable))
+        // $BROWSER may be a colon-separated list (not on Windows, where ':' is in paths); the first entry wins. "%s" marks
+        // where the URL goes.
+        string? command = OperatingSystem.IsWindows()
+            ? browserVariable?.Trim()
+            : browserVariable?.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        if (!string.IsNullOrWhiteSpace(command))
         {
-            // $BROWSER may be a colon-separated list; the first entry wins. "%s" marks where the URL goes.
-            string command = browserVariable.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
             string[] words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var info = new ProcessStartInfo(words[0]) { UseShellExecute = false };
             bool placed = false;

@@ -62,7 +62,7 @@ public sealed class LoopbackCallbackReceiver : ICallbackReceiver
         catch (SocketException ex)
         {
             throw new McpOAuthAuthorizationException(
-                McpOAuthErrorCode.AuthorizationDenied,
+                McpOAuthErrorCode.CallbackPortUnavailable,
                 $"The loopback callback port {request.Port} could not be opened ({ex.SocketErrorCode}); another program may be using it.",
                 ex);
         }

@@ -27,7 +27,7 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string cacheKey = UriPolicy.EndpointKey(request.ServerUri) + "\n" + request.ResourceMetadataUri;
+        string cacheKey = (request.AllowHttpOnLoopback ? "http\n" : "https\n") + UriPolicy.EndpointKey(request.ServerUri) + "\n" + request.ResourceMetadataUri;
         if (!request.BypassCache && TryGetCached(_resources, cacheKey, out ProtectedResourceDocument? cached))
         {
             return cached;
@@ -47,7 +47,7 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string cacheKey = (request.Legacy ? "legacy\n" : "\n") + request.Issuer;
+        string cacheKey = (request.Legacy ? "legacy\n" : "\n") + (request.AllowHttpOnLoopback ? "http\n" : "https\n") + request.Issuer;
         if (!request.BypassCache && TryGetCached(_servers, cacheKey, out AuthorizationServerDocument? cached))
         {
             return cached;

@@ -92,6 +92,21 @@ internal sealed partial class McpOAuthProvider
             server = legacy;
         }
 
+        McpOAuthGrantType grant = SelectGrant(server);
+        if (!UriPolicy.TryParseAbsolute(resource, out Uri grantResourceUri))
+        {
+            grantResourceUri = serverUri;
+        }
+
+        if (grant != McpOAuthGrantType.AuthorizationCode)
+        {
+            IReadOnlyList<string> machineScopes = requestedScopes
+                ?? (_options.Scopes.Count > 0 ? [.. _options.Scopes] : resourceMetadata?.ScopesSupported ?? []);
+            ServerSession machineSession = GetOrAddSession(resource, grantResourceUri);
+            return await MachineAuthorizeAsync(machineSession, grant, issuer, server, machineScopes, resource, allowHttp, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         // AUTH-13, AUTH-33: PKCE S256 must be advertised unless the caller opted out for this server.
         if (!defaults && _options.RequirePkceMetadata
             && server.CodeChallengeMethodsSupported?.Contains(OAuthWireNames.S256, StringComparer.Ordinal) != true)
@@ -118,12 +133,7 @@ internal sealed partial class McpOAuthProvider
                 $"Signing in to {SafeText.Escape(resource)} requires a browser, and interactive sign-in is disabled.");
         }
 
-        if (!UriPolicy.TryParseAbsolute(resource, out Uri resourceUri))
-        {
-            resourceUri = serverUri;
-        }
-
-        ServerSession session = GetOrAddSession(resource, resourceUri);
+        ServerSession session = GetOrAddSession(resource, grantResourceUri);
         _logger.AuthorizationStarted(issuer, resource);
         if (_options.UseDeviceAuthorization)
         {
@@ -192,7 +202,12 @@ internal sealed partial class McpOAuthProvider
             CallbackResult result = await listener.WaitAsync(cancellationToken).ConfigureAwait(false);
             _options.OnProgress?.Invoke(McpOAuthStage.ExchangingCode);
 
-            var tokenRequest = new TokenRequestContext(new Uri(server.TokenEndpoint!), client, resourceParameter, resource, scopes);
+            // RFC 9449: a DPoP-bound token when asked for, or when the server's challenge demands one.
+            DpopSession? dpop = _options.UseDpop || string.Equals(challenge.Scheme, OAuthWireNames.Dpop, StringComparison.OrdinalIgnoreCase)
+                ? DpopSession.Create(_time)
+                : null;
+            var tokenRequest = new TokenRequestContext(
+                new Uri(server.TokenEndpoint!), client, resourceParameter, resource, scopes, _options.Client.ClientAssertionKey, issuer, dpop);
             TokenSet tokens;
             try
             {
@@ -221,6 +236,12 @@ internal sealed partial class McpOAuthProvider
             session.Context = new AuthorizationContext(issuer, server, client, resourceParameter);
             session.RequestedScopes = scopes;
             await SaveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
+            session.SetDpop(tokens.DpopKey is not null ? dpop : null);
+            if (tokens.DpopKey is null)
+            {
+                dpop?.Dispose();
+            }
+
             _logger.AuthorizationCompleted(issuer);
             return tokens;
         }
@@ -242,6 +263,43 @@ internal sealed partial class McpOAuthProvider
     /// <summary>Marks an <c>invalid_client</c> from a reused dynamic registration, which one fresh registration may fix.</summary>
     private sealed class StaleRegistrationException(McpOAuthException inner)
         : McpOAuthException(McpOAuthErrorCode.InvalidClient, inner.Message, inner);
+
+    /// <summary>The grant to use: the configured one (checked against <c>grant_types_supported</c>), or the automatic choice.</summary>
+    private McpOAuthGrantType SelectGrant(AuthorizationServerDocument server)
+    {
+        IReadOnlyList<string>? supported = server.GrantTypesSupported;
+        bool Supports(string grant) => supported is null || supported.Count == 0 || supported.Contains(grant, StringComparer.Ordinal);
+
+        McpOAuthGrantType grant = _options.GrantType;
+        if (grant == McpOAuthGrantType.Automatic)
+        {
+            bool hasClientCredentials = !string.IsNullOrEmpty(_options.Client.ClientId)
+                && (_options.Client.ClientSecret is not null || _options.Client.ClientAssertionKey is not null);
+            grant = _options.EnterpriseManaged.IdTokenProvider is not null && Supports(OAuthWireNames.JwtBearerGrant)
+                ? McpOAuthGrantType.EnterpriseManaged
+                : _options.AssertionProvider is not null && Supports(OAuthWireNames.JwtBearerGrant)
+                    ? McpOAuthGrantType.JwtBearer
+                    : !Supports(OAuthWireNames.AuthorizationCodeGrant) && Supports(OAuthWireNames.ClientCredentialsGrant) && hasClientCredentials
+                        ? McpOAuthGrantType.ClientCredentials
+                        : McpOAuthGrantType.AuthorizationCode;
+            return grant;
+        }
+
+        string wireName = grant switch
+        {
+            McpOAuthGrantType.ClientCredentials => OAuthWireNames.ClientCredentialsGrant,
+            McpOAuthGrantType.JwtBearer or McpOAuthGrantType.EnterpriseManaged => OAuthWireNames.JwtBearerGrant,
+            _ => OAuthWireNames.AuthorizationCodeGrant,
+        };
+        if (!Supports(wireName))
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.GrantNotSupported,
+                $"The authorization server does not list the {wireName} grant in grant_types_supported.");
+        }
+
+        return grant;
+    }
 
     private string SelectIssuer(IReadOnlyList<string> authorizationServers)
     {

@@ -62,8 +62,60 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             return new ValueTask<string?>(tokens.AccessToken);
         }
 
-        return GetAccessTokenSlowAsync(requestUri, cancellationToken);
+        return AccessTokenOfAsync(GetTokensSlowAsync(requestUri, cancellationToken));
     }
+
+    public ValueTask<McpOAuthCredential?> GetCredentialAsync(HttpMethod method, Uri requestUri, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(requestUri);
+        ServerSession? session = Find(requestUri);
+        TokenSet? tokens = session?.Tokens;
+        if (tokens is not null && tokens.IsUsableAt(_time.GetUtcNow(), _options.RefreshSkew))
+        {
+            return new ValueTask<McpOAuthCredential?>(CredentialFor(session!, tokens, method, requestUri));
+        }
+
+        return GetCredentialSlowAsync(method, requestUri, cancellationToken);
+    }
+
+    private async ValueTask<McpOAuthCredential?> GetCredentialSlowAsync(HttpMethod method, Uri requestUri, CancellationToken cancellationToken)
+    {
+        TokenSet? tokens = await GetTokensSlowAsync(requestUri, cancellationToken).ConfigureAwait(false);
+        ServerSession? session = tokens is null ? null : Find(requestUri);
+        return session is null || tokens is null ? null : CredentialFor(session, tokens, method, requestUri);
+    }
+
+    /// <summary>A bearer credential is built once per token; a DPoP one needs a fresh proof per request (RFC 9449 §4.2).</summary>
+    private McpOAuthCredential CredentialFor(ServerSession session, TokenSet tokens, HttpMethod method, Uri requestUri)
+    {
+        if (tokens.DpopKey is null)
+        {
+            ServerSession.CachedCredential? cached = session.Credential;
+            if (cached is not null && ReferenceEquals(cached.Tokens, tokens))
+            {
+                return cached.Credential;
+            }
+
+            var credential = new McpOAuthCredential(OAuthWireNames.Bearer, tokens.AccessToken);
+            session.Credential = new ServerSession.CachedCredential(tokens, credential);
+            return credential;
+        }
+
+        DpopSession dpop = session.Dpop ?? ImportDpop(session, tokens);
+        return new McpOAuthCredential(OAuthWireNames.Dpop, tokens.AccessToken, dpop.CreateProof(method.Method, requestUri, tokens.AccessToken, authorizationServer: false));
+    }
+
+    private DpopSession ImportDpop(ServerSession session, TokenSet tokens)
+    {
+        DpopSession dpop = DpopSession.Import(tokens.DpopKey, _time)
+            ?? throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The stored DPoP key could not be read.");
+        session.SetDpop(dpop);
+        return dpop;
+    }
+
+    private static async ValueTask<string?> AccessTokenOfAsync(ValueTask<TokenSet?> pending) =>
+        (await pending.ConfigureAwait(false))?.AccessToken;
 
     public async Task<string> HandleChallengeAsync(McpOAuthChallenge challenge, CancellationToken cancellationToken = default)
     {
@@ -80,6 +132,14 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             await EnsureStoreLoadedAsync(cancellationToken).ConfigureAwait(false);
             ServerSession? session = FindAny(challenge.RequestUri);
             TokenSet? current = session?.Tokens;
+
+            // RFC 9449 §9: a resource server nonce is remembered and the request retried with a new proof; no new sign-in.
+            if (challenge.Error == OAuthWireNames.UseDpopNonce && challenge.DpopNonce is { } nonce && current?.DpopKey is not null
+                && string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
+            {
+                (session!.Dpop ?? ImportDpop(session, current)).RememberNonce(challenge.RequestUri, nonce, authorizationServer: false);
+                return current.AccessToken;
+            }
 
             // Someone else signed in or renewed while this caller waited: use that token (REF-01, REF-13).
             if (current is not null
@@ -193,7 +253,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         return tokens.AccessToken;
     }
 
-    private async ValueTask<string?> GetAccessTokenSlowAsync(Uri requestUri, CancellationToken cancellationToken)
+    private async ValueTask<TokenSet?> GetTokensSlowAsync(Uri requestUri, CancellationToken cancellationToken)
     {
         if (_options.ServerUri is not null && !IsAllowedServer(requestUri))
         {
@@ -211,32 +271,37 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         DateTimeOffset now = _time.GetUtcNow();
         if (tokens.IsUsableAt(now, _options.RefreshSkew))
         {
-            return tokens.AccessToken;
+            return tokens;
         }
 
-        if (tokens.RefreshToken is null)
+        if (tokens.RefreshToken is null && session.Reacquire is null)
         {
             // Within the skew but not expired: still worth sending; expired: let the server's 401 start a sign-in.
-            return tokens.IsUsableAt(now, TimeSpan.Zero) ? tokens.AccessToken : null;
+            return tokens.IsUsableAt(now, TimeSpan.Zero) ? tokens : null;
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Look again: the caller ahead of us may already have refreshed.
+            // Look again: the caller ahead of us may already have renewed.
             tokens = session.Tokens;
             if (tokens is null)
             {
                 return null;
             }
 
-            if (tokens.IsUsableAt(_time.GetUtcNow(), _options.RefreshSkew) || tokens.RefreshToken is null)
+            if (tokens.IsUsableAt(_time.GetUtcNow(), _options.RefreshSkew))
             {
-                return tokens.AccessToken;
+                return tokens;
             }
 
-            TokenSet? refreshed = await TryRefreshAsync(session, tokens, cancellationToken).ConfigureAwait(false);
-            return refreshed?.AccessToken;
+            if (tokens.RefreshToken is not null)
+            {
+                return await TryRefreshAsync(session, tokens, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A machine grant: obtain tokens again, without a user.
+            return await session.Reacquire!(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -270,12 +335,16 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
                 return null;
             }
 
+            DpopSession? dpop = current.DpopKey is null ? null : session.Dpop ?? ImportDpop(session, current);
             var request = new TokenRequestContext(
                 new Uri(context.Server.TokenEndpoint!),
                 context.Client,
                 context.ResourceParameter,
                 session.Resource,
-                current.Scopes.Count > 0 ? current.Scopes : session.RequestedScopes);
+                current.Scopes.Count > 0 ? current.Scopes : session.RequestedScopes,
+                _options.Client.ClientAssertionKey,
+                context.Issuer,
+                dpop);
             _options.OnProgress?.Invoke(McpOAuthStage.Refreshing);
             try
             {
@@ -459,6 +528,11 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     private void Adopt(ServerSession session, TokenSet tokens)
     {
+        if (!string.Equals(session.Tokens?.DpopKey, tokens.DpopKey, StringComparison.Ordinal))
+        {
+            session.SetDpop(null); // Another key: imported again on first use.
+        }
+
         session.Tokens = tokens;
         Volatile.Write(ref _lastHit, null);
     }

@@ -29,4 +29,25 @@ internal sealed class ServerSession
     public string? RefreshedAccessToken { get; set; }
 
     public bool Loaded { get; set; }
+
+    /// <summary>How tokens are obtained again without a user, for machine grants; null for interactive ones.</summary>
+    public Func<CancellationToken, Task<TokenSet>>? Reacquire { get; set; }
+
+    /// <summary>The DPoP key and nonces of the current tokens, when they are DPoP-bound.</summary>
+    public DpopSession? Dpop { get; private set; }
+
+    /// <summary>The bearer credential built for <see cref="Tokens"/>, reused on every request.</summary>
+    public CachedCredential? Credential { get; set; }
+
+    public void SetDpop(DpopSession? dpop)
+    {
+        if (!ReferenceEquals(Dpop, dpop))
+        {
+            Dpop?.Dispose();
+        }
+
+        Dpop = dpop;
+    }
+
+    internal sealed record CachedCredential(TokenSet Tokens, McpOAuthCredential Credential);
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -71,7 +73,7 @@ internal sealed class TokenEndpointClient
             form.Add(new(OAuthWireNames.Resource, resource));
         }
 
-        AuthenticationHeaderValue? authorization = AddClientAuthentication(client, form);
+        AuthenticationHeaderValue? authorization = AddClientAuthentication(client, form, null, null);
         BackchannelResponse response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
         DeviceAuthorizationResponse? body = null;
         if (response.IsJson && response.Body.Length > 0)
@@ -97,7 +99,8 @@ internal sealed class TokenEndpointClient
             };
         }
 
-        if (body is null || string.IsNullOrEmpty(body.DeviceCode) || string.IsNullOrEmpty(body.UserCode) || body.VerificationUri is null)
+        if (body is null || string.IsNullOrEmpty(body.DeviceCode) || string.IsNullOrEmpty(body.UserCode) || body.VerificationUri is null
+            || body.UserCode.Length > 64 || body.UserCode.Any(char.IsControl))
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.InvalidResponse,
@@ -126,7 +129,7 @@ internal sealed class TokenEndpointClient
             new(OAuthWireNames.Token, token),
             new(OAuthWireNames.TokenTypeHint, tokenTypeHint),
         };
-        AuthenticationHeaderValue? authorization = AddClientAuthentication(client, form);
+        AuthenticationHeaderValue? authorization = AddClientAuthentication(client, form, null, null);
         BackchannelResponse response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccess)
         {
@@ -151,23 +154,102 @@ internal sealed class TokenEndpointClient
             : $"HTTP {(int)response.StatusCode} {SafeText.Escape(error?.Error)}";
     }
 
-    private async Task<TokenSet> RequestAsync(
+    /// <summary>Any grant's token request: the base form plus resource and client authentication, with a DPoP proof when the
+    /// context has a key, retried once with the server's nonce on <c>use_dpop_nonce</c> (RFC 9449 §8).</summary>
+    internal async Task<TokenSet> RequestAsync(
         TokenRequestContext context,
-        List<KeyValuePair<string, string>> form,
+        List<KeyValuePair<string, string>> baseForm,
         string grantType,
         string? previousRefreshToken,
         CancellationToken cancellationToken)
     {
-        if (context.Resource is not null)
+        for (int attempt = 0; ; attempt++)
         {
-            form.Add(new(OAuthWireNames.Resource, context.Resource));
+            var form = new List<KeyValuePair<string, string>>(baseForm);
+            if (context.Resource is not null)
+            {
+                form.Add(new(OAuthWireNames.Resource, context.Resource));
+            }
+
+            AuthenticationHeaderValue? authorization = AddClientAuthentication(context.Client, form, context.AssertionKey, context.Issuer);
+            IReadOnlyList<KeyValuePair<string, string>>? headers = context.Dpop is { } dpop
+                ? [new(OAuthWireNames.Dpop, dpop.CreateProof("POST", context.TokenEndpoint, accessToken: null, authorizationServer: true))]
+                : null;
+            BackchannelResponse response = await _backchannel
+                .PostFormAsync(context.TokenEndpoint, form, authorization, cancellationToken, headers)
+                .ConfigureAwait(false);
+
+            TokenEndpointResponse? body = null;
+            if (response.IsJson && response.Body.Length > 0)
+            {
+                try
+                {
+                    body = JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.TokenEndpointResponse);
+                }
+                catch (JsonException ex) when (response.IsSuccess)
+                {
+                    throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response is not valid JSON.", ex);
+                }
+                catch (JsonException)
+                {
+                    body = null;
+                }
+            }
+
+            if (context.Dpop is not null && attempt == 0 && body?.Error == OAuthWireNames.UseDpopNonce && response.DpopNonce is { } nonce)
+            {
+                context.Dpop.RememberNonce(context.TokenEndpoint, nonce, authorizationServer: true);
+                continue;
+            }
+
+            // RFC 6749 §5.2; TOK-04: an error body is an error even under HTTP 200.
+            if (!response.IsSuccess || body?.Error is not null)
+            {
+                throw Error(response, body, grantType, form);
+            }
+
+            if (body is null)
+            {
+                throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response is not JSON.");
+            }
+
+            if (context.Dpop is not null && response.DpopNonce is { } fresh)
+            {
+                context.Dpop.RememberNonce(context.TokenEndpoint, fresh, authorizationServer: true);
+            }
+
+            TokenSet tokens = Validate(body, context, previousRefreshToken);
+            _logger.TokenIssued(grantType);
+            return tokens;
+        }
+    }
+
+    /// <summary>RFC 8693 token exchange of an ID token for an ID-JAG at the enterprise identity provider (SEP-990).</summary>
+    public async Task<string> ExchangeForIdJagAsync(
+        Uri identityProviderTokenEndpoint,
+        ClientRegistration identityProviderClient,
+        string idToken,
+        string audience,
+        string? resource,
+        CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new(OAuthWireNames.GrantType, OAuthWireNames.TokenExchangeGrant),
+            new("requested_token_type", OAuthWireNames.IdJagTokenType),
+            new("audience", audience),
+            new("subject_token", idToken),
+            new("subject_token_type", OAuthWireNames.IdTokenTokenType),
+        };
+        if (resource is not null)
+        {
+            form.Add(new(OAuthWireNames.Resource, resource));
         }
 
-        AuthenticationHeaderValue? authorization = AddClientAuthentication(context.Client, form);
+        AuthenticationHeaderValue? authorization = AddClientAuthentication(identityProviderClient, form, null, null);
         BackchannelResponse response = await _backchannel
-            .PostFormAsync(context.TokenEndpoint, form, authorization, cancellationToken)
+            .PostFormAsync(identityProviderTokenEndpoint, form, authorization, cancellationToken)
             .ConfigureAwait(false);
-
         TokenEndpointResponse? body = null;
         if (response.IsJson && response.Body.Length > 0)
         {
@@ -175,30 +257,24 @@ internal sealed class TokenEndpointClient
             {
                 body = JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.TokenEndpointResponse);
             }
-            catch (JsonException ex) when (response.IsSuccess)
-            {
-                throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response is not valid JSON.", ex);
-            }
             catch (JsonException)
             {
                 body = null;
             }
         }
 
-        // RFC 6749 §5.2; TOK-04: an error body is an error even under HTTP 200.
         if (!response.IsSuccess || body?.Error is not null)
         {
-            throw Error(response, body, grantType);
+            throw Error(response, body, OAuthWireNames.TokenExchangeGrant, form);
         }
 
-        if (body is null)
+        if (body?.AccessToken is not { Length: > 0 } idJag || !IsB64Token(idJag)
+            || (body.IssuedTokenType is { } issued && issued != OAuthWireNames.IdJagTokenType))
         {
-            throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response is not JSON.");
+            throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The identity provider did not return an ID-JAG.");
         }
 
-        TokenSet tokens = Validate(body, context, previousRefreshToken);
-        _logger.TokenIssued(grantType);
-        return tokens;
+        return idJag;
     }
 
     private TokenSet Validate(TokenEndpointResponse body, TokenRequestContext context, string? previousRefreshToken)
@@ -208,12 +284,13 @@ internal sealed class TokenEndpointClient
             throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response has no usable access_token.");
         }
 
-        // TOK-01: Bearer only, compared case-insensitively (RFC 6749 §5.1).
-        if (!string.Equals(body.TokenType, OAuthWireNames.Bearer, StringComparison.OrdinalIgnoreCase))
+        // TOK-01: Bearer, compared case-insensitively (RFC 6749 §5.1); DPoP only when a proof was sent (RFC 9449 §5).
+        bool dpopBound = context.Dpop is not null && string.Equals(body.TokenType, OAuthWireNames.Dpop, StringComparison.OrdinalIgnoreCase);
+        if (!dpopBound && !string.Equals(body.TokenType, OAuthWireNames.Bearer, StringComparison.OrdinalIgnoreCase))
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.InvalidResponse,
-                $"The token response has token_type '{SafeText.Escape(body.TokenType)}'; only Bearer is supported.");
+                $"The token response has token_type '{SafeText.Escape(body.TokenType)}'; only Bearer{(context.Dpop is null ? string.Empty : " and DPoP")} are supported.");
         }
 
         if (body.RefreshToken is not null && (body.RefreshToken.Length == 0 || !IsB64Token(body.RefreshToken)))
@@ -230,7 +307,8 @@ internal sealed class TokenEndpointClient
         return new TokenSet
         {
             AccessToken = body.AccessToken,
-            TokenType = OAuthWireNames.Bearer,
+            TokenType = dpopBound ? OAuthWireNames.Dpop : OAuthWireNames.Bearer,
+            DpopKey = dpopBound ? context.Dpop!.ExportKey() : null,
             RefreshToken = body.RefreshToken ?? previousRefreshToken, // REF-03: keep the old one when none is returned.
             ObtainedAt = now,
             ExpiresAt = expiresAt,
@@ -277,7 +355,11 @@ internal sealed class TokenEndpointClient
         return now.AddSeconds(Math.Min(seconds, MaxExpiresInSeconds));
     }
 
-    private static AuthenticationHeaderValue? AddClientAuthentication(ClientRegistration client, List<KeyValuePair<string, string>> form)
+    private AuthenticationHeaderValue? AddClientAuthentication(
+        ClientRegistration client,
+        List<KeyValuePair<string, string>> form,
+        AsymmetricAlgorithm? assertionKey,
+        string? audience)
     {
         switch (client.TokenEndpointAuthMethod)
         {
@@ -288,6 +370,21 @@ internal sealed class TokenEndpointClient
             case OAuthWireNames.AuthMethodClientSecretPost when client.ClientSecret is not null:
                 form.Add(new(OAuthWireNames.ClientId, client.ClientId));
                 form.Add(new(OAuthWireNames.ClientSecret, client.ClientSecret));
+                return null;
+            case OAuthWireNames.AuthMethodPrivateKeyJwt when assertionKey is not null && audience is not null:
+                // RFC 7523 §2.2 / §3: iss = sub = client id, aud = the issuer, short-lived, unique jti.
+                long now = _backchannel.Time.GetUtcNow().ToUnixTimeSeconds();
+                var payload = new JsonObject
+                {
+                    ["iss"] = client.ClientId,
+                    ["sub"] = client.ClientId,
+                    ["aud"] = audience,
+                    ["iat"] = now,
+                    ["exp"] = now + 60,
+                    ["jti"] = Jwt.NewJti(),
+                };
+                form.Add(new("client_assertion_type", OAuthWireNames.ClientAssertionTypeJwt));
+                form.Add(new("client_assertion", Jwt.Sign(new JsonObject { ["typ"] = "JWT" }, payload, assertionKey)));
                 return null;
             default:
                 form.Add(new(OAuthWireNames.ClientId, client.ClientId));
@@ -314,7 +411,11 @@ internal sealed class TokenEndpointClient
         return true;
     }
 
-    private static McpOAuthException Error(BackchannelResponse response, TokenEndpointResponse? body, string grantType)
+    private static McpOAuthException Error(
+        BackchannelResponse response,
+        TokenEndpointResponse? body,
+        string grantType,
+        IReadOnlyList<KeyValuePair<string, string>> sent)
     {
         string? error = body?.Error;
         McpOAuthErrorCode code = error switch
@@ -323,13 +424,40 @@ internal sealed class TokenEndpointClient
             OAuthWireNames.InvalidClient or OAuthWireNames.UnauthorizedClient => McpOAuthErrorCode.InvalidClient,
             _ => McpOAuthErrorCode.TokenRequestFailed,
         };
+
+        // LOG-02: a server that echoes what it was sent must not put a secret into a message or a log.
+        string? description = Redact(body?.ErrorDescription, sent);
         return new McpOAuthException(
             code,
-            $"The token request ({grantType}) failed with HTTP {(int)response.StatusCode} {SafeText.Escape(error)}: {SafeText.Escape(body?.ErrorDescription)}")
+            $"The token request ({grantType}) failed with HTTP {(int)response.StatusCode} {SafeText.Escape(Redact(error, sent))}: {SafeText.Escape(description)}")
         {
             Error = error,
-            ErrorDescription = body?.ErrorDescription,
+            ErrorDescription = description,
             ErrorUri = body?.ErrorUri,
         };
+    }
+
+    private static readonly string[] SecretFields =
+    [
+        OAuthWireNames.Code, OAuthWireNames.CodeVerifier, OAuthWireNames.RefreshToken, OAuthWireNames.ClientSecret,
+        "client_assertion", OAuthWireNames.Assertion, OAuthWireNames.DeviceCode, "subject_token",
+    ];
+
+    private static string? Redact(string? text, IReadOnlyList<KeyValuePair<string, string>> sent)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        foreach (KeyValuePair<string, string> field in sent)
+        {
+            if (field.Value.Length >= 6 && SecretFields.Contains(field.Key, StringComparer.Ordinal))
+            {
+                text = text.Replace(field.Value, "[redacted]", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
     }
 }

@@ -6,18 +6,22 @@ namespace McpOAuth.Client;
 
 /// <summary>A <see cref="DelegatingHandler"/> that attaches MCP access tokens and answers 401 and 403 challenges.</summary>
 /// <remarks>
-/// <para>On the steady path it only reads the cached token: no I/O and no lock. A request that already has an
+/// <para>On the steady path it only reads the cached credential: no I/O and no lock. A request that already has an
 /// <c>Authorization</c> header is passed through untouched, and tokens are sent only over https or to a loopback host, and only
 /// to the resource they were issued for.</para>
-/// <para>On a 401 Bearer challenge it signs in (discovery, registration, browser, token) and resends the request once; on a
-/// 403 <c>insufficient_scope</c> challenge it re-authorizes with the union of the old and challenged scopes (AUTH-28, AUTH-29).
+/// <para>On a 401 Bearer (or DPoP) challenge it signs in (discovery, registration, browser, token) and resends the request; on a
+/// 403 <c>insufficient_scope</c> challenge it re-authorizes with the union of the old and challenged scopes (AUTH-28, AUTH-29);
+/// on a DPoP <c>use_dpop_nonce</c> challenge it resends with a new proof carrying the server's nonce, without a new sign-in.
 /// It stops after <see cref="McpOAuthOptions.MaxAuthorizationAttempts"/> authorizations for one request, when the server
 /// rejects a token that was just issued, or when a challenge repeats without new scopes, with a <see cref="McpOAuthException"/>.</para>
-/// <para>Request content is buffered when needed, so it can be resent. The synchronous <c>Send</c> is not supported, because
-/// signing in may need a browser.</para>
+/// <para>DPoP-bound tokens are sent as <c>Authorization: DPoP</c> with a fresh <c>DPoP</c> proof header on every request
+/// (RFC 9449 §7.1). Request content is buffered when needed, so it can be resent. The synchronous <c>Send</c> is not supported,
+/// because signing in may need a browser.</para>
 /// </remarks>
 public sealed class McpOAuthHandler : DelegatingHandler
 {
+    private const int MaxNonceRetries = 2;
+
     private readonly IMcpOAuthProvider _provider;
     private readonly int _maxAuthorizations;
 
@@ -50,20 +54,19 @@ public sealed class McpOAuthHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        string? token = await _provider.GetAccessTokenAsync(uri, cancellationToken).ConfigureAwait(false);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue(OAuthWireNames.Bearer, token);
-        }
+        McpOAuthCredential? credential = await _provider.GetCredentialAsync(request.Method, uri, cancellationToken).ConfigureAwait(false);
+        Apply(request, credential);
 
         await MakeResendableAsync(request, cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
         int authorizations = 0;
+        int nonceRetries = 0;
         string? issuedDuringThisRequest = null;
-        while (TryReadChallenge(response, uri, token, out McpOAuthChallenge? challenge))
+        while (TryReadChallenge(response, uri, credential?.AccessToken, out McpOAuthChallenge? challenge))
         {
-            if (++authorizations > _maxAuthorizations)
+            bool nonceOnly = challenge.Error == OAuthWireNames.UseDpopNonce && challenge.DpopNonce is not null;
+            if (nonceOnly ? ++nonceRetries > MaxNonceRetries : ++authorizations > _maxAuthorizations)
             {
                 response.Dispose();
                 throw new McpOAuthException(
@@ -72,21 +75,46 @@ public sealed class McpOAuthHandler : DelegatingHandler
             }
 
             response.Dispose();
-            if (issuedDuringThisRequest is not null && token == issuedDuringThisRequest)
+            if (!nonceOnly && issuedDuringThisRequest is not null && credential?.AccessToken == issuedDuringThisRequest)
             {
                 challenge = challenge.WithRejectedTokenIsNew();
             }
 
-            token = await _provider.HandleChallengeAsync(challenge, cancellationToken).ConfigureAwait(false);
-            issuedDuringThisRequest = token;
-            request.Headers.Authorization = new AuthenticationHeaderValue(OAuthWireNames.Bearer, token);
+            string token = await _provider.HandleChallengeAsync(challenge, cancellationToken).ConfigureAwait(false);
+            if (!nonceOnly)
+            {
+                issuedDuringThisRequest = token;
+            }
+
+            credential = await _provider.GetCredentialAsync(request.Method, uri, cancellationToken).ConfigureAwait(false)
+                ?? new McpOAuthCredential(OAuthWireNames.Bearer, token);
+            Apply(request, credential);
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         return response;
     }
 
-    /// <summary>A 401 with a Bearer challenge (or none at all), or a 403 Bearer <c>insufficient_scope</c> (AUTH-48).</summary>
+    private static void Apply(HttpRequestMessage request, McpOAuthCredential? credential)
+    {
+        if (credential is null)
+        {
+            request.Headers.Authorization = null;
+            return;
+        }
+
+        request.Headers.Authorization = credential.AuthorizationHeader;
+        if (credential.Proof is not null || request.Headers.Contains(OAuthWireNames.Dpop))
+        {
+            request.Headers.Remove(OAuthWireNames.Dpop);
+            if (credential.Proof is not null)
+            {
+                request.Headers.TryAddWithoutValidation(OAuthWireNames.Dpop, credential.Proof);
+            }
+        }
+    }
+
+    /// <summary>A 401 with a Bearer or DPoP challenge (or none at all), or a 403 <c>insufficient_scope</c> (AUTH-48).</summary>
     private static bool TryReadChallenge(HttpResponseMessage response, Uri uri, string? token, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out McpOAuthChallenge? challenge)
     {
         challenge = null;
@@ -96,32 +124,41 @@ public sealed class McpOAuthHandler : DelegatingHandler
             return false;
         }
 
-        List<AuthChallenge> challenges = response.Headers.TryGetValues("WWW-Authenticate", out IEnumerable<string>? values)
+        // The raw values: the typed parser would drop or reshape challenges it does not understand.
+        List<AuthChallenge> challenges = response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out HeaderStringValues values)
             ? WwwAuthenticateParser.Parse(values)
             : [];
         AuthChallenge? bearer = challenges.Find(c => c.Scheme.Equals(OAuthWireNames.Bearer, StringComparison.OrdinalIgnoreCase));
+        AuthChallenge? dpop = challenges.Find(c => c.Scheme.Equals(OAuthWireNames.Dpop, StringComparison.OrdinalIgnoreCase));
+
+        // A DPoP-bound token is answered by the DPoP challenge; otherwise Bearer is ours, and DPoP when it is the only one.
+        AuthChallenge? ours = dpop is not null && (bearer is null || response.RequestMessage?.Headers.Authorization?.Scheme == OAuthWireNames.Dpop)
+            ? dpop
+            : bearer;
 
         if (status == HttpStatusCode.Unauthorized)
         {
             // A 401 that names only other schemes (Basic, Negotiate, ...) is not ours to answer.
-            if (bearer is null && challenges.Count > 0)
+            if (ours is null && challenges.Count > 0)
             {
                 return false;
             }
         }
-        else if (bearer is null || !string.Equals(bearer.Get(OAuthWireNames.Error), OAuthWireNames.InsufficientScope, StringComparison.Ordinal))
+        else if (ours is null || !string.Equals(ours.Get(OAuthWireNames.Error), OAuthWireNames.InsufficientScope, StringComparison.Ordinal))
         {
             return false; // Any other 403 is an authorization decision, not a scope problem: no OAuth loop.
         }
 
-        string? scope = bearer?.Get(OAuthWireNames.Scope);
+        string? scope = ours?.Get(OAuthWireNames.Scope);
         challenge = new McpOAuthChallenge
         {
             RequestUri = uri,
             StatusCode = (int)status,
-            ResourceMetadata = bearer?.Get(OAuthWireNames.ResourceMetadata),
+            Scheme = ours is not null && ReferenceEquals(ours, dpop) ? OAuthWireNames.Dpop : OAuthWireNames.Bearer,
+            ResourceMetadata = ours?.Get(OAuthWireNames.ResourceMetadata),
             Scopes = scope is null ? [] : scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            Error = bearer?.Get(OAuthWireNames.Error),
+            Error = ours?.Get(OAuthWireNames.Error),
+            DpopNonce = response.Headers.TryGetValues("DPoP-Nonce", out IEnumerable<string>? nonces) ? nonces.FirstOrDefault() : null,
             RejectedAccessToken = token,
         };
         return true;

@@ -75,11 +75,20 @@ internal sealed class Backchannel
         Uri uri,
         IEnumerable<KeyValuePair<string, string>> form,
         AuthenticationHeaderValue? authorization,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<KeyValuePair<string, string>>? headers = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Authorization = authorization;
+        if (headers is not null)
+        {
+            foreach (KeyValuePair<string, string> header in headers)
+            {
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
         return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
@@ -128,10 +137,16 @@ internal sealed class Backchannel
             .ConfigureAwait(false);
         byte[] body = await BoundedContent.ReadAsync(response.Content, McpOAuthDefaults.MaxResponseBytes, cancellationToken)
             .ConfigureAwait(false);
-        IReadOnlyList<string> challenges = response.Headers.TryGetValues("WWW-Authenticate", out IEnumerable<string>? values)
+        // The raw values: the typed parser would drop or reshape challenges it does not understand.
+        IReadOnlyList<string> challenges = response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out HeaderStringValues values)
             ? [.. values]
             : [];
-        return new BackchannelResponse(response.StatusCode, body, BoundedContent.IsJson(response.Content)) { WwwAuthenticate = challenges };
+        string? nonce = response.Headers.TryGetValues("DPoP-Nonce", out IEnumerable<string>? nonces) ? nonces.FirstOrDefault() : null;
+        return new BackchannelResponse(response.StatusCode, body, BoundedContent.IsJson(response.Content))
+        {
+            WwwAuthenticate = challenges,
+            DpopNonce = nonce,
+        };
     }
 
     private TimeoutScope StartTimeout(CancellationToken cancellationToken) => new(_timeout, _time, cancellationToken);

@@ -104,7 +104,9 @@ internal static class WwwAuthenticateParser
             }
             else
             {
-                value = ReadToken(s, ref i);
+                // RFC 9110 wants a token here; servers also send unquoted URLs ("resource_metadata=https://..."), so read up
+                // to the next separator.
+                value = ReadUnquoted(s, ref i);
             }
 
             if (challenge.Parameters.Count >= MaxParameters)
@@ -191,6 +193,17 @@ internal static class WwwAuthenticateParser
         }
 
         return null; // unterminated
+    }
+
+    private static string ReadUnquoted(string s, ref int i)
+    {
+        int start = i;
+        while (i < s.Length && s[i] != ',' && s[i] != ' ' && s[i] != '\t' && s[i] != '"' && !char.IsControl(s[i]))
+        {
+            i++;
+        }
+
+        return s[start..i];
     }
 
     private static string ReadToken(string s, ref int i)

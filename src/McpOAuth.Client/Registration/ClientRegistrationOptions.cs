@@ -18,6 +18,13 @@ public sealed class ClientRegistrationOptions
     /// server lists only <c>client_secret_post</c>.</value>
     public string? TokenEndpointAuthMethod { get; set; }
 
+    /// <summary>Gets or sets the private key the pre-registered client authenticates with (<c>private_key_jwt</c>, RFC 7523 §2.2).</summary>
+    /// <value>The default is <see langword="null"/>. A P-256 <see cref="System.Security.Cryptography.ECDsa"/> key signs with ES256,
+    /// an RSA key of 2048 bits or more with RS256.</value>
+    /// <remarks>Each token request carries a new client assertion: <c>iss</c> and <c>sub</c> the client id, <c>aud</c> the
+    /// authorization server's issuer, a 60-second <c>exp</c> and a unique <c>jti</c>. The key is never written to a token store.</remarks>
+    public System.Security.Cryptography.AsymmetricAlgorithm? ClientAssertionKey { get; set; }
+
     /// <summary>Gets or sets the issuer the pre-registered client belongs to.</summary>
     /// <value>The default is <see langword="null"/>: the client id is offered to any authorization server.</value>
     /// <remarks>When set, the client id is never sent to another issuer, and a server that moved to another issuer produces an

@@ -112,6 +112,7 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
             TokenEndpointAuthMethod = tokens.Registration?.TokenEndpointAuthMethod,
             RedirectUri = tokens.Registration is { RedirectUris.Count: > 0 } registration ? registration.RedirectUris[0] : null,
             RegistrationKind = tokens.Registration?.Kind.ToString(),
+            DpopKey = tokens.DpopKey,
         };
         byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(document, McpOAuthJsonContext.Default.StoredTokenDocument);
 
@@ -246,7 +247,9 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
 
     internal string PathFor(TokenStoreKey key)
     {
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{key.Resource}\n{key.Issuer}\n{key.ClientId}"));
+        // Length-prefixed parts, so no two keys share an input (STORE-10).
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"{key.Resource.Length}:{key.Resource}{key.Issuer.Length}:{key.Issuer}{key.ClientId.Length}:{key.ClientId}"));
         return Path.Combine(_directory, Convert.ToHexString(hash) + ".json");
     }
 
@@ -264,6 +267,15 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
             {
                 _logger.TokenFileIgnored(path, "it is a symbolic link");
                 return null;
+            }
+
+            if (!OperatingSystem.IsWindows()
+                && (info.UnixFileMode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0)
+            {
+                // STORE-02: a token file others can read is tightened to owner-only before use, and said so.
+                _logger.TokenFileIgnored(path, "it was readable by other users; its mode is now 0600");
+                File.SetUnixFileMode(path, OwnerOnlyFile);
             }
 
             if (info.Length > McpOAuthDefaults.MaxResponseBytes)
@@ -294,6 +306,7 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
                 Issuer = document.Issuer,
                 ClientId = document.ClientId,
                 Registration = ReadRegistration(document),
+                DpopKey = document.DpopKey,
             };
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)

@@ -31,6 +31,10 @@ public sealed record TokenSet
     /// <summary>Gets the client id the tokens were issued to.</summary>
     public required string ClientId { get; init; }
 
+    /// <summary>Gets the DPoP private key (PKCS#8, base64) the access token is bound to, when <see cref="TokenType"/> is <c>DPoP</c>;
+    /// a secret, kept with the tokens.</summary>
+    public string? DpopKey { get; init; }
+
     /// <summary>Gets the client registration the tokens were issued to, when known: it is reused to refresh and to sign in again
     /// without registering a new client.</summary>
     /// <remarks>Durable stores persist a dynamically registered client's secret with the tokens, and never a pre-registered

@@ -8,7 +8,8 @@ namespace McpOAuth.Client.Internal;
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    MaxDepth = 64)]
+    MaxDepth = 64,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(ProtectedResourceDocument))]
 [JsonSerializable(typeof(AuthorizationServerDocument))]
 [JsonSerializable(typeof(TokenEndpointResponse))]

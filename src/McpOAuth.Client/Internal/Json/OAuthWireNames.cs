@@ -62,6 +62,17 @@ internal static class OAuthWireNames
     public const string AccessDenied = "access_denied";
     public const string ExpiredToken = "expired_token";
 
+    public const string ClientCredentialsGrant = "client_credentials";
+    public const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    public const string TokenExchangeGrant = "urn:ietf:params:oauth:grant-type:token-exchange";
+    public const string IdJagTokenType = "urn:ietf:params:oauth:token-type:id-jag";
+    public const string IdTokenTokenType = "urn:ietf:params:oauth:token-type:id_token";
+    public const string ClientAssertionTypeJwt = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    public const string AuthMethodPrivateKeyJwt = "private_key_jwt";
+    public const string Assertion = "assertion";
+    public const string Dpop = "DPoP";
+    public const string UseDpopNonce = "use_dpop_nonce";
+
     public const string S256 = "S256";
     public const string AuthorizationCodeGrant = "authorization_code";
     public const string RefreshTokenGrant = "refresh_token";

@@ -49,6 +49,10 @@ internal sealed class StoredTokenDocument
     [JsonPropertyName(OAuthWireNames.RedirectUri)]
     public string? RedirectUri { get; set; }
 
+    /// <summary>The DPoP private key (PKCS#8, base64), protected like the tokens.</summary>
+    [JsonPropertyName("dpop_key")]
+    public string? DpopKey { get; set; }
+
     [JsonPropertyName("registration_kind")]
     public string? RegistrationKind { get; set; }
 }

@@ -21,6 +21,9 @@ internal sealed class TokenEndpointResponse
     [JsonPropertyName(OAuthWireNames.Scope)]
     public string? Scope { get; set; }
 
+    [JsonPropertyName("issued_token_type")]
+    public string? IssuedTokenType { get; set; }
+
     [JsonPropertyName(OAuthWireNames.Error)]
     public string? Error { get; set; }
 

@@ -45,9 +45,51 @@ internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOption
             builder.AddError("a client secret needs a client id.", "Client.ClientSecret");
         }
 
-        if (client.TokenEndpointAuthMethod is not (null or OAuthWireNames.AuthMethodNone or OAuthWireNames.AuthMethodClientSecretBasic or OAuthWireNames.AuthMethodClientSecretPost))
+        if (client.TokenEndpointAuthMethod is not (null or OAuthWireNames.AuthMethodNone or OAuthWireNames.AuthMethodClientSecretBasic
+            or OAuthWireNames.AuthMethodClientSecretPost or OAuthWireNames.AuthMethodPrivateKeyJwt))
         {
-            builder.AddError("must be none, client_secret_basic or client_secret_post.", "Client.TokenEndpointAuthMethod");
+            builder.AddError("must be none, client_secret_basic, client_secret_post or private_key_jwt.", "Client.TokenEndpointAuthMethod");
+        }
+
+        if (client.TokenEndpointAuthMethod == OAuthWireNames.AuthMethodPrivateKeyJwt && client.ClientAssertionKey is null)
+        {
+            builder.AddError("private_key_jwt needs a ClientAssertionKey.", "Client.TokenEndpointAuthMethod");
+        }
+
+        if (client.ClientAssertionKey is { } key)
+        {
+            try
+            {
+                Jwt.AlgorithmFor(key);
+            }
+            catch (McpOAuthException ex)
+            {
+                builder.AddError(ex.Message, "Client.ClientAssertionKey");
+            }
+        }
+
+        if (options.GrantType is McpOAuthGrantType.ClientCredentials or McpOAuthGrantType.JwtBearer or McpOAuthGrantType.EnterpriseManaged
+            && string.IsNullOrEmpty(client.ClientId))
+        {
+            builder.AddError("machine grants need a pre-registered client id.", "Client.ClientId");
+        }
+
+        if (options.GrantType == McpOAuthGrantType.JwtBearer && options.AssertionProvider is null)
+        {
+            builder.AddError("the JWT bearer grant needs an AssertionProvider.", nameof(McpOAuthOptions.AssertionProvider));
+        }
+
+        EnterpriseManagedAuthorizationOptions managed = options.EnterpriseManaged;
+        if (options.GrantType == McpOAuthGrantType.EnterpriseManaged || managed.IdTokenProvider is not null)
+        {
+            if (managed.IdTokenProvider is null || managed.TokenEndpoint is null || string.IsNullOrEmpty(managed.ClientId))
+            {
+                builder.AddError("enterprise-managed authorization needs IdTokenProvider, TokenEndpoint and ClientId.", nameof(McpOAuthOptions.EnterpriseManaged));
+            }
+            else if (!managed.TokenEndpoint.IsAbsoluteUri || !UriPolicy.IsSecure(managed.TokenEndpoint, allowHttpLoopback: true))
+            {
+                builder.AddError("the identity provider's token endpoint must be https (or http to loopback).", "EnterpriseManaged.TokenEndpoint");
+            }
         }
 
         if (client.TokenEndpointAuthMethod is OAuthWireNames.AuthMethodClientSecretBasic or OAuthWireNames.AuthMethodClientSecretPost

@@ -1,0 +1,579 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using McpOAuth.Client.Internal;
+using McpOAuth.Client.Tests.TestDoubles;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpOAuth.Client.Tests.Discovery;
+
+public sealed class HttpDiscoveryClientTests : IDisposable
+{
+    private const string Server = "https://example.com/public/mcp";
+    private const string PathAwarePrm = "https://example.com/.well-known/oauth-protected-resource/public/mcp";
+    private const string RootPrm = "https://example.com/.well-known/oauth-protected-resource";
+    private const string Issuer = "https://auth.example.com/tenant1";
+    private const string OAuthPathInsert = "https://auth.example.com/.well-known/oauth-authorization-server/tenant1";
+    private const string OidcPathInsert = "https://auth.example.com/.well-known/openid-configuration/tenant1";
+    private const string OidcPathAppend = "https://auth.example.com/tenant1/.well-known/openid-configuration";
+
+    private readonly FakeHttpMessageHandler _server = new();
+    private readonly ObservableTimeProvider _time = new();
+    private readonly HttpDiscoveryClient _discovery;
+
+    public HttpDiscoveryClientTests()
+    {
+        _discovery = new HttpDiscoveryClient(TestBackchannel.Create(_server, _time), NullLogger.Instance);
+    }
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_ChallengeUrlAnswers_UsesItFirstAndAlone()
+    {
+        // AUTH-04: the resource_metadata URL, and no well-known guess
+        _server.OnGet("https://example.com/meta/prm.json", FakeResponse.Json(Prm(Server, Issuer)));
+        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, "https://other.example.com")));
+        _server.OnGet(RootPrm, FakeResponse.Json(Prm(Server, "https://other.example.com")));
+
+        ProtectedResourceDocument? document = await GetPrmAsync(Server, "https://example.com/meta/prm.json");
+
+        document!.AuthorizationServers.Should().Equal(Issuer);
+        _server.RequestedUris.Should().Equal("https://example.com/meta/prm.json");
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_NoChallengeUrlAndPathAwareAnswers_NeverRequestsRoot()
+    {
+        // AUTH-05: conformance auth/metadata-default traps the root
+        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+        _server.OnGet(RootPrm, FakeResponse.Json(Prm(Server, "https://other.example.com")));
+
+        ProtectedResourceDocument? document = await GetPrmAsync(Server);
+
+        document!.Resource.Should().Be(Server);
+        _server.RequestedUris.Should().Equal(PathAwarePrm);
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_PathAwareNotFound_TriesRootSecondAndValidatesIt()
+    {
+        // AUTH-05, PRM-06
+        _server.OnGet(RootPrm, FakeResponse.Json(Prm(Server, Issuer)));
+
+        ProtectedResourceDocument? document = await GetPrmAsync(Server);
+
+        document!.AuthorizationServers.Should().Equal(Issuer);
+        _server.RequestedUris.Should().Equal(PathAwarePrm, RootPrm);
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_RootDocumentNamesAnotherResource_ResourceMismatch()
+    {
+        // PRM-06: the root fallback still passes resource validation
+        _server.OnGet(RootPrm, FakeResponse.Json(Prm("https://example.com/other/mcp", Issuer)));
+
+        Func<Task> act = () => GetPrmAsync(Server);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_NothingPublished_ReturnsNullAfterPathAwareAndRoot()
+    {
+        // AUTH-05; null means a 2025-03-26 server
+        ProtectedResourceDocument? document = await GetPrmAsync(Server);
+
+        document.Should().BeNull();
+        _server.RequestedUris.Should().Equal(PathAwarePrm, RootPrm);
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_ServerWithoutPath_RequestsRootOnce()
+    {
+        // AUTH-05: path-aware = root, one request
+        ProtectedResourceDocument? document = await GetPrmAsync("https://example.com");
+
+        document.Should().BeNull();
+        _server.RequestedUris.Should().Equal(RootPrm);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example.com/public/mcp")]
+    [InlineData("https://example.com:8443/public/mcp")]
+    [InlineData("http://example.com/public/mcp")]
+    [InlineData("https://example.com/other/mcp")]
+    [InlineData("https://example.com/public/mcpx")]
+    [InlineData("https://example.com/public/mcp#fragment")]
+    public async Task GetProtectedResourceMetadataAsync_ResourceNamesAnotherServer_ResourceMismatchAndNothingElseRequested(string resource)
+    {
+        // PRM-01, PRM-04, AUTH-07: its authorization_servers are never contacted
+        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(resource, "https://evil-as.example.com")));
+        _server.OnGet(RootPrm, FakeResponse.Json(Prm(Server, Issuer)));
+
+        Func<Task> act = () => GetPrmAsync(Server);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
+        _server.RequestedUris.Should().Equal(PathAwarePrm);
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_ChallengeUrlDocumentFailsValidation_NoFallbackToWellKnown()
+    {
+        // PRM-02: no silent fallback to the root document
+        _server.OnGet("https://example.com/meta/prm.json", FakeResponse.Json(Prm("https://evil.example.com/mcp", Issuer)));
+        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+
+        Func<Task> act = () => GetPrmAsync(Server, "https://example.com/meta/prm.json");
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
+        _server.RequestedUris.Should().Equal("https://example.com/meta/prm.json");
+    }
+
+    [Theory]
+    [InlineData("http://example.com/meta/prm.json")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("/meta/prm.json")]
+    [InlineData("https://user@example.com/meta/prm.json")]
+    [InlineData("https://example.com/meta/prm.json#x")]
+    public async Task GetProtectedResourceMetadataAsync_UnusableChallengeUrl_NeverFetchedAndWellKnownUsed(string headerValue)
+    {
+        // WWWA-07, AUTH-44
+        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+
+        ProtectedResourceDocument? document = await GetPrmAsync(Server, headerValue);
+
+        document.Should().NotBeNull();
+        _server.RequestedUris.Should().Equal(PathAwarePrm);
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_ChallengeUrlNotFound_FallsBackToWellKnown()
+    {
+        // Spec Q3: the library's documented choice when the header URL serves nothing
+        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+
+        ProtectedResourceDocument? document = await GetPrmAsync(Server, "https://example.com/meta/prm.json");
+
+        document.Should().NotBeNull();
+        _server.RequestedUris.Should().Equal("https://example.com/meta/prm.json", PathAwarePrm);
+    }
+
+    [Theory]
+    [InlineData("{\"resource\":\"https://example.com/public/mcp\"}")]
+    [InlineData("{\"resource\":\"https://example.com/public/mcp\",\"authorization_servers\":[]}")]
+    [InlineData("{\"resource\":\"https://example.com/public/mcp\",\"authorization_servers\":null}")]
+    public async Task GetProtectedResourceMetadataAsync_NoAuthorizationServers_DiscoveryFailed(string json)
+    {
+        // PRM-03, AUTH-07
+        _server.OnGet(PathAwarePrm, FakeResponse.Json(json));
+
+        Func<Task> act = () => GetPrmAsync(Server);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.DiscoveryFailed);
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_NoResource_InvalidResponse()
+    {
+        // PRM-03: missing resource is a clear error
+        _server.OnGet(PathAwarePrm, FakeResponse.Json("{\"authorization_servers\":[\"https://auth.example.com/tenant1\"]}"));
+
+        Func<Task> act = () => GetPrmAsync(Server);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_CachedDocument_NoSecondRequestUntilBypassed()
+    {
+        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+
+        await GetPrmAsync(Server);
+        await GetPrmAsync(Server);
+        _server.Requests.Should().ContainSingle();
+
+        await GetPrmAsync(Server, bypassCache: true);
+        _server.Requests.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_CacheOlderThanAnHour_Refetched()
+    {
+        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+
+        await GetPrmAsync(Server);
+        _time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        await GetPrmAsync(Server);
+
+        _server.Requests.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_PathIssuerServedOnlyByThirdCandidate_TriesAllThreeInOrder()
+    {
+        // AUTH-11, DISC-07: OAuth path-insert, OIDC path-insert, OIDC path-append; never the root
+        _server.OnGet(OidcPathAppend, FakeResponse.Json(Asm(Issuer)));
+
+        AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
+
+        document!.Issuer.Should().Be(Issuer);
+        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert, OidcPathAppend);
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_FirstCandidateNotFoundSecondValid_StopsAtTheSecond()
+    {
+        // DISC-07
+        _server.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
+        _server.OnGet(OidcPathAppend, FakeResponse.Json(Asm(Issuer)));
+
+        AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
+
+        document.Should().NotBeNull();
+        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert);
+    }
+
+    [Theory]
+    [InlineData("https://auth.example.com")]
+    [InlineData("https://auth.example.com/")]
+    public async Task GetAuthorizationServerMetadataAsync_RootIssuer_TwoCandidatesAndIssuerComparedAsWritten(string issuer)
+    {
+        // AUTH-11: the terminating slash is removed for the URL but kept for the comparison
+        _server.OnGet("https://auth.example.com/.well-known/openid-configuration", FakeResponse.Json(Asm(issuer)));
+
+        AuthorizationServerDocument? document = await GetAsmAsync(issuer);
+
+        document!.Issuer.Should().Be(issuer);
+        _server.RequestedUris.Should().Equal(
+            "https://auth.example.com/.well-known/oauth-authorization-server",
+            "https://auth.example.com/.well-known/openid-configuration");
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_NothingPublished_ReturnsNullWithoutRootRequest()
+    {
+        // AUTH-11: for a path issuer the root document is never requested
+        AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
+
+        document.Should().BeNull();
+        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert, OidcPathAppend);
+    }
+
+    [Theory]
+    [InlineData("https://honest.example")]
+    [InlineData("https://auth.example.com/tenant1/")]
+    [InlineData("https://AUTH.example.com/tenant1")]
+    [InlineData("https://auth.example.com:443/tenant1")]
+    [InlineData("https://auth.example.com/Tenant1")]
+    [InlineData("https://auth.example.com/tenant%31")]
+    [InlineData("https://auth.example.com/tenantB")]
+    [InlineData("")]
+    public async Task GetAuthorizationServerMetadataAsync_IssuerNotIdentical_IssuerMismatchAndNoOtherCandidate(string claimed)
+    {
+        // DISC-01, DISC-02, DISC-03, AUTH-12: identical string, no normalization
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(Asm(claimed)));
+        _server.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
+
+        Func<Task> act = () => GetAsmAsync(Issuer);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
+        _server.RequestedUris.Should().Equal(OAuthPathInsert);
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_IssuerMissing_IssuerMismatch()
+    {
+        // DISC-04
+        JsonObject document = Asm(Issuer);
+        document.Remove("issuer");
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(document));
+
+        Func<Task> act = () => GetAsmAsync(Issuer);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
+    }
+
+    [Theory]
+    [InlineData("authorization_endpoint", "javascript:alert(1)")]
+    [InlineData("authorization_endpoint", "data:text/html,<script>alert(1)</script>")]
+    [InlineData("authorization_endpoint", "file:///C:/Windows/System32/calc.exe")]
+    [InlineData("authorization_endpoint", "vbscript:msgbox(1)")]
+    [InlineData("authorization_endpoint", "ms-msdt:/id PCWDiagnostic")]
+    [InlineData("authorization_endpoint", "/authorize")]
+    [InlineData("authorization_endpoint", "https://auth.example.com/authorize#frag")]
+    [InlineData("authorization_endpoint", "https://user$(x)@auth.example.com/authorize")]
+    [InlineData("token_endpoint", "javascript:alert(1)")]
+    [InlineData("token_endpoint", "http://auth.example.com/token")]
+    [InlineData("token_endpoint", "https://auth.example.com/token#frag")]
+    [InlineData("registration_endpoint", "http://auth.example.com/register")]
+    [InlineData("registration_endpoint", "file:///etc/passwd")]
+    [InlineData("revocation_endpoint", "http://auth.example.com/revoke")]
+    public async Task GetAuthorizationServerMetadataAsync_UnsafeEndpoint_InsecureEndpoint(string member, string value)
+    {
+        // DISC-08, DISC-09, REG-01, AUTHZ-01
+        JsonObject document = Asm(Issuer);
+        document[member] = value;
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(document));
+
+        Func<Task> act = () => GetAsmAsync(Issuer);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetAuthorizationServerMetadataAsync_HttpLoopbackEndpoints_AllowedOnlyWhenOptedIn(bool allow)
+    {
+        // NET-07, AUTH-44
+        const string issuer = "http://127.0.0.1:5000";
+        JsonObject document = Asm(issuer);
+        document["authorization_endpoint"] = "http://127.0.0.1:5000/authorize";
+        document["token_endpoint"] = "http://127.0.0.1:5000/token";
+        _server.OnGet("http://127.0.0.1:5000/.well-known/oauth-authorization-server", FakeResponse.Json(document));
+
+        Func<Task<AuthorizationServerDocument?>> act = () => GetAsmAsync(issuer, allowHttpOnLoopback: allow);
+
+        if (allow)
+        {
+            (await act.Should().NotThrowAsync()).Subject.Should().NotBeNull();
+        }
+        else
+        {
+            (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
+            _server.Requests.Should().BeEmpty();
+        }
+    }
+
+    [Theory]
+    [InlineData("http://auth.example.com")]
+    [InlineData("https://auth.example.com/tenant1?x=1")]
+    [InlineData("https://auth.example.com/tenant1#f")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("auth.example.com")]
+    [InlineData("http://localhost.evil.example")]
+    public async Task GetAuthorizationServerMetadataAsync_UnusableIssuer_InsecureEndpointBeforeAnyRequest(string issuer)
+    {
+        // DISC-05, NET-07
+        Func<Task> act = () => GetAsmAsync(issuer, allowHttpOnLoopback: true);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
+        _server.Requests.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("token_endpoint")]
+    [InlineData("authorization_endpoint")]
+    public async Task GetAuthorizationServerMetadataAsync_RequiredEndpointMissing_InvalidResponse(string member)
+    {
+        // AUTH-14
+        JsonObject document = Asm(Issuer);
+        document.Remove(member);
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(document));
+
+        Func<Task> act = () => GetAsmAsync(Issuer);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task GetAuthorizationServerMetadataAsync_TenMegabyteBody_ResponseTooLarge(bool declareLength)
+    {
+        // DISC-10: the read stops at the cap, with or without Content-Length
+        _server.OnGet(OAuthPathInsert, FakeResponse.Huge(10 * 1024 * 1024, declareLength));
+
+        Func<Task> act = () => GetAsmAsync(Issuer);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResponseTooLarge);
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_Html200_SkippedAndNextCandidateUsed()
+    {
+        // DISC-04 (HTML with status 200)
+        _server.OnGet(OAuthPathInsert, FakeResponse.Html("<html><body>{\"issuer\":\"https://auth.example.com/tenant1\"}</body></html>"));
+        _server.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
+
+        AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
+
+        document.Should().NotBeNull();
+        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert);
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("{\"")]
+    [InlineData("")]
+    [InlineData("{\"issuer\":42}")]
+    [InlineData("{\"issuer\":[\"https://auth.example.com/tenant1\"]}")]
+    [InlineData("\"https://auth.example.com/tenant1\"")]
+    public async Task GetAuthorizationServerMetadataAsync_UnusableJsonBody_SkippedWithoutThrowing(string body)
+    {
+        // DISC-04: typed outcome, nothing used
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(body));
+
+        AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
+
+        document.Should().BeNull();
+        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert, OidcPathAppend);
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_DeeplyNestedJson_SkippedWithoutThrowing()
+    {
+        // DISC-11: depth limit
+        string body = "{\"issuer\":\"https://auth.example.com/tenant1\",\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}";
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(body));
+
+        AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
+
+        document.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_DuplicateIssuerKeys_NotAccepted()
+    {
+        // DISC-11: duplicate issuer keys are invalid, not "last one wins"
+        string body = Asm(Issuer).ToJsonString().Replace("{\"issuer\":", "{\"issuer\":\"https://attacker.example\",\"issuer\":", StringComparison.Ordinal);
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(body));
+
+        Func<Task<AuthorizationServerDocument?>> act = () => GetAsmAsync(Issuer);
+
+        try
+        {
+            AuthorizationServerDocument? document = await act();
+            document.Should().BeNull("a document with two 'issuer' members is ambiguous and must not be used");
+        }
+        catch (McpOAuthException)
+        {
+            // Rejecting with a typed error is also acceptable.
+        }
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_Legacy_OnlyOriginRfc8414UrlWithProtocolVersionHeader()
+    {
+        // AUTH-15: a 2025-03-26 server
+        AuthorizationServerDocument? document = await GetAsmAsync("https://api.example.com", legacy: true);
+
+        document.Should().BeNull();
+        RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
+        request.Uri.AbsoluteUri.Should().Be("https://api.example.com/.well-known/oauth-authorization-server");
+        request.Header("MCP-Protocol-Version").Should().Be("2025-03-26");
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_NotLegacy_NoProtocolVersionHeader()
+    {
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(Asm(Issuer)));
+
+        await GetAsmAsync(Issuer);
+
+        _server.Requests.Should().ContainSingle().Which.Header("MCP-Protocol-Version").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_CachedDocument_NoSecondRequestUntilBypassed()
+    {
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(Asm(Issuer)));
+
+        AuthorizationServerDocument? first = await GetAsmAsync(Issuer);
+        AuthorizationServerDocument? second = await GetAsmAsync(Issuer);
+        _server.Requests.Should().ContainSingle();
+        second.Should().BeSameAs(first);
+
+        await GetAsmAsync(Issuer, bypassCache: true);
+        _server.Requests.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_CachedUnderLooserPolicy_StillRefusedUnderStricterPolicy()
+    {
+        // NET-07, AUTH-44: a document accepted with AllowHttpOnLoopback must not be served from the cache to a caller that
+        // does not allow http (one provider can serve a local http server and a remote https server naming the same issuer)
+        const string issuer = "http://127.0.0.1:5000";
+        JsonObject document = Asm(issuer);
+        document["authorization_endpoint"] = "http://127.0.0.1:5000/authorize";
+        document["token_endpoint"] = "http://127.0.0.1:5000/token";
+        _server.OnGet("http://127.0.0.1:5000/.well-known/oauth-authorization-server", FakeResponse.Json(document));
+        (await GetAsmAsync(issuer, allowHttpOnLoopback: true)).Should().NotBeNull();
+
+        Func<Task> act = () => GetAsmAsync(issuer, allowHttpOnLoopback: false);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_Metadata503Then503Then200_SucceedsWithRetriesOnTheInjectedClock()
+    {
+        // LOAD-02
+        _server.OnGet(
+            OAuthPathInsert,
+            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
+            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
+            FakeResponse.Json(Asm(Issuer)));
+
+        Task<AuthorizationServerDocument?> call = GetAsmAsync(Issuer);
+        await _time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
+        await _time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
+        AuthorizationServerDocument? document = await call.WaitAsync(TestTimeouts.Default);
+
+        document!.Issuer.Should().Be(Issuer);
+        _server.RequestedUris.Should().Equal(OAuthPathInsert, OAuthPathInsert, OAuthPathInsert);
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_UnknownMembers_KeptAsAdditionalProperties()
+    {
+        JsonObject document = Asm(Issuer);
+        document["x_vendor"] = new JsonObject { ["nested"] = true };
+        _server.OnGet(OAuthPathInsert, FakeResponse.Json(document));
+
+        AuthorizationServerDocument? result = await GetAsmAsync(Issuer);
+
+        result!.AdditionalProperties.Should().ContainKey("x_vendor");
+    }
+
+    [Fact]
+    public async Task GetProtectedResourceMetadataAsync_NullRequest_ThrowsArgumentNull()
+    {
+        Func<Task> act = () => _discovery.GetProtectedResourceMetadataAsync(null!);
+
+        await act.Should().ThrowAsync<ArgumentNullException>();
+    }
+
+    private Task<ProtectedResourceDocument?> GetPrmAsync(string server, string? resourceMetadata = null, bool bypassCache = false) =>
+        _discovery.GetProtectedResourceMetadataAsync(
+            new ProtectedResourceMetadataRequest { ServerUri = new Uri(server), ResourceMetadataUri = resourceMetadata, BypassCache = bypassCache },
+            CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+    private Task<AuthorizationServerDocument?> GetAsmAsync(string issuer, bool legacy = false, bool bypassCache = false, bool allowHttpOnLoopback = false) =>
+        _discovery.GetAuthorizationServerMetadataAsync(
+            new AuthorizationServerMetadataRequest { Issuer = issuer, Legacy = legacy, BypassCache = bypassCache, AllowHttpOnLoopback = allowHttpOnLoopback },
+            CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+    private static JsonObject Prm(string resource, string issuer) => new()
+    {
+        ["resource"] = resource,
+        ["authorization_servers"] = new JsonArray(issuer),
+        ["scopes_supported"] = new JsonArray("mcp:read"),
+    };
+
+    private static JsonObject Asm(string issuer)
+    {
+        string origin = issuer.StartsWith("http", StringComparison.Ordinal) && Uri.TryCreate(issuer, UriKind.Absolute, out Uri? uri)
+            ? uri.GetLeftPart(UriPartial.Authority)
+            : "https://auth.example.com";
+        return new JsonObject
+        {
+            ["issuer"] = issuer,
+            ["authorization_endpoint"] = origin + "/authorize",
+            ["token_endpoint"] = origin + "/token",
+            ["registration_endpoint"] = origin + "/register",
+            ["code_challenge_methods_supported"] = new JsonArray("S256"),
+        };
+    }
+}

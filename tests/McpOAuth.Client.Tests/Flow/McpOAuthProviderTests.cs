@@ -1,0 +1,97 @@
+using FluentAssertions.Execution;
+using McpOAuth.Client.Internal;
+using Microsoft.Extensions.Primitives;
+
+namespace McpOAuth.Client.Tests.Flow;
+
+public sealed class McpOAuthProviderTests
+{
+    private static readonly ClientRegistration Client = new()
+    {
+        ClientId = "client 1/x",
+        TokenEndpointAuthMethod = "none",
+        Issuer = "https://auth.example.com",
+    };
+
+    private static readonly Uri RedirectUri = new("http://127.0.0.1:49152/callback");
+    private static readonly PkcePair Pkce = new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+
+    [Fact]
+    public void BuildAuthorizationUri_AllParameters_PresentOnceAndWithoutTheVerifier()
+    {
+        // AUTHZ-04, RFC 7636 §4.3, RFC 8707 §2, AUTH-34
+        Uri uri = Build("https://auth.example.com/authorize", ["mcp:read", "mcp:write"], "https://mcp.example.com/mcp");
+
+        Dictionary<string, StringValues> query = FormEncoding.Parse(uri.Query);
+        using (new AssertionScope())
+        {
+            uri.GetLeftPart(UriPartial.Path).Should().Be("https://auth.example.com/authorize");
+            query.Should().HaveCount(8);
+            query["response_type"].ToString().Should().Be("code");
+            query["client_id"].ToString().Should().Be("client 1/x");
+            query["redirect_uri"].ToString().Should().Be("http://127.0.0.1:49152/callback");
+            query["state"].ToString().Should().Be("state-1");
+            query["code_challenge"].ToString().Should().Be(Pkce.Challenge);
+            query["code_challenge_method"].ToString().Should().Be("S256");
+            query["scope"].ToString().Should().Be("mcp:read mcp:write");
+            query["resource"].ToString().Should().Be("https://mcp.example.com/mcp");
+            query.Should().NotContainKey("code_verifier");
+            uri.AbsoluteUri.Should().NotContain(Pkce.Verifier);
+        }
+    }
+
+    [Fact]
+    public void BuildAuthorizationUri_NoScopesAndNoResource_BothOmitted()
+    {
+        // AUTH-26 (3): scope omitted when undefined; SendResourceParameter = false
+        Uri uri = Build("https://auth.example.com/authorize", [], resource: null);
+
+        Dictionary<string, StringValues> query = FormEncoding.Parse(uri.Query);
+        query.Should().NotContainKey("scope").And.NotContainKey("resource");
+    }
+
+    [Theory]
+    [InlineData("https://auth.example.com/authorize?tenant=x")]
+    [InlineData("https://auth.example.com/authorize?tenant=x&")]
+    public void BuildAuthorizationUri_EndpointWithItsOwnQuery_Preserved(string endpoint)
+    {
+        // AUTHZ-03
+        Uri uri = Build(endpoint, [], "https://mcp.example.com/mcp");
+
+        uri.AbsoluteUri.Count(c => c == '?').Should().Be(1);
+        uri.AbsoluteUri.Should().NotContain("&&");
+        Dictionary<string, StringValues> query = FormEncoding.Parse(uri.Query);
+        query["tenant"].ToString().Should().Be("x");
+        query["state"].ToString().Should().Be("state-1");
+    }
+
+    [Fact]
+    public void BuildAuthorizationUri_EndpointEndingWithQuestionMark_NoEmptyParameter()
+    {
+        Uri uri = Build("https://auth.example.com/authorize?", [], resource: null);
+
+        uri.Query.Should().StartWith("?response_type=code");
+    }
+
+    [Theory]
+    [InlineData("state=attacker")]
+    [InlineData("client_id=other")]
+    [InlineData("redirect_uri=https%3A%2F%2Fattacker.example%2Fcb")]
+    [InlineData("code_challenge=known")]
+    [InlineData("code_challenge_method=plain")]
+    [InlineData("resource=https%3A%2F%2Fother.example")]
+    [InlineData("response_type=token")]
+    [InlineData("scope=admin")]
+    [InlineData("st%61te=attacker")]
+    [InlineData("tenant=x&state")]
+    public void BuildAuthorizationUri_EndpointAlreadyCarriesASecurityParameter_InsecureEndpoint(string query)
+    {
+        // AUTHZ-03: no duplicate or overridden security parameters
+        Action act = () => Build("https://auth.example.com/authorize?" + query, ["mcp:read"], "https://mcp.example.com/mcp");
+
+        act.Should().Throw<McpOAuthException>().Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
+    }
+
+    private static Uri Build(string endpoint, IReadOnlyList<string> scopes, string? resource) =>
+        McpOAuthProvider.BuildAuthorizationUri(endpoint, Client, RedirectUri, "state-1", Pkce, scopes, resource);
+}

@@ -1,0 +1,683 @@
+using System.Net;
+using System.Text;
+using FluentAssertions.Execution;
+using McpOAuth.Client.Internal;
+using McpOAuth.Client.Tests.TestDoubles;
+
+namespace McpOAuth.Client.Tests.Flow;
+
+public sealed class TokenEndpointClientTests : IDisposable
+{
+    private const string TokenUrl = "https://auth.example.com/token";
+    private const string Resource = "https://mcp.example.com/mcp";
+    private static readonly Uri RedirectUri = new("http://127.0.0.1:49152/callback");
+
+    private readonly FakeHttpMessageHandler _server = new();
+    private readonly ObservableTimeProvider _time = new();
+    private readonly CapturingLogger _logger = new();
+    private readonly TokenEndpointClient _tokens;
+
+    public TokenEndpointClientTests()
+    {
+        _tokens = new TokenEndpointClient(TestBackchannel.Create(_server, _time), _logger);
+    }
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task ExchangeCodeAsync_PublicClient_PostsTheRfc6749FormWithResourceAndNothingInTheQuery()
+    {
+        // TOK-07, RFC 6749 §4.1.3, RFC 7636 §4.5, RFC 8707 §2
+        RespondWith(TokenJson());
+
+        await ExchangeAsync(Client("none"));
+
+        RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
+        using (new AssertionScope())
+        {
+            request.Method.Should().Be(HttpMethod.Post);
+            request.Uri.AbsoluteUri.Should().Be(TokenUrl);
+            request.Uri.Query.Should().BeEmpty();
+            request.ContentType.Should().StartWith("application/x-www-form-urlencoded");
+            request.Authorization.Should().BeNull();
+            request.Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
+            {
+                ["grant_type"] = ["authorization_code"],
+                ["code"] = ["code-123"],
+                ["redirect_uri"] = ["http://127.0.0.1:49152/callback"],
+                ["code_verifier"] = ["verifier-456"],
+                ["client_id"] = ["client-1"],
+                ["resource"] = [Resource],
+            });
+        }
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_RedirectUriAsRegistered_SentByteIdentical()
+    {
+        // CB-02, AUTH-23: the token request carries exactly the redirect_uri of the authorization request
+        RespondWith(TokenJson());
+
+        await _tokens.ExchangeCodeAsync(Context(Client("none")), "code-123", "verifier-456", new Uri("http://127.0.0.1:8080/cb?x=%41"), CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
+
+        _server.Requests.Single().Form["redirect_uri"].Should().Equal("http://127.0.0.1:8080/cb?x=%41");
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_ClientSecretBasicWithSpecialCharacters_FormEncodesIdAndSecretBeforeBase64()
+    {
+        // AUTH-25, RFC 6749 §2.3.1 (and Appendix B: space as '+')
+        const string clientId = "client:id with space+plus/ü";
+        const string secret = "s3cr=t&:% +/~";
+        RespondWith(TokenJson());
+
+        await ExchangeAsync(Client("client_secret_basic", clientId, secret));
+
+        RecordedHttpRequest request = _server.Requests.Single();
+        request.Authorization!.Scheme.Should().Be("Basic");
+        string credentials = Encoding.UTF8.GetString(Convert.FromBase64String(request.Authorization.Parameter!));
+        credentials.Count(c => c == ':').Should().Be(1, "the separator is the only raw ':'");
+        string[] parts = credentials.Split(':');
+        using (new AssertionScope())
+        {
+            WebUtility.UrlDecode(parts[0]).Should().Be(clientId);
+            WebUtility.UrlDecode(parts[1]).Should().Be(secret);
+            parts[1].Should().NotContain(" ").And.NotContain("&").And.NotContain("=");
+            request.Form.Should().NotContainKey("client_secret");
+        }
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_ClientSecretPost_PutsTheSecretInTheBodyAndSendsNoAuthorization()
+    {
+        // AUTH-25
+        RespondWith(TokenJson());
+
+        await ExchangeAsync(Client("client_secret_post", "client-1", "post-secret"));
+
+        RecordedHttpRequest request = _server.Requests.Single();
+        request.Authorization.Should().BeNull();
+        request.Form["client_id"].Should().Equal("client-1");
+        request.Form["client_secret"].Should().Equal("post-secret");
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_NoneMethod_SendsClientIdOnly()
+    {
+        // TOK-07: no client_secret for public clients
+        RespondWith(TokenJson());
+
+        await ExchangeAsync(Client("none", "client-1", secret: null));
+
+        RecordedHttpRequest request = _server.Requests.Single();
+        request.Authorization.Should().BeNull();
+        request.Form["client_id"].Should().Equal("client-1");
+        request.Form.Should().NotContainKey("client_secret");
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_NoResourceParameter_OmitsResource()
+    {
+        // McpOAuthOptions.SendResourceParameter = false
+        RespondWith(TokenJson());
+
+        await _tokens.ExchangeCodeAsync(Context(Client("none"), resource: null), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
+
+        _server.Requests.Single().Form.Should().NotContainKey("resource");
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_SuccessfulResponse_TokenSetBoundToResourceIssuerAndClient()
+    {
+        RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"rt-1\",\"scope\":\"mcp:read\"}");
+        DateTimeOffset now = _time.GetUtcNow();
+
+        TokenSet tokens = await ExchangeAsync(Client("none"));
+
+        using (new AssertionScope())
+        {
+            tokens.AccessToken.Should().Be("at-1");
+            tokens.TokenType.Should().Be("Bearer");
+            tokens.RefreshToken.Should().Be("rt-1");
+            tokens.ObtainedAt.Should().Be(now);
+            tokens.ExpiresAt.Should().Be(now.AddSeconds(3600));
+            tokens.Scopes.Should().Equal("mcp:read");
+            tokens.Resource.Should().Be(Resource);
+            tokens.Issuer.Should().Be("https://auth.example.com");
+            tokens.ClientId.Should().Be("client-1");
+        }
+    }
+
+    [Theory]
+    [InlineData("Bearer")]
+    [InlineData("bearer")]
+    [InlineData("BEARER")]
+    public async Task ExchangeCodeAsync_BearerInAnyCase_Accepted(string tokenType)
+    {
+        // TOK-01, RFC 6749 §5.1
+        RespondWith(TokenJson(tokenType: tokenType));
+
+        TokenSet tokens = await ExchangeAsync(Client("none"));
+
+        tokens.TokenType.Should().Be("Bearer");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("mac")]
+    [InlineData("DPoP")]
+    [InlineData("N_A")]
+    [InlineData("Bearer ")]
+    public async Task ExchangeCodeAsync_TokenTypeMissingOrNotBearer_InvalidResponse(string? tokenType)
+    {
+        // TOK-01
+        RespondWith(TokenJson(tokenType: tokenType));
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+    }
+
+    [Theory]
+    [InlineData("{\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":\"\",\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":null,\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":\"at\\r\\nX-Injected: 1\",\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":\"at 1\",\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":\"at\\\"1\",\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":\"at,1\",\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":\"\\u00e9t\\u00e9\",\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":12345,\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":{\"a\":1},\"token_type\":\"Bearer\"}")]
+    public async Task ExchangeCodeAsync_AccessTokenMissingOrNotB64Token_InvalidResponse(string body)
+    {
+        // TOK-02, RFC 6750 §2.1: nothing that could inject into a later Authorization header
+        RespondWith(body);
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+    }
+
+    [Theory]
+    [InlineData("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln")]
+    [InlineData("abc-._~+/==")]
+    public async Task ExchangeCodeAsync_B64TokenAccessToken_Accepted(string accessToken)
+    {
+        // TOK-02: every b64token character is allowed
+        RespondWith(TokenJson(accessToken: accessToken));
+
+        TokenSet tokens = await ExchangeAsync(Client("none"));
+
+        tokens.AccessToken.Should().Be(accessToken);
+    }
+
+    [Theory]
+    [InlineData("\"rt 1\"")]
+    [InlineData("\"rt\\r\\n\"")]
+    [InlineData("\"\"")]
+    public async Task ExchangeCodeAsync_UnusableRefreshToken_InvalidResponse(string refreshToken)
+    {
+        RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"refresh_token\":" + refreshToken + "}");
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+    }
+
+    [Theory]
+    [InlineData("3600", 3600)]
+    [InlineData("\"3600\"", 3600)]
+    [InlineData("3600.0", 3600)]
+    [InlineData("1", 1)]
+    public async Task ExchangeCodeAsync_ExpiresInNumberOrNumericString_ExpiryFromTheInjectedClock(string expiresIn, int seconds)
+    {
+        // TOK-03: "3600" as a string is accepted (ts-sdk "allows for string expires_in")
+        RespondWith(TokenJson(expiresIn: expiresIn));
+        DateTimeOffset now = _time.GetUtcNow();
+
+        TokenSet tokens = await ExchangeAsync(Client("none"));
+
+        tokens.ExpiresAt.Should().Be(now.AddSeconds(seconds));
+    }
+
+    [Theory]
+    [InlineData("-5")]
+    [InlineData("0")]
+    [InlineData("\"-5\"")]
+    public async Task ExchangeCodeAsync_ExpiresInZeroOrNegative_AlreadyExpired(string expiresIn)
+    {
+        // TOK-03
+        RespondWith(TokenJson(expiresIn: expiresIn));
+        DateTimeOffset now = _time.GetUtcNow();
+
+        TokenSet tokens = await ExchangeAsync(Client("none"));
+
+        tokens.ExpiresAt.Should().NotBeNull();
+        tokens.ExpiresAt!.Value.Should().BeOnOrBefore(now);
+        tokens.IsUsableAt(now, TimeSpan.Zero).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("1e12")]
+    [InlineData("1e300")]
+    [InlineData("\"99999999999999999999\"")]
+    public async Task ExchangeCodeAsync_HugeExpiresIn_CappedWithoutOverflow(string expiresIn)
+    {
+        // TOK-03: golang-oauth2 TestExpiresInUpperBound
+        RespondWith(TokenJson(expiresIn: expiresIn));
+        DateTimeOffset now = _time.GetUtcNow();
+
+        TokenSet tokens = await ExchangeAsync(Client("none"));
+
+        tokens.ExpiresAt!.Value.Should().BeAfter(now.AddYears(1)).And.BeOnOrBefore(now.AddYears(100));
+    }
+
+    [Theory]
+    [InlineData("\"abc\"")]
+    [InlineData("\"NaN\"")]
+    [InlineData("\"Infinity\"")]
+    [InlineData("\"\"")]
+    [InlineData("true")]
+    [InlineData("[3600]")]
+    [InlineData("{}")]
+    public async Task ExchangeCodeAsync_ExpiresInNotANumber_InvalidResponse(string expiresIn)
+    {
+        // TOK-03
+        RespondWith(TokenJson(expiresIn: expiresIn));
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_NoExpiresIn_NoExpiry()
+    {
+        // REF-11: a token without expires_in is used until a 401
+        RespondWith(TokenJson(expiresIn: null));
+
+        TokenSet tokens = await ExchangeAsync(Client("none"));
+
+        tokens.ExpiresAt.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("{\"error\":\"invalid_grant\"}", McpOAuthErrorCode.InvalidGrant)]
+    [InlineData("{\"error\":\"invalid_client\"}", McpOAuthErrorCode.InvalidClient)]
+    [InlineData("{\"error\":\"slow_down\",\"access_token\":\"at-1\",\"token_type\":\"Bearer\"}", McpOAuthErrorCode.TokenRequestFailed)]
+    public async Task ExchangeCodeAsync_Status200WithErrorBody_TreatedAsAnError(string body, McpOAuthErrorCode expected)
+    {
+        // TOK-04: golang-oauth2 TestTokenRetrieveError200
+        RespondWith(body);
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_Status200WithHtml_InvalidResponse()
+    {
+        // TOK-04
+        _server.OnPost(TokenUrl, FakeResponse.Html("<html>access_token=at-1</html>"));
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_Status200WithBrokenJson_InvalidResponse()
+    {
+        RespondWith("{\"access_token\":");
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest, "invalid_grant", McpOAuthErrorCode.InvalidGrant)]
+    [InlineData(HttpStatusCode.Unauthorized, "invalid_client", McpOAuthErrorCode.InvalidClient)]
+    [InlineData(HttpStatusCode.BadRequest, "unauthorized_client", McpOAuthErrorCode.InvalidClient)]
+    [InlineData(HttpStatusCode.BadRequest, "invalid_scope", McpOAuthErrorCode.TokenRequestFailed)]
+    [InlineData(HttpStatusCode.BadRequest, "invalid_target", McpOAuthErrorCode.TokenRequestFailed)]
+    public async Task ExchangeCodeAsync_OAuthError_MapsToCodeWithServerErrorFields(HttpStatusCode status, string error, McpOAuthErrorCode expected)
+    {
+        // RFC 6749 §5.2, STYLE §8
+        _server.OnPost(TokenUrl, FakeResponse.Json(
+            $"{{\"error\":\"{error}\",\"error_description\":\"the code\\r\\nexpired\",\"error_uri\":\"https://auth.example.com/e\"}}",
+            status));
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        using (new AssertionScope())
+        {
+            ex.Code.Should().Be(expected);
+            ex.Error.Should().Be(error);
+            ex.ErrorDescription.Should().Be("the code\r\nexpired");
+            ex.ErrorUri.Should().Be("https://auth.example.com/e");
+            ex.Message.Should().Contain(error).And.NotContain("\r");
+        }
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_ServerError500Html_TokenRequestFailedWithoutServerError()
+    {
+        _server.OnPost(TokenUrl, FakeResponse.Html("<h1>boom</h1>", HttpStatusCode.InternalServerError));
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        ex.Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
+        ex.Error.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    public async Task ExchangeCodeAsync_TransientServerError_PostedExactlyOnce(HttpStatusCode status)
+    {
+        // TOK-08, LOAD-02: a code works once, so it is never re-POSTed
+        _server.OnPost(TokenUrl, FakeResponse.Status(status), FakeResponse.Json(TokenJson()));
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
+        _server.Requests.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_TenMegabyteResponse_ResponseTooLarge()
+    {
+        // TOK-05
+        _server.OnPost(TokenUrl, FakeResponse.Huge(10 * 1024 * 1024, declareLength: false));
+
+        Func<Task> act = () => ExchangeAsync(Client("none"));
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResponseTooLarge);
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_UnknownAndHugeExtraMembers_Ignored()
+    {
+        // TOK-10
+        RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"id_token\":\"garbage!\",\"x\":{\"y\":[1,2,{\"z\":null}]},\"note\":\"" + new string('n', 100_000) + "\"}");
+
+        TokenSet tokens = await ExchangeAsync(Client("none"));
+
+        tokens.AccessToken.Should().Be("at-1");
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_ResponseScopeNarrower_TheGrantedScopeIsKept()
+    {
+        // TOK-09
+        RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"scope\":\"mcp:read\"}");
+
+        TokenSet tokens = await _tokens.ExchangeCodeAsync(Context(Client("none"), scopes: ["mcp:read", "mcp:write"]), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
+
+        tokens.Scopes.Should().Equal("mcp:read");
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_NoScopeInResponse_TheRequestedScopesAreKept()
+    {
+        RespondWith(TokenJson());
+
+        TokenSet tokens = await _tokens.ExchangeCodeAsync(Context(Client("none"), scopes: ["mcp:read", "mcp:write"]), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
+
+        tokens.Scopes.Should().Equal("mcp:read", "mcp:write");
+    }
+
+    [Fact]
+    public async Task ExchangeCodeAsync_CallerCancels_OperationCanceledPassesThrough()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.OnRequest = (_, _) =>
+        {
+            arrived.TrySetResult();
+            return Task.CompletedTask;
+        };
+        _server.Hang(HttpMethod.Post, TokenUrl);
+        using var cts = new CancellationTokenSource();
+
+        Task<TokenSet> call = _tokens.ExchangeCodeAsync(Context(Client("none")), "code-123", "verifier-456", RedirectUri, cts.Token);
+        await arrived.Task.WaitAsync(TestTimeouts.Default);
+        await cts.CancelAsync();
+        Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task RefreshAsync_ResponseWithoutRefreshToken_KeepsTheOldOne()
+    {
+        // REF-03, AUTH-42
+        RespondWith(TokenJson(accessToken: "at-2"));
+
+        TokenSet tokens = await RefreshAsync("rt-old");
+
+        tokens.AccessToken.Should().Be("at-2");
+        tokens.RefreshToken.Should().Be("rt-old");
+    }
+
+    [Fact]
+    public async Task RefreshAsync_RotatedRefreshToken_ReturnsTheNewOne()
+    {
+        // REF-02, AUTH-42: rotation
+        RespondWith("{\"access_token\":\"at-2\",\"token_type\":\"Bearer\",\"refresh_token\":\"rt-new\"}");
+
+        TokenSet tokens = await RefreshAsync("rt-old");
+
+        tokens.RefreshToken.Should().Be("rt-new");
+    }
+
+    [Fact]
+    public async Task RefreshAsync_Request_SendsGrantRefreshTokenResourceScopeAndClientId()
+    {
+        // REF-08, AUTH-34 (spec Q5: resource on refresh)
+        RespondWith(TokenJson());
+
+        await _tokens.RefreshAsync(Context(Client("none"), scopes: ["mcp:read", "mcp:write"]), "rt-old", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
+        request.Uri.AbsoluteUri.Should().Be(TokenUrl);
+        request.Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["grant_type"] = ["refresh_token"],
+            ["refresh_token"] = ["rt-old"],
+            ["scope"] = ["mcp:read mcp:write"],
+            ["resource"] = [Resource],
+            ["client_id"] = ["client-1"],
+        });
+    }
+
+    [Fact]
+    public async Task RefreshAsync_NoScopes_OmitsScope()
+    {
+        RespondWith(TokenJson());
+
+        await RefreshAsync("rt-old");
+
+        _server.Requests.Single().Form.Should().NotContainKey("scope");
+    }
+
+    [Fact]
+    public async Task RefreshAsync_InvalidGrant_InvalidGrantCode()
+    {
+        // REF-06
+        _server.OnPost(TokenUrl, FakeResponse.Json("{\"error\":\"invalid_grant\"}", HttpStatusCode.BadRequest));
+
+        Func<Task> act = () => RefreshAsync("rt-old");
+
+        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        ex.Code.Should().Be(McpOAuthErrorCode.InvalidGrant);
+        ex.Error.Should().Be("invalid_grant");
+    }
+
+    [Fact]
+    public async Task RefreshAsync_ErrorDescriptionEchoesTheRefreshToken_RedactedFromTheMessage()
+    {
+        // LOG-02: an AS error body that echoes the refresh token never reaches an exception message
+        const string refreshToken = "rt_abcdef0123456789SECRET";
+        _server.OnPost(TokenUrl, FakeResponse.Json(
+            $"{{\"error\":\"invalid_grant\",\"error_description\":\"token {refreshToken} revoked\"}}",
+            HttpStatusCode.BadRequest));
+
+        Func<Task> act = () => RefreshAsync(refreshToken);
+
+        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        ex.Message.Should().NotContain(refreshToken);
+    }
+
+    [Fact]
+    public async Task ExchangeAndRefresh_FullSuccessAndFailure_NoSecretEverLogged()
+    {
+        // LOG-01: tokens, code, verifier and client secret never reach a log
+        _server.OnPost(
+            TokenUrl,
+            FakeResponse.Json("{\"access_token\":\"AT-SECRET-1\",\"token_type\":\"Bearer\",\"refresh_token\":\"RT-SECRET-1\",\"expires_in\":60}"),
+            FakeResponse.Json("{\"error\":\"invalid_grant\",\"error_description\":\"nope\"}", HttpStatusCode.BadRequest));
+        ClientRegistration client = Client("client_secret_post", "client-1", "CLIENT-SECRET-1");
+
+        await _tokens.ExchangeCodeAsync(Context(client), "CODE-SECRET-1", "VERIFIER-SECRET-1", RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        Func<Task> refresh = () => _tokens.RefreshAsync(Context(client), "RT-SECRET-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        McpOAuthException ex = (await refresh.Should().ThrowAsync<McpOAuthException>()).Which;
+
+        string everything = _logger.AllText + "\n" + ex;
+        _logger.Entries.Should().NotBeEmpty();
+        foreach (string secret in new[] { "AT-SECRET-1", "RT-SECRET-1", "CLIENT-SECRET-1", "CODE-SECRET-1", "VERIFIER-SECRET-1" })
+        {
+            everything.Should().NotContain(secret);
+            everything.Should().NotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)));
+        }
+    }
+
+    [Fact]
+    public async Task RequestDeviceAuthorizationAsync_Request_PostsScopeResourceAndClientId()
+    {
+        // RFC 8628 §3.1, AUTH-34: resource is sent here too
+        const string deviceUrl = "https://auth.example.com/device";
+        _server.OnPost(deviceUrl, FakeResponse.Json(
+            "{\"device_code\":\"DC-1\",\"user_code\":\"ABCD-EFGH\",\"verification_uri\":\"https://auth.example.com/activate\",\"expires_in\":600,\"interval\":5}"));
+
+        DeviceAuthorizationResponse device = await _tokens
+            .RequestDeviceAuthorizationAsync(new Uri(deviceUrl), Client("none"), ["mcp:read"], Resource, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
+
+        device.DeviceCode.Should().Be("DC-1");
+        device.UserCode.Should().Be("ABCD-EFGH");
+        _server.Requests.Single().Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["scope"] = ["mcp:read"],
+            ["resource"] = [Resource],
+            ["client_id"] = ["client-1"],
+        });
+    }
+
+    [Theory]
+    [InlineData("{\"user_code\":\"U\",\"verification_uri\":\"https://a.example/v\"}")]
+    [InlineData("{\"device_code\":\"D\",\"verification_uri\":\"https://a.example/v\"}")]
+    [InlineData("{\"device_code\":\"D\",\"user_code\":\"U\"}")]
+    [InlineData("<html/>")]
+    public async Task RequestDeviceAuthorizationAsync_IncompleteResponse_InvalidResponse(string body)
+    {
+        // RFC 8628 §3.2: device_code, user_code and verification_uri are required
+        _server.OnPost("https://auth.example.com/device", FakeResponse.Json(body));
+
+        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), Client("none"), [], null, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+    }
+
+    [Fact]
+    public async Task RequestDeviceAuthorizationAsync_OAuthError_TokenRequestFailedWithError()
+    {
+        _server.OnPost("https://auth.example.com/device", FakeResponse.Json("{\"error\":\"invalid_client\"}", HttpStatusCode.Unauthorized));
+
+        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), Client("none"), [], null, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
+
+        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        ex.Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
+        ex.Error.Should().Be("invalid_client");
+    }
+
+    [Fact]
+    public async Task PollDeviceTokenAsync_Request_PostsTheDeviceGrant()
+    {
+        // RFC 8628 §3.4
+        RespondWith(TokenJson());
+
+        TokenSet tokens = await _tokens.PollDeviceTokenAsync(Context(Client("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        tokens.AccessToken.Should().Be("at-1");
+        _server.Requests.Single().Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["grant_type"] = ["urn:ietf:params:oauth:grant-type:device_code"],
+            ["device_code"] = ["DC-1"],
+            ["resource"] = [Resource],
+            ["client_id"] = ["client-1"],
+        });
+    }
+
+    [Theory]
+    [InlineData("authorization_pending")]
+    [InlineData("slow_down")]
+    [InlineData("access_denied")]
+    [InlineData("expired_token")]
+    public async Task PollDeviceTokenAsync_PendingOrTerminalError_ThrowsCarryingTheError(string error)
+    {
+        // RFC 8628 §3.5: the caller decides from Error whether to keep polling
+        _server.OnPost(TokenUrl, FakeResponse.Json($"{{\"error\":\"{error}\"}}", HttpStatusCode.BadRequest));
+
+        Func<Task> act = () => _tokens.PollDeviceTokenAsync(Context(Client("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Error.Should().Be(error);
+    }
+
+    private void RespondWith(string json) => _server.OnPost(TokenUrl, FakeResponse.Json(json));
+
+    private Task<TokenSet> ExchangeAsync(ClientRegistration client) =>
+        _tokens.ExchangeCodeAsync(Context(client), "code-123", "verifier-456", RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+    private Task<TokenSet> RefreshAsync(string refreshToken) =>
+        _tokens.RefreshAsync(Context(Client("none")), refreshToken, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+    private static TokenRequestContext Context(ClientRegistration client, string? resource = Resource, IReadOnlyList<string>? scopes = null) =>
+        new(new Uri(TokenUrl), client, resource, Resource, scopes ?? []);
+
+    private static ClientRegistration Client(string method, string clientId = "client-1", string? secret = "client-secret") => new()
+    {
+        ClientId = clientId,
+        ClientSecret = method == "none" ? null : secret,
+        TokenEndpointAuthMethod = method,
+        Issuer = "https://auth.example.com",
+    };
+
+    private static string TokenJson(string accessToken = "at-1", string? tokenType = "Bearer", string? expiresIn = "3600")
+    {
+        var parts = new List<string> { $"\"access_token\":\"{accessToken}\"" };
+        if (tokenType is not null)
+        {
+            parts.Add($"\"token_type\":\"{tokenType}\"");
+        }
+
+        if (expiresIn is not null)
+        {
+            parts.Add($"\"expires_in\":{expiresIn}");
+        }
+
+        return "{" + string.Join(',', parts) + "}";
+    }
+}

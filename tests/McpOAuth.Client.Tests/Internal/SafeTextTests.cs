@@ -1,0 +1,31 @@
+using McpOAuth.Client.Internal;
+
+namespace McpOAuth.Client.Tests.Internal;
+
+public sealed class SafeTextTests
+{
+    [Theory]
+    [InlineData("line1\r\nX-Forged: yes", "line1\\u000d\\u000aX-Forged: yes")]
+    [InlineData("\u001b[31mred\u001b[0m", "\\u001b[31mred\\u001b[0m")]
+    [InlineData("tab\there", "tab\\u0009here")]
+    public void Escape_ControlCharacters_WrittenAsEscapes(string value, string expected)
+    {
+        // WWWA-09, LOG-03: no log forging or terminal escape injection
+        SafeText.Escape(value).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Escape_Null_SaysNone()
+    {
+        SafeText.Escape(null).Should().Be("(none)");
+    }
+
+    [Fact]
+    public void Escape_LongText_Truncated()
+    {
+        string escaped = SafeText.Escape(new string('a', 10_000));
+
+        escaped.Length.Should().BeLessThan(300);
+        escaped.Should().EndWith("…");
+    }
+}
