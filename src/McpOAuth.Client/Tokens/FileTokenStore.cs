@@ -145,6 +145,7 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
                 }
 
                 File.Move(temp, target, overwrite: true);
+                DeleteTempFiles(target, olderThan: StaleTempAge); // STORE-06: leftovers of writers killed mid-write.
             }
             catch
             {
@@ -167,6 +168,9 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
             string path = PathFor(key);
             RefuseLink(path);
             TryDelete(path);
+
+            // A writer killed mid-write may have left a complete copy of these tokens in a temporary file.
+            DeleteTempFiles(path, olderThan: TimeSpan.Zero);
         }
         finally
         {
@@ -361,6 +365,21 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
         else
         {
             System.IO.Directory.CreateDirectory(_directory, DirectoryMode);
+        }
+    }
+
+    private static readonly TimeSpan StaleTempAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>Deletes a credential's temporary files that were last written longer ago than <paramref name="olderThan"/>.</summary>
+    private void DeleteTempFiles(string target, TimeSpan olderThan)
+    {
+        DateTimeOffset cutoff = _time.GetUtcNow() - olderThan;
+        foreach (string temp in System.IO.Directory.EnumerateFiles(_directory, "." + Path.GetFileNameWithoutExtension(target) + ".*.tmp"))
+        {
+            if (olderThan == TimeSpan.Zero || new FileInfo(temp).LastWriteTimeUtc < cutoff.UtcDateTime)
+            {
+                TryDelete(temp);
+            }
         }
     }
 

@@ -1,0 +1,202 @@
+using System.Globalization;
+using FluentAssertions.Execution;
+using McpOAuth.Client.Tests.TestDoubles;
+using Xunit.Abstractions;
+
+namespace McpOAuth.Client.Tests.RealServer;
+
+/// <summary><see cref="FileTokenStore"/> across real OS processes (the StoreWriter): a writer killed with SIGKILL at varied
+/// points never leaves an unreadable or mixed store (STORE-06), and the per-credential lock file excludes another process
+/// and is released by the operating system when its holder dies (STORE-11).</summary>
+public sealed class FileTokenStoreProcessTests
+{
+    /// <summary>How many writers are started and killed.</summary>
+    private const int Rounds = 40;
+
+    /// <summary>Kill points cycle through: right after start (-1), after "ready" (0), after 1..7 confirmed writes.</summary>
+    private const int KillPoints = 9;
+
+    private static readonly TokenStoreKey Key = StoreGenerations.Key;
+
+    private readonly ITestOutputHelper _output;
+
+    public FileTokenStoreProcessTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public async Task SetAsync_WriterKilledAtVariedPoints_FreshStoreAlwaysReadsOneCompleteGeneration()
+    {
+        using var temp = new TempDirectory();
+        string directory = temp.Combine("store");
+        long onDisk = 0; // the generation a fresh store read after the previous round; 0 before anything was written
+        int leftoverTempFiles = 0;
+
+        for (int round = 0; round < Rounds; round++)
+        {
+            int linesBeforeKill = (round % KillPoints) - 1;
+            long first = onDisk + 1;
+            long? confirmed = null;
+            await using (ChildProcess writer = ChildProcess.StartStoreWriter(
+                "write", directory, first.ToString(CultureInfo.InvariantCulture)))
+            {
+                if (linesBeforeKill >= 0)
+                {
+                    (await writer.ReadStandardOutputLineAsync()).Should().Be("ready", writer.Describe());
+                }
+
+                for (int line = 0; line < linesBeforeKill; line++)
+                {
+                    confirmed = ParseWrote(await writer.ReadStandardOutputLineAsync(), writer);
+                }
+
+                await writer.KillAsync();
+            }
+
+            string context = $"round {round}: writer started at generation {first}, killed after " +
+                (linesBeforeKill < 0 ? "start" : $"{linesBeforeKill} confirmed writes (last {confirmed?.ToString(CultureInfo.InvariantCulture) ?? "none"})");
+            using var store = new FileTokenStore(directory);
+            TokenSet? read = await store.GetAsync(Key);
+            if (read is null)
+            {
+                // Only possible while no write has ever completed.
+                onDisk.Should().Be(0, context);
+                confirmed.Should().BeNull(context);
+                continue;
+            }
+
+            long generation = StoreGenerations.GenerationOf(read) ?? throw new InvalidOperationException($"{context}: no generation in {read}");
+            IReadOnlyList<TokenSet> listed = await store.ListAsync();
+            string[] files = Directory.GetFiles(directory);
+            leftoverTempFiles = files.Count(f => f.EndsWith(".tmp", StringComparison.Ordinal));
+            using (new AssertionScope(context))
+            {
+                // Every field belongs to that one generation: not a torn or mixed file.
+                read.Should().BeEquivalentTo(StoreGenerations.Create(generation));
+
+                // The last generation on disk before this writer, or one it wrote; never older than a write it confirmed.
+                (generation == onDisk || generation >= first).Should().BeTrue($"generation {generation} is neither {onDisk} nor from this writer");
+                generation.Should().BeGreaterThanOrEqualTo(confirmed ?? onDisk);
+
+                // Leftover temporary files never break a read or a listing, and hold tokens only owner-readable.
+                listed.Should().ContainSingle().Which.Should().BeEquivalentTo(read);
+                files.Should().OnlyContain(f => UnixModes.Of(f) == UnixModes.OwnerReadWrite);
+            }
+
+            onDisk = generation;
+        }
+
+        _output.WriteLine($"{Rounds} kills; last generation read: {onDisk}; temporary files left behind by killed writes: {leftoverTempFiles}");
+        onDisk.Should().BeGreaterThan(0, "the writers completed at least one write");
+    }
+
+    [Fact]
+    public async Task RemoveAsync_AfterAWriterWasKilledMidWrite_NoCopyOfTheTokensStaysInTheStore()
+    {
+        using var temp = new TempDirectory();
+        string directory = temp.Combine("store");
+        string credentialFile;
+        using (var naming = new FileTokenStore(directory))
+        {
+            credentialFile = naming.PathFor(Key);
+        }
+
+        for (int attempt = 0; attempt < 20 && CopiesOfTokens(directory, credentialFile).Length == 0; attempt++)
+        {
+            await using ChildProcess writer = ChildProcess.StartStoreWriter(
+                "write", directory, (1 + (attempt * 1000)).ToString(CultureInfo.InvariantCulture));
+            (await writer.ReadStandardOutputLineAsync()).Should().Be("ready", writer.Describe());
+            for (int line = 0; line < 3; line++)
+            {
+                ParseWrote(await writer.ReadStandardOutputLineAsync(), writer);
+            }
+
+            await writer.KillAsync();
+        }
+
+        CopiesOfTokens(directory, credentialFile).Should().NotBeEmpty("precondition: a kill landed inside a write and left its temporary file");
+
+        using (var restarted = new FileTokenStore(directory))
+        {
+            await restarted.RemoveAsync(Key);
+        }
+
+        // Removing a credential (what logout does) must leave no copy of its refresh token on disk. A killed write's
+        // temporary file is a complete copy; STORE-06 wants such files cleaned up on the next start.
+        File.Exists(credentialFile).Should().BeFalse();
+        CopiesOfTokens(directory, credentialFile).Should().BeEmpty("the removed credential's tokens must not survive in files a killed write left behind");
+    }
+
+    [Fact]
+    public async Task LockAsync_AnotherProcessHoldsTheLock_WaitsUntilItIsReleased()
+    {
+        using var temp = new TempDirectory();
+        string directory = temp.Combine("store");
+        var time = new ObservableTimeProvider();
+        using var store = new FileTokenStore(new FileTokenStoreOptions { Directory = directory, LockTimeout = TimeSpan.FromMinutes(10) }, null, time);
+        await using ChildProcess holder = ChildProcess.StartStoreWriter("lock", directory);
+        (await holder.ReadStandardOutputLineAsync()).Should().Be("locked", holder.Describe());
+
+        Task<IAsyncDisposable> waiting = store.LockAsync(Key).AsTask();
+
+        // Each retry is scheduled on the fake clock only after an attempt failed: the other process still holds the lock.
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            TimeSpan retry = await time.NextTimerAsync(due => due < TimeSpan.FromSeconds(5));
+            waiting.IsCompleted.Should().BeFalse($"attempt {attempt} must fail while {holder.Describe()} holds the lock");
+            time.Advance(retry);
+        }
+
+        TimeSpan last = await time.NextTimerAsync(due => due < TimeSpan.FromSeconds(5));
+        waiting.IsCompleted.Should().BeFalse("the other process still holds the lock");
+
+        await holder.WriteLineAsync("release");
+        (await holder.ReadStandardOutputLineAsync()).Should().Be("released", holder.Describe());
+        time.Advance(last);
+
+        IAsyncDisposable held = await waiting.WaitAsync(TestTimeouts.Default);
+        await held.DisposeAsync();
+        (await holder.WaitForExitAsync()).Should().Be(0, holder.Describe());
+    }
+
+    [Fact]
+    public async Task LockAsync_HolderKilled_OperatingSystemReleasesTheLockAtTheNextAttempt()
+    {
+        using var temp = new TempDirectory();
+        string directory = temp.Combine("store");
+        var time = new ObservableTimeProvider();
+        using var store = new FileTokenStore(new FileTokenStoreOptions { Directory = directory, LockTimeout = TimeSpan.FromMinutes(10) }, null, time);
+        await using ChildProcess holder = ChildProcess.StartStoreWriter("lock", directory);
+        (await holder.ReadStandardOutputLineAsync()).Should().Be("locked", holder.Describe());
+        Task<IAsyncDisposable> waiting = store.LockAsync(Key).AsTask();
+        TimeSpan retry = await time.NextTimerAsync(due => due < TimeSpan.FromSeconds(5));
+        waiting.IsCompleted.Should().BeFalse("the live holder has the lock");
+
+        await holder.KillAsync();
+
+        // A store that starts after the death gets the lock without waiting at all: its clock is never advanced, so a
+        // retry would hang until the guard. A lock file the dead holder left behind does not block it.
+        var frozen = new ObservableTimeProvider();
+        using (var later = new FileTokenStore(new FileTokenStoreOptions { Directory = directory }, null, frozen))
+        {
+            IAsyncDisposable immediately = await later.LockAsync(Key).AsTask().WaitAsync(TestTimeouts.Default);
+            await immediately.DisposeAsync();
+        }
+
+        // And the store that was already waiting gets it at its very next attempt: no stale-lock timeout to sit out.
+        time.Advance(retry);
+        IAsyncDisposable held = await waiting.WaitAsync(TestTimeouts.Default);
+        await held.DisposeAsync();
+        Directory.GetFiles(directory).Should().OnlyContain(f => UnixModes.Of(f) == UnixModes.OwnerReadWrite);
+    }
+
+    /// <summary>Files other than the credential's own that hold a refresh token.</summary>
+    private static string[] CopiesOfTokens(string directory, string credentialFile) =>
+        Directory.Exists(directory)
+            ? [.. Directory.GetFiles(directory).Where(f => f != credentialFile && File.ReadAllText(f).Contains("\"refresh_token\"", StringComparison.Ordinal))]
+            : [];
+
+    private static long ParseWrote(string? line, ChildProcess writer)
+    {
+        line.Should().NotBeNull(writer.Describe()).And.StartWith("wrote ", writer.Describe());
+        return long.Parse(line!.AsSpan("wrote ".Length), NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+}
