@@ -215,13 +215,17 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
             string? description = Single(query, OAuthWireNames.ErrorDescription);
             _result.TrySetException(new McpOAuthAuthorizationException(
                 McpOAuthErrorCode.AuthorizationDenied,
-                $"The authorization server returned '{SafeText.Escape(error)}': {SafeText.Escape(description)}")
+                description is null
+                    ? $"The authorization server returned '{SafeText.Escape(error)}'."
+                    : $"The authorization server returned '{SafeText.Escape(error)}': {SafeText.Escape(description)}")
             {
                 Error = error,
                 ErrorDescription = description,
                 ErrorUri = Single(query, OAuthWireNames.ErrorUri),
             });
-            return (400, Page("Sign-in failed", $"The authorization server returned {error}: {description}"));
+            return (400, Page(
+                "Sign-in failed",
+                description is null ? $"The authorization server returned {error}." : $"The authorization server returned {error}: {description}"));
         }
 
         string? code = Single(query, OAuthWireNames.Code);

@@ -161,9 +161,14 @@ internal sealed partial class McpOAuthProvider
         await using (listener.ConfigureAwait(false))
         {
             session.LastRedirectPort = listener.RedirectUri.Port;
-            _options.OnProgress?.Invoke(McpOAuthStage.Registering);
-            ClientRegistration client = known is not null && known.RedirectUris.Contains(listener.RedirectUri.OriginalString, StringComparer.Ordinal)
-                ? known
+            bool reuse = known is not null && known.RedirectUris.Contains(listener.RedirectUri.OriginalString, StringComparer.Ordinal);
+            if (!reuse)
+            {
+                _options.OnProgress?.Invoke(McpOAuthStage.Registering);
+            }
+
+            ClientRegistration client = reuse
+                ? known!
                 : await _registrar.GetRegistrationAsync(
                 new ClientRegistrationRequest
                 {

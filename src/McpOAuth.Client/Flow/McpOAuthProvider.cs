@@ -23,6 +23,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     // One sign-in or refresh at a time in this provider: concurrent callers wait, then find the renewed token (REF-01,
     // REF-13). Across processes, the store's per-credential lock serializes refreshes.
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _lifetime = new();
     private readonly object _sessionsLock = new();
     private ServerSession[] _sessions = [];
     private LastHit? _lastHit;
@@ -51,7 +52,11 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         _logger = logger;
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _lifetime.Cancel();
+        _lifetime.Dispose();
+    }
 
     public ValueTask<string?> GetAccessTokenAsync(Uri requestUri, CancellationToken cancellationToken = default)
     {
@@ -127,66 +132,88 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task<string> work;
         try
         {
-            await EnsureStoreLoadedAsync(cancellationToken).ConfigureAwait(false);
-            ServerSession? session = FindAny(challenge.RequestUri);
-            TokenSet? current = session?.Tokens;
-
-            // RFC 9449 §9: a resource server nonce is remembered and the request retried with a new proof; no new sign-in.
-            if (challenge.Error == OAuthWireNames.UseDpopNonce && challenge.DpopNonce is { } nonce && current?.DpopKey is not null
-                && string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
-            {
-                (session!.Dpop ?? ImportDpop(session, current)).RememberNonce(challenge.RequestUri, nonce, authorizationServer: false);
-                return current.AccessToken;
-            }
-
-            // Someone else signed in or renewed while this caller waited: use that token (REF-01, REF-13).
-            if (current is not null
-                && !string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal)
-                && current.IsUsableAt(_time.GetUtcNow(), TimeSpan.Zero)
-                && (challenge.StatusCode == 401 || IsSubset(challenge.Scopes, session!.RequestedScopes)))
-            {
-                return current.AccessToken;
-            }
-
-            if (challenge.StatusCode == 403)
-            {
-                return await StepUpAsync(session, challenge, cancellationToken).ConfigureAwait(false);
-            }
-
-            // RS-10: a token from a sign-in that is rejected at once will not be fixed by signing in again.
-            if (challenge.RejectedTokenIsNew
-                && !string.Equals(challenge.RejectedAccessToken, session?.RefreshedAccessToken, StringComparison.Ordinal))
-            {
-                throw new McpOAuthException(
-                    McpOAuthErrorCode.AuthorizationLoop,
-                    $"{UriPolicy.EndpointKey(challenge.RequestUri)} rejected an access token that was just issued for it.");
-            }
-
-            // AUTH-43: a rejected token with a refresh token is refreshed once before any interactive flow, unless the
-            // rejected token came from a refresh already, or the resource now names another authorization server (AUTH-24).
-            if (session is not null && current?.RefreshToken is not null
-                && string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal)
-                && !string.Equals(current.AccessToken, session.RefreshedAccessToken, StringComparison.Ordinal)
-                && await IssuerStillServesAsync(challenge, current.Issuer, cancellationToken).ConfigureAwait(false))
-            {
-                TokenSet? refreshed = await TryRefreshAsync(session, current, cancellationToken).ConfigureAwait(false);
-                if (refreshed is not null && !string.Equals(refreshed.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
-                {
-                    return refreshed.AccessToken;
-                }
-            }
-
-            IReadOnlyList<string>? scopes = challenge.Scopes.Count > 0 ? Union(session?.RequestedScopes ?? [], challenge.Scopes) : null;
-            TokenSet tokens = await AuthorizeAsync(challenge, scopes, bypassCache: challenge.RejectedAccessToken is not null, cancellationToken)
-                .ConfigureAwait(false);
-            return tokens.AccessToken;
+            // The sign-in runs on the provider's lifetime, not the caller's: a caller that gives up (an SDK's probe timeout,
+            // a cancelled request) must not abort a sign-in the user is in the middle of. The next caller waits for the gate
+            // and finds the token this one obtained, instead of opening a second browser page.
+            work = HandleChallengeUnderGateAsync(challenge, _lifetime.Token);
         }
-        finally
+        catch
         {
             _gate.Release();
+            throw;
         }
+
+        _ = work.ContinueWith(
+            static (task, gate) =>
+            {
+                ((SemaphoreSlim)gate!).Release();
+                _ = task.Exception; // Observed: a caller that stopped waiting must not leave an unobserved fault behind.
+            },
+            _gate,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return await work.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> HandleChallengeUnderGateAsync(McpOAuthChallenge challenge, CancellationToken lifetime)
+    {
+        await EnsureStoreLoadedAsync(lifetime).ConfigureAwait(false);
+        ServerSession? session = FindAny(challenge.RequestUri);
+        TokenSet? current = session?.Tokens;
+
+        // RFC 9449 §9: a resource server nonce is remembered and the request retried with a new proof; no new sign-in.
+        if (challenge.Error == OAuthWireNames.UseDpopNonce && challenge.DpopNonce is { } nonce && current?.DpopKey is not null
+            && string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
+        {
+            (session!.Dpop ?? ImportDpop(session, current)).RememberNonce(challenge.RequestUri, nonce, authorizationServer: false);
+            return current.AccessToken;
+        }
+
+        // Someone else signed in or renewed while this caller waited: use that token (REF-01, REF-13).
+        if (current is not null
+            && !string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal)
+            && current.IsUsableAt(_time.GetUtcNow(), TimeSpan.Zero)
+            && (challenge.StatusCode == 401 || IsSubset(challenge.Scopes, session!.RequestedScopes)))
+        {
+            return current.AccessToken;
+        }
+
+        if (challenge.StatusCode == 403)
+        {
+            return await StepUpAsync(session, challenge, lifetime).ConfigureAwait(false);
+        }
+
+        // RS-10: a token from a sign-in that is rejected at once will not be fixed by signing in again.
+        if (challenge.RejectedTokenIsNew
+            && !string.Equals(challenge.RejectedAccessToken, session?.RefreshedAccessToken, StringComparison.Ordinal))
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.AuthorizationLoop,
+                $"{UriPolicy.EndpointKey(challenge.RequestUri)} rejected an access token that was just issued for it.");
+        }
+
+        // AUTH-43: a rejected token with a refresh token is refreshed once before any interactive flow, unless the
+        // rejected token came from a refresh already, or the resource now names another authorization server (AUTH-24).
+        if (session is not null && current?.RefreshToken is not null
+            && string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal)
+            && !string.Equals(current.AccessToken, session.RefreshedAccessToken, StringComparison.Ordinal)
+            && await IssuerStillServesAsync(challenge, current.Issuer, lifetime).ConfigureAwait(false))
+        {
+            TokenSet? refreshed = await TryRefreshAsync(session, current, lifetime).ConfigureAwait(false);
+            if (refreshed is not null && !string.Equals(refreshed.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
+            {
+                return refreshed.AccessToken;
+            }
+        }
+
+        IReadOnlyList<string>? scopes = challenge.Scopes.Count > 0 ? Union(session?.RequestedScopes ?? [], challenge.Scopes) : null;
+        TokenSet tokens = await AuthorizeAsync(challenge, scopes, bypassCache: challenge.RejectedAccessToken is not null, lifetime)
+            .ConfigureAwait(false);
+        return tokens.AccessToken;
     }
 
     public async Task<TokenSet> SignInAsync(Uri serverUri, IReadOnlyList<string>? scopes = null, CancellationToken cancellationToken = default)

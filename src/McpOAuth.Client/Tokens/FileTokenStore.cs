@@ -102,8 +102,8 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
             AccessToken = tokens.AccessToken,
             TokenType = tokens.TokenType,
             RefreshToken = tokens.RefreshToken,
-            ExpiresAt = tokens.ExpiresAt?.ToUnixTimeSeconds(),
-            ObtainedAt = tokens.ObtainedAt.ToUnixTimeSeconds(),
+            ExpiresAt = tokens.ExpiresAt?.ToUnixTimeMilliseconds() / 1000.0,
+            ObtainedAt = tokens.ObtainedAt.ToUnixTimeMilliseconds() / 1000.0,
             Scope = tokens.Scopes.Count == 0 ? null : string.Join(' ', tokens.Scopes),
             Resource = key.Resource,
             Issuer = key.Issuer,
@@ -303,8 +303,8 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
                 AccessToken = document.AccessToken,
                 TokenType = document.TokenType ?? "Bearer",
                 RefreshToken = document.RefreshToken,
-                ExpiresAt = document.ExpiresAt is { } exp ? DateTimeOffset.FromUnixTimeSeconds(exp) : null,
-                ObtainedAt = DateTimeOffset.FromUnixTimeSeconds(document.ObtainedAt),
+                ExpiresAt = document.ExpiresAt is { } exp ? FromUnixSeconds(exp) : null,
+                ObtainedAt = FromUnixSeconds(document.ObtainedAt),
                 Scopes = document.Scope is null ? [] : document.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),
                 Resource = document.Resource,
                 Issuer = document.Issuer,
@@ -319,6 +319,12 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
             return null;
         }
     }
+
+    /// <summary>Out-of-range instants make the file unreadable (treated as absent), not a token that never expires.</summary>
+    private static DateTimeOffset FromUnixSeconds(double seconds) =>
+        double.IsFinite(seconds) && seconds is >= 0 and <= 253402300799
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000))
+            : throw new ArgumentOutOfRangeException(nameof(seconds), "The stored instant is out of range.");
 
     private static ClientRegistration? ReadRegistration(StoredTokenDocument document)
     {
@@ -373,6 +379,11 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
     /// <summary>Deletes a credential's temporary files that were last written longer ago than <paramref name="olderThan"/>.</summary>
     private void DeleteTempFiles(string target, TimeSpan olderThan)
     {
+        if (!System.IO.Directory.Exists(_directory))
+        {
+            return;
+        }
+
         DateTimeOffset cutoff = _time.GetUtcNow() - olderThan;
         foreach (string temp in System.IO.Directory.EnumerateFiles(_directory, "." + Path.GetFileNameWithoutExtension(target) + ".*.tmp"))
         {

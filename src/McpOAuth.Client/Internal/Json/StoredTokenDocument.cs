@@ -19,13 +19,13 @@ internal sealed class StoredTokenDocument
     [JsonPropertyName(OAuthWireNames.RefreshToken)]
     public string? RefreshToken { get; set; }
 
-    /// <summary>Unix seconds.</summary>
+    /// <summary>Unix seconds, with milliseconds as the fraction, so a stored token expires exactly when the cached one does.</summary>
     [JsonPropertyName("expires_at")]
-    public long? ExpiresAt { get; set; }
+    public double? ExpiresAt { get; set; }
 
-    /// <summary>Unix seconds.</summary>
+    /// <summary>Unix seconds, with milliseconds as the fraction.</summary>
     [JsonPropertyName("obtained_at")]
-    public long ObtainedAt { get; set; }
+    public double ObtainedAt { get; set; }
 
     [JsonPropertyName(OAuthWireNames.Scope)]
     public string? Scope { get; set; }
