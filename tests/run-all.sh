@@ -7,6 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+echo "== prerequisites: Chromium for the page tests (Debian package, installed once)"
+bash tests/browser/install.sh
+
 echo "== build (Release, warnings are errors)"
 dotnet build McpOAuth.Client.sln -c Release -nologo -clp:NoSummary
 

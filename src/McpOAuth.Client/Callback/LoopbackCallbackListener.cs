@@ -223,9 +223,13 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
                 ErrorDescription = description,
                 ErrorUri = Single(query, OAuthWireNames.ErrorUri),
             });
+            string summary = error == OAuthWireNames.AccessDenied
+                ? "The sign-in was declined, so the application was not given access."
+                : "The sign-in did not complete.";
             return (400, Page(
                 "Sign-in failed",
-                description is null ? $"The authorization server returned {error}." : $"The authorization server returned {error}: {description}"));
+                (description is null ? $"The authorization server returned {error}." : $"The authorization server returned {error}: {description}")
+                + " " + summary + " You can close this tab and return to the application."));
         }
 
         string? code = Single(query, OAuthWireNames.Code);
