@@ -22,6 +22,14 @@ public interface IMcpOAuthProvider
     /// <remarks>For a cached bearer token this completes synchronously and returns the same instance each time.</remarks>
     ValueTask<McpOAuthCredential?> GetCredentialAsync(HttpMethod method, Uri requestUri, CancellationToken cancellationToken = default);
 
+    /// <summary>Remembers a <c>DPoP-Nonce</c> that a resource server sent on any response (RFC 9449 §9, §8.2), so the next proof
+    /// for that origin carries it without a challenge first.</summary>
+    /// <param name="requestUri">The URL of the request the response answered.</param>
+    /// <param name="nonce">The nonce.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="requestUri"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nonce"/> is empty.</exception>
+    void RememberDpopNonce(Uri requestUri, string nonce);
+
     /// <summary>Handles a 401 or 403 challenge: discovers, registers and signs in (or steps up) as needed.</summary>
     /// <param name="challenge">The challenge the MCP server answered with.</param>
     /// <param name="cancellationToken">Cancels the sign-in.</param>

@@ -103,7 +103,8 @@ internal sealed partial class McpOAuthProvider
             IReadOnlyList<string> machineScopes = requestedScopes
                 ?? (_options.Scopes.Count > 0 ? [.. _options.Scopes] : resourceMetadata?.ScopesSupported ?? []);
             ServerSession machineSession = GetOrAddSession(resource, grantResourceUri);
-            return await MachineAuthorizeAsync(machineSession, grant, issuer, server, machineScopes, resource, allowHttp, cancellationToken)
+            bool demandsDpop = string.Equals(challenge.Scheme, OAuthWireNames.Dpop, StringComparison.OrdinalIgnoreCase);
+            return await MachineAuthorizeAsync(machineSession, grant, issuer, server, machineScopes, resource, allowHttp, demandsDpop, cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -209,7 +210,7 @@ internal sealed partial class McpOAuthProvider
 
             // RFC 9449: a DPoP-bound token when asked for, or when the server's challenge demands one.
             DpopSession? dpop = _options.UseDpop || string.Equals(challenge.Scheme, OAuthWireNames.Dpop, StringComparison.OrdinalIgnoreCase)
-                ? DpopSession.Create(_time)
+                ? session.Dpop ?? DpopSession.Create(_time) // one key per credential, kept across sign-ins
                 : null;
             var tokenRequest = new TokenRequestContext(
                 new Uri(server.TokenEndpoint!), client, resourceParameter, resource, scopes, _options.Client.ClientAssertionKey, issuer, dpop);
@@ -242,10 +243,6 @@ internal sealed partial class McpOAuthProvider
             session.RequestedScopes = scopes;
             await SaveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
             session.SetDpop(tokens.DpopKey is not null ? dpop : null);
-            if (tokens.DpopKey is null)
-            {
-                dpop?.Dispose();
-            }
 
             _logger.AuthorizationCompleted(issuer);
             return tokens;

@@ -12,6 +12,7 @@ internal sealed partial class McpOAuthProvider
         IReadOnlyList<string> scopes,
         string resource,
         bool allowHttp,
+        bool demandsDpop,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(_options.Client.ClientId))
@@ -41,7 +42,8 @@ internal sealed partial class McpOAuthProvider
         var tokenEndpoint = new Uri(server.TokenEndpoint!);
         session.Context = new AuthorizationContext(issuer, server, client, resourceParameter);
         session.RequestedScopes = scopes;
-        session.Reacquire = ct => AcquireMachineTokensAsync(session, grant, issuer, tokenEndpoint, client, scopes, resource, resourceParameter, ct);
+        bool useDpop = _options.UseDpop || demandsDpop;
+        session.Reacquire = ct => AcquireMachineTokensAsync(session, grant, issuer, tokenEndpoint, client, scopes, resource, resourceParameter, useDpop, ct);
         return await session.Reacquire(cancellationToken).ConfigureAwait(false);
     }
 
@@ -54,9 +56,11 @@ internal sealed partial class McpOAuthProvider
         IReadOnlyList<string> scopes,
         string resource,
         string? resourceParameter,
+        bool useDpop,
         CancellationToken cancellationToken)
     {
-        DpopSession? dpop = _options.UseDpop ? DpopSession.Create(_time) : null;
+        // RFC 9449: one key per credential, and the nonce the authorization server handed out, kept across re-acquisitions.
+        DpopSession? dpop = useDpop ? session.Dpop ?? DpopSession.Create(_time) : null;
         var request = new TokenRequestContext(tokenEndpoint, client, resourceParameter, resource, scopes, _options.Client.ClientAssertionKey, issuer, dpop);
         var form = new List<KeyValuePair<string, string>>();
         var assertionContext = new AssertionContext { Issuer = issuer, Resource = resource, TokenEndpoint = tokenEndpoint };
@@ -100,10 +104,6 @@ internal sealed partial class McpOAuthProvider
         tokens = tokens with { Registration = client };
         await SaveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
         session.SetDpop(tokens.DpopKey is not null ? dpop : null);
-        if (tokens.DpopKey is null)
-        {
-            dpop?.Dispose();
-        }
 
         _logger.AuthorizationCompleted(issuer);
         return tokens;

@@ -22,6 +22,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     // One sign-in or refresh at a time in this provider: concurrent callers wait, then find the renewed token (REF-01,
     // REF-13). Across processes, the store's per-credential lock serializes refreshes.
+    private static readonly TimeSpan ReacquireFailureMemory = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _sessionsLock = new();
@@ -91,8 +92,20 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         return session is null || tokens is null ? null : CredentialFor(session, tokens, method, requestUri);
     }
 
-    /// <summary>A bearer credential is built once per token; a DPoP one needs a fresh proof per request (RFC 9449 §4.2).</summary>
-    private McpOAuthCredential CredentialFor(ServerSession session, TokenSet tokens, HttpMethod method, Uri requestUri)
+    public void RememberDpopNonce(Uri requestUri, string nonce)
+    {
+        ArgumentNullException.ThrowIfNull(requestUri);
+        ArgumentException.ThrowIfNullOrEmpty(nonce);
+        ServerSession? session = Find(requestUri);
+        if (session?.Tokens is { DpopKey: not null } tokens)
+        {
+            session.DpopFor(tokens, _time)?.RememberNonce(requestUri, nonce, authorizationServer: false);
+        }
+    }
+
+    /// <summary>A bearer credential is built once per token; a DPoP one needs a fresh proof per request (RFC 9449 §4.2).
+    /// A stored DPoP key that cannot be read drops the tokens: the request goes without, and the server's 401 starts over.</summary>
+    private McpOAuthCredential? CredentialFor(ServerSession session, TokenSet tokens, HttpMethod method, Uri requestUri)
     {
         if (tokens.DpopKey is null)
         {
@@ -107,17 +120,20 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             return credential;
         }
 
-        DpopSession dpop = session.Dpop ?? ImportDpop(session, tokens);
+        DpopSession? dpop = session.DpopFor(tokens, _time);
+        if (dpop is null)
+        {
+            session.Tokens = null;
+            Volatile.Write(ref _lastHit, null);
+            return null;
+        }
+
         return new McpOAuthCredential(OAuthWireNames.Dpop, tokens.AccessToken, dpop.CreateProof(method.Method, requestUri, tokens.AccessToken, authorizationServer: false));
     }
 
-    private DpopSession ImportDpop(ServerSession session, TokenSet tokens)
-    {
-        DpopSession dpop = DpopSession.Import(tokens.DpopKey, _time)
+    private DpopSession ImportDpop(ServerSession session, TokenSet tokens) =>
+        session.DpopFor(tokens, _time)
             ?? throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The stored DPoP key could not be read.");
-        session.SetDpop(dpop);
-        return dpop;
-    }
 
     private static async ValueTask<string?> AccessTokenOfAsync(ValueTask<TokenSet?> pending) =>
         (await pending.ConfigureAwait(false))?.AccessToken;
@@ -169,7 +185,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         if (challenge.Error == OAuthWireNames.UseDpopNonce && challenge.DpopNonce is { } nonce && current?.DpopKey is not null
             && string.Equals(current.AccessToken, challenge.RejectedAccessToken, StringComparison.Ordinal))
         {
-            (session!.Dpop ?? ImportDpop(session, current)).RememberNonce(challenge.RequestUri, nonce, authorizationServer: false);
+            ImportDpop(session!, current).RememberNonce(challenge.RequestUri, nonce, authorizationServer: false);
             return current.AccessToken;
         }
 
@@ -327,8 +343,23 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
                 return await TryRefreshAsync(session, tokens, cancellationToken).ConfigureAwait(false);
             }
 
-            // A machine grant: obtain tokens again, without a user.
-            return await session.Reacquire!(cancellationToken).ConfigureAwait(false);
+            // A machine grant: obtain tokens again, without a user. A refusal moments ago is not repeated by every waiter.
+            if (session.LastReacquireFailure is { } failure && _time.GetUtcNow() - failure.At < ReacquireFailureMemory)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.Error);
+            }
+
+            try
+            {
+                TokenSet reacquired = await session.Reacquire!(cancellationToken).ConfigureAwait(false);
+                session.LastReacquireFailure = null;
+                return reacquired;
+            }
+            catch (McpOAuthException ex)
+            {
+                session.LastReacquireFailure = (_time.GetUtcNow(), ex);
+                throw;
+            }
         }
         finally
         {
@@ -362,7 +393,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
                 return null;
             }
 
-            DpopSession? dpop = current.DpopKey is null ? null : session.Dpop ?? ImportDpop(session, current);
+            DpopSession? dpop = current.DpopKey is null ? null : ImportDpop(session, current);
             var request = new TokenRequestContext(
                 new Uri(context.Server.TokenEndpoint!),
                 context.Client,
@@ -555,11 +586,6 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     private void Adopt(ServerSession session, TokenSet tokens)
     {
-        if (!string.Equals(session.Tokens?.DpopKey, tokens.DpopKey, StringComparison.Ordinal))
-        {
-            session.SetDpop(null); // Another key: imported again on first use.
-        }
-
         session.Tokens = tokens;
         Volatile.Write(ref _lastHit, null);
     }

@@ -36,18 +36,40 @@ internal sealed class ServerSession
     /// <summary>The DPoP key and nonces of the current tokens, when they are DPoP-bound.</summary>
     public DpopSession? Dpop { get; private set; }
 
+    /// <summary>When a machine grant last failed, and why: waiters do not repeat a request that was just refused.</summary>
+    public (DateTimeOffset At, Exception Error)? LastReacquireFailure { get; set; }
+
     /// <summary>The bearer credential built for <see cref="Tokens"/>, reused on every request.</summary>
     public CachedCredential? Credential { get; set; }
 
-    public void SetDpop(DpopSession? dpop)
+    /// <summary>Replaces the DPoP session. The old one is not disposed: another request may be building a proof with it
+    /// right now; its key is released when it is collected.</summary>
+    public void SetDpop(DpopSession? dpop) => Dpop = dpop;
+
+    /// <summary>The DPoP session for the tokens' key: the current one when it matches, else imported once under a lock.</summary>
+    public DpopSession? DpopFor(TokenSet tokens, TimeProvider time)
     {
-        if (!ReferenceEquals(Dpop, dpop))
+        DpopSession? current = Dpop;
+        if (current is not null && string.Equals(current.Key, tokens.DpopKey, StringComparison.Ordinal))
         {
-            Dpop?.Dispose();
+            return current;
         }
 
-        Dpop = dpop;
+        lock (_dpopLock)
+        {
+            current = Dpop;
+            if (current is not null && string.Equals(current.Key, tokens.DpopKey, StringComparison.Ordinal))
+            {
+                return current;
+            }
+
+            current = DpopSession.Import(tokens.DpopKey, time);
+            Dpop = current;
+            return current;
+        }
     }
+
+    private readonly object _dpopLock = new();
 
     internal sealed record CachedCredential(TokenSet Tokens, McpOAuthCredential Credential);
 }

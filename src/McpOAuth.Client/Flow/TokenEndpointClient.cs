@@ -205,7 +205,7 @@ internal sealed class TokenEndpointClient
             // RFC 6749 §5.2; TOK-04: an error body is an error even under HTTP 200.
             if (!response.IsSuccess || body?.Error is not null)
             {
-                throw Error(response, body, grantType, form);
+                throw Error(response, body, grantType, form, context.Client.ClientSecret);
             }
 
             if (body is null)
@@ -265,7 +265,7 @@ internal sealed class TokenEndpointClient
 
         if (!response.IsSuccess || body?.Error is not null)
         {
-            throw Error(response, body, OAuthWireNames.TokenExchangeGrant, form);
+            throw Error(response, body, OAuthWireNames.TokenExchangeGrant, form, identityProviderClient.ClientSecret);
         }
 
         if (body?.AccessToken is not { Length: > 0 } idJag || !IsB64Token(idJag)
@@ -415,7 +415,8 @@ internal sealed class TokenEndpointClient
         BackchannelResponse response,
         TokenEndpointResponse? body,
         string grantType,
-        IReadOnlyList<KeyValuePair<string, string>> sent)
+        IReadOnlyList<KeyValuePair<string, string>> sent,
+        string? headerSecret)
     {
         string? error = body?.Error;
         McpOAuthErrorCode code = error switch
@@ -426,10 +427,10 @@ internal sealed class TokenEndpointClient
         };
 
         // LOG-02: a server that echoes what it was sent must not put a secret into a message or a log.
-        string? description = Redact(body?.ErrorDescription, sent);
+        string? description = Redact(body?.ErrorDescription, sent, headerSecret);
         return new McpOAuthException(
             code,
-            $"The token request ({grantType}) failed with HTTP {(int)response.StatusCode} {SafeText.Escape(Redact(error, sent))}: {SafeText.Escape(description)}")
+            $"The token request ({grantType}) failed with HTTP {(int)response.StatusCode} {SafeText.Escape(Redact(error, sent, headerSecret))}: {SafeText.Escape(description)}")
         {
             Error = error,
             ErrorDescription = description,
@@ -443,11 +444,18 @@ internal sealed class TokenEndpointClient
         "client_assertion", OAuthWireNames.Assertion, OAuthWireNames.DeviceCode, "subject_token",
     ];
 
-    private static string? Redact(string? text, IReadOnlyList<KeyValuePair<string, string>> sent)
+    private static string? Redact(string? text, IReadOnlyList<KeyValuePair<string, string>> sent, string? headerSecret)
     {
         if (string.IsNullOrEmpty(text))
         {
             return text;
+        }
+
+        // A client_secret_basic secret travels in the Authorization header, not the form.
+        if (headerSecret is { Length: >= 6 })
+        {
+            text = text.Replace(headerSecret, "[redacted]", StringComparison.Ordinal);
+            text = text.Replace(FormEncode(headerSecret), "[redacted]", StringComparison.Ordinal);
         }
 
         foreach (KeyValuePair<string, string> field in sent)

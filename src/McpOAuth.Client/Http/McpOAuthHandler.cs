@@ -71,7 +71,9 @@ public sealed class McpOAuthHandler : DelegatingHandler
                 response.Dispose();
                 throw new McpOAuthException(
                     McpOAuthErrorCode.AuthorizationLoop,
-                    $"{UriPolicy.EndpointKey(uri)} still refuses the request after {_maxAuthorizations} authorizations; giving up.");
+                    nonceOnly
+                        ? $"{UriPolicy.EndpointKey(uri)} keeps asking for a new DPoP nonce; giving up after {MaxNonceRetries} retries."
+                        : $"{UriPolicy.EndpointKey(uri)} still refuses the request after {_maxAuthorizations} authorizations; giving up.");
             }
 
             response.Dispose();
@@ -90,6 +92,15 @@ public sealed class McpOAuthHandler : DelegatingHandler
                 ?? new McpOAuthCredential(OAuthWireNames.Bearer, token);
             Apply(request, credential);
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (credential?.Proof is not null && response.Headers.NonValidated.TryGetValues("DPoP-Nonce", out HeaderStringValues nonces))
+        {
+            foreach (string nonce in nonces)
+            {
+                _provider.RememberDpopNonce(uri, nonce);
+                break;
+            }
         }
 
         return response;

@@ -16,14 +16,17 @@ internal sealed class DpopSession : IDisposable
     private readonly ConcurrentDictionary<string, string> _authorizationServerNonces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _resourceServerNonces = new(StringComparer.Ordinal);
 
-    private DpopSession(ECDsa key, TimeProvider time)
+    private DpopSession(ECDsa key, TimeProvider time, string? pkcs8 = null)
     {
         _key = key;
         _time = time;
+        Key = pkcs8 ?? Convert.ToBase64String(key.ExportPkcs8PrivateKey());
     }
 
     /// <summary>The key in PKCS#8, base64: stored with the credential, protected like the tokens.</summary>
-    public string ExportKey() => Convert.ToBase64String(_key.ExportPkcs8PrivateKey());
+    public string Key { get; }
+
+    public string ExportKey() => Key;
 
     public static DpopSession Create(TimeProvider time) => new(ECDsa.Create(ECCurve.NamedCurves.nistP256), time);
 
@@ -38,7 +41,7 @@ internal sealed class DpopSession : IDisposable
         {
             var key = ECDsa.Create();
             key.ImportPkcs8PrivateKey(Convert.FromBase64String(pkcs8), out _);
-            return key.KeySize == 256 ? new DpopSession(key, time) : null;
+            return Jwt.IsP256(key) ? new DpopSession(key, time, pkcs8) : null;
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {

@@ -11,9 +11,26 @@ internal static class Jwt
     public const string RS256 = "RS256";
 
     /// <summary>The algorithm a key signs with: ES256 for P-256 ECDSA keys, RS256 for RSA keys of 2048 bits or more.</summary>
+    /// <summary>The OID of NIST P-256 (secp256r1, prime256v1).</summary>
+    public const string P256Oid = "1.2.840.10045.3.1.7";
+
+    public static bool IsP256(ECDsa key)
+    {
+        try
+        {
+            ECCurve curve = key.ExportParameters(includePrivateParameters: false).Curve;
+            return curve.IsNamed && (curve.Oid.Value == P256Oid
+                || curve.Oid.FriendlyName is "nistP256" or "ECDSA_P256" or "prime256v1" or "secp256r1");
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     public static string AlgorithmFor(AsymmetricAlgorithm key) => key switch
     {
-        ECDsa ec when ec.KeySize == 256 => ES256,
+        ECDsa ec when IsP256(ec) => ES256,
         RSA rsa when rsa.KeySize >= 2048 => RS256,
         _ => throw new McpOAuthException(
             McpOAuthErrorCode.Unknown,
