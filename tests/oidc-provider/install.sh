@@ -19,43 +19,12 @@ cd "$here"
 readonly PROVIDER_PKG="oidc-provider"
 readonly PROVIDER_VERSION="9.13.3"
 
-log() { printf 'oidc-provider/install: %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=../npm-pinned.sh
+source "$here/../npm-pinned.sh"
+log() { npm_log "$@"; }
+die() { npm_die "$@"; }
 
-command -v npm >/dev/null 2>&1 || die "npm is not on PATH (it is needed once, to run 'npm ci')"
-[[ -f package-lock.json ]] || die "package-lock.json is missing in $here"
-
-stamp_file="node_modules/.mcpoauth-oidc-provider-stamp"
-want_stamp="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
-
-install_if_needed() {
-  if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$want_stamp" ]]; then
-    return 0
-  fi
-  if [[ -d node_modules ]]; then
-    log "node_modules is stale against package-lock.json; reinstalling with npm ci"
-  else
-    log "installing the pinned $PROVIDER_PKG with npm ci"
-  fi
-  npm ci --ignore-scripts --no-audit --no-fund >&2
-  printf '%s\n' "$want_stamp" >"$stamp_file"
-}
-
-# Serialise concurrent installs (e.g. two test runs started at once).
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$here/.install.lock"
-  flock 9
-  install_if_needed
-  flock -u 9
-  exec 9>&-
-else
-  install_if_needed
-fi
-
-installed="$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' \
-  "node_modules/$PROVIDER_PKG/package.json" | head -n1)"
-[[ "$installed" == "$PROVIDER_VERSION" ]] ||
-  die "$PROVIDER_PKG is '$installed', expected $PROVIDER_VERSION (delete node_modules and retry)"
+npm_ci_pinned "$here" "oidc-provider/install" "$PROVIDER_PKG" "$PROVIDER_VERSION"
 
 node_ok() { # node_ok BINARY: true if it runs and is >= 20.19
   local v major minor
@@ -79,5 +48,5 @@ else
   die "no node >= 20.19 found (tried tests/conformance/install.sh and PATH)"
 fi
 
-log "$PROVIDER_PKG $installed, node $("$node_bin" --version) ($node_bin)"
+log "$PROVIDER_PKG $PROVIDER_VERSION, node $("$node_bin" --version) ($node_bin)"
 printf '%s\n' "$node_bin"
