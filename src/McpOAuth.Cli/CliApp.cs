@@ -16,9 +16,9 @@ internal static class CliApp
                           [--device]
                           (--no-browser: print the URL and accept the redirected URL pasted back;
                            --device: RFC 8628 device authorization, approve on any device with a code)
-          mcp-oauth token <server-url> [--store-dir DIR] [--verbose]
+          mcp-oauth token <server-url> [--client-id ID --client-secret-env VAR] [--store-dir DIR] [--verbose]
           mcp-oauth status [--json] [--store-dir DIR]
-          mcp-oauth logout <server-url> | --all [--store-dir DIR] [--verbose]
+          mcp-oauth logout <server-url> | --all [--client-id ID --client-secret-env VAR] [--store-dir DIR] [--verbose]
 
         The token store defaults to $MCP_OAUTH_STORE_DIR, else $XDG_CONFIG_HOME/mcp-oauth (~/.config/mcp-oauth).
         Exit codes: 0 success, 1 failure, 2 usage error, 3 login required, 4 sign-in denied, cancelled or
@@ -84,6 +84,16 @@ internal static class CliApp
                 _ => ExitCodes.Failure,
             };
         }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync($"mcp-oauth: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            await stderr.WriteLineAsync($"mcp-oauth: invalid options: {string.Join("; ", ex.Failures)}");
+            return ExitCodes.Usage;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException)
         {
             await stderr.WriteLineAsync($"mcp-oauth: {ex.Message}");
@@ -94,11 +104,6 @@ internal static class CliApp
     private static async Task<int> LoginAsync(CliArguments cli, TextReader stdin, TextWriter stdout, TextWriter stderr, ILoggerFactory logging, CancellationToken cancellationToken)
     {
         McpOAuthOptions options = CreateOptions(cli, interactive: true, stderr, stdin);
-        if (cli.ClientSecretEnv is { } variable)
-        {
-            options.Client.ClientSecret = Environment.GetEnvironmentVariable(variable)
-                ?? throw new UsageException($"the environment variable {variable} is not set.");
-        }
 
         using FileTokenStore store = CreateStore(cli, logging);
         IMcpOAuthProvider provider = McpOAuthProviderFactory.Create(options, store, loggerFactory: logging);
@@ -231,6 +236,14 @@ internal static class CliApp
             },
         };
         options.Client.ClientId = cli.ClientId;
+
+        // A confidential client's secret is never stored, so token and logout need it again to refresh or revoke.
+        if (cli.ClientSecretEnv is { } variable)
+        {
+            options.Client.ClientSecret = Environment.GetEnvironmentVariable(variable)
+                ?? throw new UsageException($"the environment variable {variable} is not set.");
+        }
+
         if (cli.Device)
         {
             options.UseDeviceAuthorization = true;

@@ -32,10 +32,16 @@ internal static class ConformanceRun
             options.Client.ClientMetadataDocumentUri = new Uri(CimdClientId);
         }
 
-        // The context decides the credentials; the library chooses the grant from them and the server's grant_types_supported
-        // (the same {client_id, client_secret} means the authorization code grant in auth/pre-registration and the client
-        // credentials grant in auth/client-credentials-basic).
+        // The context decides the credentials and the grant. The same {client_id, client_secret} means the authorization code
+        // grant in auth/pre-registration (whose context binds the client to an issuer) and the client credentials grant in
+        // auth/client-credentials-basic (no issuer). The library itself never switches a secret to client credentials for
+        // a server named only by metadata unless the client is bound to that issuer.
         options.Client.ClientId = context["client_id"];
+        if (context["private_key_pem"] is not null || (context["client_secret"] is not null && context["issuer"] is null && context["idp_id_token"] is null))
+        {
+            options.GrantType = McpOAuthGrantType.ClientCredentials;
+        }
+
         options.Client.ClientSecret = context["client_secret"];
         options.Client.Issuer = context["issuer"];
         if (context["private_key_pem"] is { } pem)

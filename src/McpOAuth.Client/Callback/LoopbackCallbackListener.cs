@@ -54,8 +54,8 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
 
     public async Task<CallbackResult> WaitAsync(CancellationToken cancellationToken = default)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using ITimer timer = _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), timeout, _request.Timeout, Timeout.InfiniteTimeSpan);
+        using var timer = new CancellationTokenSource(_request.Timeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             return await _result.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
@@ -114,8 +114,7 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
         try
         {
             using (socket)
-            using (var connectionTimeout = new CancellationTokenSource())
-            using (_time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), connectionTimeout, ConnectionTimeout, Timeout.InfiniteTimeSpan))
+            using (var connectionTimeout = new CancellationTokenSource(ConnectionTimeout, _time))
             {
                 var stream = new NetworkStream(socket, ownsSocket: false);
                 await using (stream.ConfigureAwait(false))

@@ -76,7 +76,10 @@ internal sealed partial class McpOAuthProvider
                     $"{UriPolicy.EndpointKey(serverUri)} publishes no protected resource metadata (RFC 9728).");
             }
 
-            _logger.ProtectedResourceMetadataNotFound(serverUri);
+            if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+            {
+                _logger.ProtectedResourceMetadataNotFound(new Uri(UriPolicy.EndpointKey(serverUri)));
+            }
             resource = UriPolicy.CanonicalResource(serverUri);
             issuer = UriPolicy.Origin(serverUri);
             AuthorizationServerDocument? legacy = await _discovery.GetAuthorizationServerMetadataAsync(
@@ -196,13 +199,14 @@ internal sealed partial class McpOAuthProvider
                 RedirectUri = listener.RedirectUri,
                 Complete = listener.TryComplete,
             };
-            if (_options.LaunchBrowser is { } hook)
+            // The hook is bounded by the sign-in's own timeout: a hook that never returns must not hold the gate forever.
+            using (var hookTimer = new CancellationTokenSource(_options.AuthorizationTimeout, _time))
+            using (var hookToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hookTimer.Token))
             {
-                await hook(launch, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await SystemBrowserLauncher.LaunchAsync(launch, cancellationToken).ConfigureAwait(false);
+                ValueTask launched = _options.LaunchBrowser is { } hook
+                    ? hook(launch, hookToken.Token)
+                    : SystemBrowserLauncher.LaunchAsync(launch, hookToken.Token);
+                await launched.AsTask().WaitAsync(hookToken.Token).ConfigureAwait(false);
             }
 
             CallbackResult result = await listener.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -275,8 +279,11 @@ internal sealed partial class McpOAuthProvider
         McpOAuthGrantType grant = _options.GrantType;
         if (grant == McpOAuthGrantType.Automatic)
         {
+            // A secret or key goes to a server chosen from metadata only when the client is bound to that issuer: a hostile
+            // MCP server must not be able to name an authorization server and collect it (T10, AUTH-24).
             bool hasClientCredentials = !string.IsNullOrEmpty(_options.Client.ClientId)
-                && (_options.Client.ClientSecret is not null || _options.Client.ClientAssertionKey is not null);
+                && (_options.Client.ClientSecret is not null || _options.Client.ClientAssertionKey is not null)
+                && string.Equals(_options.Client.Issuer, server.Issuer, StringComparison.Ordinal);
             grant = _options.EnterpriseManaged.IdTokenProvider is not null && Supports(OAuthWireNames.JwtBearerGrant)
                 ? McpOAuthGrantType.EnterpriseManaged
                 : _options.AssertionProvider is not null && Supports(OAuthWireNames.JwtBearerGrant)

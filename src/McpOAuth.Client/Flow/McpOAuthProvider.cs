@@ -22,13 +22,14 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     // One sign-in or refresh at a time in this provider: concurrent callers wait, then find the renewed token (REF-01,
     // REF-13). Across processes, the store's per-credential lock serializes refreshes.
-    private static readonly TimeSpan ReacquireFailureMemory = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RenewalFailureMemory = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _sessionsLock = new();
     private ServerSession[] _sessions = [];
     private LastHit? _lastHit;
     private int _storeLoaded;
+    private int _disposed;
 
     public McpOAuthProvider(
         McpOAuthOptions options,
@@ -55,8 +56,11 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     public void Dispose()
     {
-        _lifetime.Cancel();
-        _lifetime.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _lifetime.Cancel();
+            _lifetime.Dispose();
+        }
     }
 
     public ValueTask<string?> GetAccessTokenAsync(Uri requestUri, CancellationToken cancellationToken = default)
@@ -162,16 +166,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             throw;
         }
 
-        _ = work.ContinueWith(
-            static (task, gate) =>
-            {
-                ((SemaphoreSlim)gate!).Release();
-                _ = task.Exception; // Observed: a caller that stopped waiting must not leave an unobserved fault behind.
-            },
-            _gate,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        ReleaseGateWhenDone(work);
         return await work.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -291,7 +286,10 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
         // AUTH-29 (SEP-2350): previously requested scopes plus the challenged ones.
         List<string> union = Union(previous, challenge.Scopes);
-        _logger.StepUpAuthorization(challenge.RequestUri, union.Count);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.StepUpAuthorization(new Uri(UriPolicy.EndpointKey(challenge.RequestUri)), union.Count);
+        }
         TokenSet tokens = await AuthorizeAsync(challenge, union, bypassCache: false, cancellationToken).ConfigureAwait(false);
         return tokens.AccessToken;
     }
@@ -324,46 +322,80 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task<TokenSet?> work;
         try
         {
-            // Look again: the caller ahead of us may already have renewed.
-            tokens = session.Tokens;
-            if (tokens is null)
-            {
-                return null;
-            }
+            // Like a sign-in, a refresh runs on the provider's lifetime: a caller cancelled after the server rotated the
+            // refresh token must not keep the new one from being stored.
+            work = RenewUnderGateAsync(session, _lifetime.Token);
+        }
+        catch
+        {
+            _gate.Release();
+            throw;
+        }
 
-            if (tokens.IsUsableAt(_time.GetUtcNow(), _options.RefreshSkew))
+        ReleaseGateWhenDone(work);
+        return await work.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ReleaseGateWhenDone(Task work) =>
+        _ = work.ContinueWith(
+            static (task, gate) =>
+            {
+                ((SemaphoreSlim)gate!).Release();
+                _ = task.Exception; // Observed: a caller that stopped waiting must not leave an unobserved fault behind.
+            },
+            _gate,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private async Task<TokenSet?> RenewUnderGateAsync(ServerSession session, CancellationToken lifetime)
+    {
+        // Look again: the caller ahead of us may already have renewed.
+        TokenSet? tokens = session.Tokens;
+        if (tokens is null)
+        {
+            return null;
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        if (tokens.IsUsableAt(now, _options.RefreshSkew))
+        {
+            return tokens;
+        }
+
+        // A renewal that failed moments ago is not repeated by every waiter; a still-valid token is used meanwhile.
+        if (session.LastRenewalFailure is { } failure && now - failure.At < RenewalFailureMemory)
+        {
+            if (tokens.IsUsableAt(now, TimeSpan.Zero))
             {
                 return tokens;
             }
 
-            if (tokens.RefreshToken is not null)
-            {
-                return await TryRefreshAsync(session, tokens, cancellationToken).ConfigureAwait(false);
-            }
-
-            // A machine grant: obtain tokens again, without a user. A refusal moments ago is not repeated by every waiter.
-            if (session.LastReacquireFailure is { } failure && _time.GetUtcNow() - failure.At < ReacquireFailureMemory)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.Error);
-            }
-
-            try
-            {
-                TokenSet reacquired = await session.Reacquire!(cancellationToken).ConfigureAwait(false);
-                session.LastReacquireFailure = null;
-                return reacquired;
-            }
-            catch (McpOAuthException ex)
-            {
-                session.LastReacquireFailure = (_time.GetUtcNow(), ex);
-                throw;
-            }
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.Error);
         }
-        finally
+
+        try
         {
-            _gate.Release();
+            TokenSet? renewed = tokens.RefreshToken is not null
+                ? await TryRefreshAsync(session, tokens, lifetime).ConfigureAwait(false)
+                : await session.Reacquire!(lifetime).ConfigureAwait(false); // A machine grant: again, without a user.
+            session.LastRenewalFailure = null;
+            return renewed;
+        }
+        catch (McpOAuthException ex)
+        {
+            session.LastRenewalFailure = (_time.GetUtcNow(), ex);
+
+            // A transient failure inside the refresh skew: the access token still works, so the request goes on with it.
+            if (tokens.IsUsableAt(_time.GetUtcNow(), TimeSpan.Zero))
+            {
+                return tokens;
+            }
+
+            throw;
         }
     }
 
@@ -414,7 +446,10 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             }
             catch (McpOAuthException ex) when (ex.Code is McpOAuthErrorCode.InvalidGrant or McpOAuthErrorCode.InvalidClient)
             {
-                _logger.RefreshFailed(ex.Error ?? ex.Code.ToString());
+                if (_logger.IsEnabled(LogLevel.Warning))
+                {
+                    _logger.RefreshFailed(SafeText.Escape(ex.Error ?? ex.Code.ToString()));
+                }
                 TokenSet? again = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
                 if (again?.RefreshToken is not null && !string.Equals(again.RefreshToken, current.RefreshToken, StringComparison.Ordinal))
                 {
@@ -483,6 +518,15 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
                 RedirectUris = client?.RedirectUris ?? [],
                 Kind = ClientRegistrationKind.Preregistered,
             };
+        }
+
+        // A confidential client whose secret or key is not configured in this run cannot refresh: keep the stored login
+        // for a run that has it, rather than send an unauthenticated request whose invalid_client would delete it.
+        if ((client.TokenEndpointAuthMethod is OAuthWireNames.AuthMethodClientSecretBasic or OAuthWireNames.AuthMethodClientSecretPost
+                && client.ClientSecret is null)
+            || (client.TokenEndpointAuthMethod == OAuthWireNames.AuthMethodPrivateKeyJwt && _options.Client.ClientAssertionKey is null))
+        {
+            return null;
         }
 
         // AUTH-24: secrets go only to the issuer that minted them, found again from that issuer's own metadata.

@@ -36,8 +36,8 @@ internal sealed class ServerSession
     /// <summary>The DPoP key and nonces of the current tokens, when they are DPoP-bound.</summary>
     public DpopSession? Dpop { get; private set; }
 
-    /// <summary>When a machine grant last failed, and why: waiters do not repeat a request that was just refused.</summary>
-    public (DateTimeOffset At, Exception Error)? LastReacquireFailure { get; set; }
+    /// <summary>When a refresh or machine grant last failed, and why: waiters do not repeat a request that just failed.</summary>
+    public (DateTimeOffset At, Exception Error)? LastRenewalFailure { get; set; }
 
     /// <summary>The bearer credential built for <see cref="Tokens"/>, reused on every request.</summary>
     public CachedCredential? Credential { get; set; }

@@ -422,7 +422,8 @@ internal sealed class TokenEndpointClient
         McpOAuthErrorCode code = error switch
         {
             OAuthWireNames.InvalidGrant => McpOAuthErrorCode.InvalidGrant,
-            OAuthWireNames.InvalidClient or OAuthWireNames.UnauthorizedClient => McpOAuthErrorCode.InvalidClient,
+            // unauthorized_client is a grant-policy refusal, not a forgotten client: nothing is deleted for it.
+            OAuthWireNames.InvalidClient => McpOAuthErrorCode.InvalidClient,
             _ => McpOAuthErrorCode.TokenRequestFailed,
         };
 

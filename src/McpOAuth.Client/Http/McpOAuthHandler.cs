@@ -63,7 +63,9 @@ public sealed class McpOAuthHandler : DelegatingHandler
         int authorizations = 0;
         int nonceRetries = 0;
         string? issuedDuringThisRequest = null;
-        while (TryReadChallenge(response, uri, credential?.AccessToken, out McpOAuthChallenge? challenge))
+        // RS-03, RS-04: a response that came from somewhere else (an inner handler followed a redirect) is never answered
+        // with a token: the resend would go to the redirect target.
+        while (!Redirected(request, uri) && TryReadChallenge(response, uri, credential?.AccessToken, out McpOAuthChallenge? challenge))
         {
             bool nonceOnly = challenge.Error == OAuthWireNames.UseDpopNonce && challenge.DpopNonce is not null;
             if (nonceOnly ? ++nonceRetries > MaxNonceRetries : ++authorizations > _maxAuthorizations)
@@ -89,7 +91,9 @@ public sealed class McpOAuthHandler : DelegatingHandler
             }
 
             credential = await _provider.GetCredentialAsync(request.Method, uri, cancellationToken).ConfigureAwait(false)
-                ?? new McpOAuthCredential(OAuthWireNames.Bearer, token);
+                ?? throw new McpOAuthException(
+                    McpOAuthErrorCode.AuthorizationLoop,
+                    $"No usable credential for {UriPolicy.EndpointKey(uri)} after authorization.");
             Apply(request, credential);
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
@@ -105,6 +109,9 @@ public sealed class McpOAuthHandler : DelegatingHandler
 
         return response;
     }
+
+    private static bool Redirected(HttpRequestMessage request, Uri original) =>
+        !ReferenceEquals(request.RequestUri, original) && !Equals(request.RequestUri, original);
 
     private static void Apply(HttpRequestMessage request, McpOAuthCredential? credential)
     {

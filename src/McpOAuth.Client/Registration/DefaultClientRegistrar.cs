@@ -43,7 +43,8 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
             {
                 ClientId = options.ClientId,
                 ClientSecret = options.ClientSecret,
-                TokenEndpointAuthMethod = options.TokenEndpointAuthMethod ?? ChooseSecretMethod(options.ClientSecret, server),
+                TokenEndpointAuthMethod = options.TokenEndpointAuthMethod
+                    ?? (options.ClientAssertionKey is not null ? OAuthWireNames.AuthMethodPrivateKeyJwt : ChooseSecretMethod(options.ClientSecret, server)),
                 Issuer = request.Issuer,
                 RedirectUris = RedirectUrisOf(request),
                 Kind = ClientRegistrationKind.Preregistered,
@@ -169,7 +170,10 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
                 "The registration response replaced the redirect URI, so the authorization response could never be received.");
         }
 
-        _logger.ClientRegistered(registered.ClientId, endpoint);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.ClientRegistered(SafeText.Escape(registered.ClientId), endpoint);
+        }
         return new ClientRegistration
         {
             ClientId = registered.ClientId,

@@ -343,7 +343,7 @@ public sealed class TokenEndpointClientTests : IDisposable
     [Theory]
     [InlineData(HttpStatusCode.BadRequest, "invalid_grant", McpOAuthErrorCode.InvalidGrant)]
     [InlineData(HttpStatusCode.Unauthorized, "invalid_client", McpOAuthErrorCode.InvalidClient)]
-    [InlineData(HttpStatusCode.BadRequest, "unauthorized_client", McpOAuthErrorCode.InvalidClient)]
+    [InlineData(HttpStatusCode.BadRequest, "unauthorized_client", McpOAuthErrorCode.TokenRequestFailed)] // a policy refusal: nothing is deleted for it
     [InlineData(HttpStatusCode.BadRequest, "invalid_scope", McpOAuthErrorCode.TokenRequestFailed)]
     [InlineData(HttpStatusCode.BadRequest, "invalid_target", McpOAuthErrorCode.TokenRequestFailed)]
     public async Task ExchangeCodeAsync_OAuthError_MapsToCodeWithServerErrorFields(HttpStatusCode status, string error, McpOAuthErrorCode expected)

@@ -21,6 +21,32 @@ public sealed class ExtensionGrantTests
     // ---- grant selection and client credentials ----
 
     [Fact]
+    public async Task SendAsync_AutomaticWithSecretButClientNotBoundToTheIssuer_NeverSendsTheSecretToAMetadataChosenServer()
+    {
+        // T10, AUTH-24: a hostile MCP server can name an authorization server that lists only client_credentials; an
+        // Automatic client whose secret is not bound to that issuer must not answer it with the secret.
+        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        using var client = McpClientHarness.Create(o =>
+        {
+            o.Client.ClientId = ClientId;
+            o.Client.ClientSecret = ClientSecret;
+        });
+
+        try
+        {
+            using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
+        }
+        catch (McpOAuthException)
+        {
+            // The code flow the client falls back to may fail against this server; what matters is what was sent.
+        }
+
+        authorizationServer.TokenRequests.Should().NotContain(r => r.FormValue("grant_type") == "client_credentials");
+    }
+
+
+    [Fact]
     public async Task SendAsync_AutomaticAndAsListsOnlyClientCredentials_GetsAClientCredentialsTokenWithoutBrowser()
     {
         await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
@@ -29,6 +55,7 @@ public sealed class ExtensionGrantTests
         {
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+                o.Client.Issuer = authorizationServer.Issuer; // automatic client credentials only for a client bound to this issuer
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -175,6 +202,7 @@ public sealed class ExtensionGrantTests
             o.AllowInteractive = false;
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+                o.Client.Issuer = authorizationServer.Issuer; // automatic client credentials only for a client bound to this issuer
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -199,6 +227,7 @@ public sealed class ExtensionGrantTests
             {
                 o.Client.ClientId = ClientId;
                 o.Client.ClientSecret = ClientSecret;
+                o.Client.Issuer = authorizationServer.Issuer; // automatic client credentials only for a client bound to this issuer
             },
             timeProvider: time);
         using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
@@ -402,6 +431,7 @@ public sealed class ExtensionGrantTests
             o.UseDpop = true;
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+                o.Client.Issuer = authorizationServer.Issuer; // automatic client credentials only for a client bound to this issuer
         });
 
         using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
@@ -704,6 +734,7 @@ public sealed class ExtensionGrantTests
             o.AllowInteractive = false;
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+                o.Client.Issuer = authorizationServer.Issuer; // automatic client credentials only for a client bound to this issuer
         }
 
         using (var firstRun = McpClientHarness.Create(Configure, timeProvider: time, tokenStore: store))

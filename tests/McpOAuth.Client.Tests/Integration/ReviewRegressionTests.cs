@@ -1,0 +1,140 @@
+using System.Net;
+using FluentAssertions.Execution;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace McpOAuth.Client.Tests.Integration;
+
+/// <summary>Regression tests for defects a code review found: redirects, transient refresh failures, missing secrets.</summary>
+public sealed class ReviewRegressionTests
+{
+    [Fact]
+    public async Task SendAsync_ServerRedirectsToAnotherOriginThatChallenges_NoTokenEverReachesIt()
+    {
+        // RS-03: the inner handler follows a 302 to another origin (and drops Authorization); that origin's 401 must not
+        // be answered with a fresh token, since the resend would go to the redirect target.
+        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
+        await using var sink = await TestMcpServer.StartAsync(null, o => o.OnMcpRequest = async context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await context.Response.CompleteAsync();
+            return true;
+        });
+        bool redirect = false;
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.OnMcpRequest = context =>
+        {
+            if (!redirect)
+            {
+                return Task.FromResult(false);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = sink.McpUri.AbsoluteUri;
+            return Task.FromResult(true);
+        });
+        using var client = McpClientHarness.Create();
+        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
+        {
+            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+        }
+
+        redirect = true;
+        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
+
+        using (new AssertionScope())
+        {
+            response.Should().HaveStatusCode(HttpStatusCode.Unauthorized, "the other origin's answer is passed back untouched");
+            sink.McpRequests.Should().NotBeEmpty();
+            sink.McpRequests.Should().OnlyContain(r => r.Authorization == null, "no token is ever sent to the redirect target");
+            authorizationServer.TokenRequests.Should().ContainSingle("no renewal was started for another origin's challenge");
+        }
+    }
+
+    [Fact]
+    public async Task SendAsync_RefreshFailsTransientlyWhileTokenStillValid_RequestUsesTheTokenAndNothingIsDeleted()
+    {
+        // REF-07: a 503 during a proactive refresh inside the skew window neither fails the request nor deletes anything.
+        var time = new FakeTimeProvider();
+        bool failRefresh = false;
+        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        {
+            o.TimeProvider = time;
+            o.AccessTokenLifetime = TimeSpan.FromMinutes(10);
+            o.OnTokenRequest = async context =>
+            {
+                if (!failRefresh)
+                {
+                    return false;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.CompleteAsync();
+                return true;
+            };
+        });
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        var store = new InMemoryTokenStore();
+        using var client = McpClientHarness.Create(timeProvider: time, tokenStore: store);
+        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
+        {
+            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+        }
+
+        string token = authorizationServer.IssuedAccessTokens.Single().Token;
+        failRefresh = true;
+        time.Advance(TimeSpan.FromMinutes(9.5)); // inside the 60 s skew, not expired
+
+        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
+
+        using (new AssertionScope())
+        {
+            response.Should().HaveStatusCode(HttpStatusCode.OK);
+            mcpServer.McpRequests[^1].BearerToken.Should().Be(token);
+            authorizationServer.TokenRequests.Count(r => r.FormValue("grant_type") == "refresh_token").Should().Be(1);
+            (await store.ListAsync()).Should().ContainSingle().Which.AccessToken.Should().Be(token);
+        }
+    }
+
+    [Fact]
+    public async Task GetAccessTokenAsync_StoredConfidentialLoginWithoutItsSecret_KeptForARunThatHasIt()
+    {
+        // A pre-registered client's secret is never stored; a run without it must not send an unauthenticated refresh whose
+        // invalid_client would delete the login.
+        var time = new FakeTimeProvider();
+        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        {
+            o.TimeProvider = time;
+            o.AccessTokenLifetime = TimeSpan.FromMinutes(10);
+            o.RegistrationEnabled = false;
+            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
+            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "confidential", ClientSecret = "conf-SECRET-123456", TokenEndpointAuthMethod = "client_secret_basic" });
+        });
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        var store = new InMemoryTokenStore();
+        using (var first = McpClientHarness.Create(
+            o =>
+            {
+                o.Client.ClientId = "confidential";
+                o.Client.ClientSecret = "conf-SECRET-123456";
+            },
+            timeProvider: time,
+            tokenStore: store))
+        using (HttpResponseMessage signIn = await first.CallAsync(mcpServer.McpUri, "initialize"))
+        {
+            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+        }
+
+        time.Advance(TimeSpan.FromMinutes(11));
+        using var withoutSecret = McpClientHarness.Create(o => o.Client.ClientId = "confidential", timeProvider: time, tokenStore: store);
+
+        string? token = await withoutSecret.Provider.GetAccessTokenAsync(mcpServer.McpUri);
+
+        using (new AssertionScope())
+        {
+            token.Should().BeNull("it cannot refresh without its secret");
+            authorizationServer.TokenRequests.Count(r => r.FormValue("grant_type") == "refresh_token").Should().Be(0);
+            (await store.ListAsync()).Should().ContainSingle("the login stays for a run that has the secret");
+        }
+    }
+}
