@@ -16,6 +16,9 @@ dotnet build McpOAuth.Client.sln -c Release -nologo -clp:NoSummary
 echo "== unit and integration tests"
 dotnet test McpOAuth.Client.sln -c Release --no-build -nologo --logger "console;verbosity=minimal"
 
+echo "== benchmark smoke run (correctness only: one token request per burst, no discovery on warm start, no 401s in churn)"
+dotnet run -c Release --no-build --project tests/McpOAuth.Client.Benchmarks -- --smoke
+
 echo "== package"
 dotnet pack src/McpOAuth.Client/McpOAuth.Client.csproj -c Release --no-build -nologo -o artifacts/packages
 

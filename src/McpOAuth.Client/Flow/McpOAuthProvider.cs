@@ -687,9 +687,9 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     private ServerSession? Find(Uri requestUri)
     {
         LastHit? hit = Volatile.Read(ref _lastHit);
-        if (hit is not null && ReferenceEquals(hit.Uri, requestUri))
+        if (hit is not null && (ReferenceEquals(hit.Uri, requestUri) || string.Equals(hit.Uri.OriginalString, requestUri.OriginalString, StringComparison.Ordinal)))
         {
-            return hit.Session;
+            return hit.Session; // The same URL text (a new Uri per request): no parsing, no allocation.
         }
 
         ServerSession? best = FindCore(requestUri, requireTokens: true);

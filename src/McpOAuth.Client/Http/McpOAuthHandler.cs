@@ -55,7 +55,7 @@ public sealed class McpOAuthHandler : DelegatingHandler
         }
 
         McpOAuthCredential? credential = await _provider.GetCredentialAsync(request.Method, uri, cancellationToken).ConfigureAwait(false);
-        Apply(request, credential);
+        bool proofAttached = Apply(request, credential, proofAttached: false);
 
         await MakeResendableAsync(request, cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -94,7 +94,7 @@ public sealed class McpOAuthHandler : DelegatingHandler
                 ?? throw new McpOAuthException(
                     McpOAuthErrorCode.AuthorizationLoop,
                     $"No usable credential for {UriPolicy.EndpointKey(uri)} after authorization.");
-            Apply(request, credential);
+            proofAttached = Apply(request, credential, proofAttached);
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
@@ -113,23 +113,29 @@ public sealed class McpOAuthHandler : DelegatingHandler
     private static bool Redirected(HttpRequestMessage request, Uri original) =>
         !ReferenceEquals(request.RequestUri, original) && !Equals(request.RequestUri, original);
 
-    private static void Apply(HttpRequestMessage request, McpOAuthCredential? credential)
+    /// <summary>Sets the Authorization header (and the DPoP proof); the header collection is only searched when a proof was
+    /// attached before, so a bearer request costs one header assignment.</summary>
+    private static bool Apply(HttpRequestMessage request, McpOAuthCredential? credential, bool proofAttached)
     {
+        if (proofAttached)
+        {
+            request.Headers.Remove(OAuthWireNames.Dpop);
+        }
+
         if (credential is null)
         {
             request.Headers.Authorization = null;
-            return;
+            return false;
         }
 
         request.Headers.Authorization = credential.AuthorizationHeader;
-        if (credential.Proof is not null || request.Headers.Contains(OAuthWireNames.Dpop))
+        if (credential.Proof is null)
         {
-            request.Headers.Remove(OAuthWireNames.Dpop);
-            if (credential.Proof is not null)
-            {
-                request.Headers.TryAddWithoutValidation(OAuthWireNames.Dpop, credential.Proof);
-            }
+            return false;
         }
+
+        request.Headers.TryAddWithoutValidation(OAuthWireNames.Dpop, credential.Proof);
+        return true;
     }
 
     /// <summary>A 401 with a Bearer or DPoP challenge (or none at all), or a 403 <c>insufficient_scope</c> (AUTH-48).</summary>

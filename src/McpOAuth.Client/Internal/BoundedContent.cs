@@ -21,8 +21,32 @@ internal static class BoundedContent
         Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var buffer = new MemoryStream(declared is > 0 ? (int)declared.Value : 4096);
-            byte[] chunk = new byte[16 * 1024];
+            if (declared is { } length)
+            {
+                // The usual case: read exactly what was announced, into an array of that size.
+                byte[] exact = new byte[length];
+                int filled = 0;
+                while (filled < exact.Length)
+                {
+                    int n = await stream.ReadAsync(exact.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        return exact[..filled];
+                    }
+
+                    filled += n;
+                }
+
+                if (await stream.ReadAsync(new byte[1].AsMemory(), cancellationToken).ConfigureAwait(false) != 0)
+                {
+                    throw TooLarge(maxBytes); // More than the server announced: refuse rather than trust either number.
+                }
+
+                return exact;
+            }
+
+            using var buffer = new MemoryStream(1024);
+            byte[] chunk = new byte[4096];
             while (true)
             {
                 int read = await stream.ReadAsync(chunk.AsMemory(), cancellationToken).ConfigureAwait(false);

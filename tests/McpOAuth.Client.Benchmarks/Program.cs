@@ -1,0 +1,3 @@
+using McpOAuth.Client.Benchmarks.Running;
+
+return await BenchmarkProgram.RunAsync(args);
