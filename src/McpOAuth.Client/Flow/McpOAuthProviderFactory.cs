@@ -84,6 +84,7 @@ public static class McpOAuthProviderFactory
     internal static SocketsHttpHandler CreateBackchannelHandler() => new()
     {
         AllowAutoRedirect = false, // NET-04, NET-05: no redirect is followed, so no code or secret is re-POSTed elsewhere.
+        ConnectCallback = ConnectPolicy.ConnectAsync, // T11: never link-local or metadata addresses, checked at connect time.
         ConnectTimeout = TimeSpan.FromSeconds(10),
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
