@@ -20,10 +20,12 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    // One sign-in or refresh at a time in this provider: concurrent callers wait, then find the renewed token (REF-01,
+    // Concurrent callers for one server wait for the sign-in or refresh in progress, then find the renewed token (REF-01,
     // REF-13). Across processes, the store's per-credential lock serializes refreshes.
     private static readonly TimeSpan RenewalFailureMemory = TimeSpan.FromSeconds(5);
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    // One sign-in or renewal at a time per MCP server origin: a user taking minutes in the browser for one server does not
+    // hold up refreshes for another. Endpoints of one server (say /sse and /messages) share their origin's gate.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _sessionsLock = new();
     private ServerSession[] _sessions = [];
@@ -151,7 +153,8 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             _logger.ChallengeReceived(UriPolicy.EndpointKey(challenge.RequestUri), challenge.StatusCode, SafeText.Escape(challenge.Error));
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SemaphoreSlim gate = GateFor(challenge.RequestUri);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         Task<string> work;
         try
         {
@@ -162,11 +165,11 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         }
         catch
         {
-            _gate.Release();
+            gate.Release();
             throw;
         }
 
-        ReleaseGateWhenDone(work);
+        ReleaseGateWhenDone(work, gate);
         return await work.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -257,7 +260,8 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             requested = Union(challenged, scopes ?? []);
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SemaphoreSlim gate = GateFor(serverUri);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await EnsureStoreLoadedAsync(cancellationToken).ConfigureAwait(false);
@@ -265,7 +269,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
         }
     }
 
@@ -321,7 +325,8 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             return tokens.IsUsableAt(now, TimeSpan.Zero) ? tokens : null;
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SemaphoreSlim gate = GateFor(session.ResourceUri);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         Task<TokenSet?> work;
         try
         {
@@ -331,22 +336,24 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         }
         catch
         {
-            _gate.Release();
+            gate.Release();
             throw;
         }
 
-        ReleaseGateWhenDone(work);
+        ReleaseGateWhenDone(work, gate);
         return await work.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void ReleaseGateWhenDone(Task work) =>
+    private SemaphoreSlim GateFor(Uri uri) => _gates.GetOrAdd(UriPolicy.Origin(uri), static _ => new SemaphoreSlim(1, 1));
+
+    private static void ReleaseGateWhenDone(Task work, SemaphoreSlim gate) =>
         _ = work.ContinueWith(
-            static (task, gate) =>
+            static (task, state) =>
             {
-                ((SemaphoreSlim)gate!).Release();
+                ((SemaphoreSlim)state!).Release();
                 _ = task.Exception; // Observed: a caller that stopped waiting must not leave an unobserved fault behind.
             },
-            _gate,
+            gate,
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -553,79 +560,81 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     public async Task<SignOutResult> SignOutAsync(Uri? serverUri, CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        IReadOnlyList<TokenSet> stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        var removed = new List<TokenStoreKey>();
+        var revoked = new List<TokenStoreKey>();
+        var unsupported = new List<TokenStoreKey>();
+        var failures = new Dictionary<TokenStoreKey, string>();
+        foreach (TokenSet tokens in stored)
         {
-            IReadOnlyList<TokenSet> stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-            var removed = new List<TokenStoreKey>();
-            var revoked = new List<TokenStoreKey>();
-            var unsupported = new List<TokenStoreKey>();
-            var failures = new Dictionary<TokenStoreKey, string>();
-            foreach (TokenSet tokens in stored)
+            if (serverUri is not null && !UriPolicy.ResourceIdentifiesServer(tokens.Resource, serverUri))
             {
-                if (serverUri is not null && !UriPolicy.ResourceIdentifiesServer(tokens.Resource, serverUri))
-                {
-                    continue;
-                }
-
-                TokenStoreKey key = tokens.Key;
-                string? failure = null;
-                try
-                {
-                    ServerSession session = GetOrAddSession(tokens.Resource, UriPolicy.TryParseAbsolute(tokens.Resource, out Uri r) ? r : serverUri!);
-                    AuthorizationContext? context = await EnsureContextAsync(session, tokens, cancellationToken).ConfigureAwait(false);
-                    if (context?.Server.RevocationEndpoint is not { } endpoint)
-                    {
-                        unsupported.Add(key);
-                    }
-                    else
-                    {
-                        var revocationUri = new Uri(endpoint);
-                        if (tokens.RefreshToken is not null)
-                        {
-                            failure = await _tokens.RevokeAsync(revocationUri, context.Client, tokens.RefreshToken, OAuthWireNames.RefreshToken, cancellationToken)
-                                .ConfigureAwait(false);
-                        }
-
-                        failure ??= await _tokens.RevokeAsync(revocationUri, context.Client, tokens.AccessToken, OAuthWireNames.AccessToken, cancellationToken)
-                            .ConfigureAwait(false);
-                        if (failure is null)
-                        {
-                            revoked.Add(key);
-                        }
-                    }
-                }
-                catch (McpOAuthException ex)
-                {
-                    failure = $"{ex.Code}: {ex.Message}";
-                }
-                finally
-                {
-                    // The local credential goes whatever the server said (a transient failure is reported, not retried).
-                    await _store.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
-                    removed.Add(key);
-                    foreach (ServerSession session in Volatile.Read(ref _sessions))
-                    {
-                        if (session.Tokens?.Key == key)
-                        {
-                            session.Tokens = null;
-                        }
-                    }
-                }
-
-                if (failure is not null)
-                {
-                    failures[key] = failure;
-                }
+                continue;
             }
 
-            Volatile.Write(ref _lastHit, null);
-            return new SignOutResult { Removed = removed, Revoked = revoked, RevocationFailures = failures, RevocationUnsupported = unsupported };
+            TokenStoreKey key = tokens.Key;
+            string? failure = null;
+            if (!UriPolicy.TryParseAbsolute(tokens.Resource, out Uri resourceUri))
+            {
+                continue; // Not a credential this provider can have written.
+            }
+
+            // Each credential under its server's gate, so no refresh of it is in flight while it is revoked and deleted.
+            SemaphoreSlim gate = GateFor(resourceUri);
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ServerSession session = GetOrAddSession(tokens.Resource, resourceUri);
+                AuthorizationContext? context = await EnsureContextAsync(session, tokens, cancellationToken).ConfigureAwait(false);
+                if (context?.Server.RevocationEndpoint is not { } endpoint)
+                {
+                    unsupported.Add(key);
+                }
+                else
+                {
+                    var revocationUri = new Uri(endpoint);
+                    if (tokens.RefreshToken is not null)
+                    {
+                        failure = await _tokens.RevokeAsync(revocationUri, context.Client, tokens.RefreshToken, OAuthWireNames.RefreshToken, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+
+                    failure ??= await _tokens.RevokeAsync(revocationUri, context.Client, tokens.AccessToken, OAuthWireNames.AccessToken, cancellationToken)
+                        .ConfigureAwait(false);
+                    if (failure is null)
+                    {
+                        revoked.Add(key);
+                    }
+                }
+            }
+            catch (McpOAuthException ex)
+            {
+                failure = $"{ex.Code}: {ex.Message}";
+            }
+            finally
+            {
+                // The local credential goes whatever the server said (a transient failure is reported, not retried).
+                await _store.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+                removed.Add(key);
+                foreach (ServerSession session in Volatile.Read(ref _sessions))
+                {
+                    if (session.Tokens?.Key == key)
+                    {
+                        session.Tokens = null;
+                    }
+                }
+
+                gate.Release();
+            }
+
+            if (failure is not null)
+            {
+                failures[key] = failure;
+            }
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        Volatile.Write(ref _lastHit, null);
+        return new SignOutResult { Removed = removed, Revoked = revoked, RevocationFailures = failures, RevocationUnsupported = unsupported };
     }
 
     private void Adopt(ServerSession session, TokenSet tokens)
