@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace McpOAuth.Client.Internal;
@@ -209,21 +208,22 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
     private T? TryParse<T>(BackchannelResponse response, Uri uri, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : class
     {
-        if (response.StatusCode != HttpStatusCode.OK || !response.IsJson || response.Body.Length == 0)
+        // Only "not here" moves on to the next candidate. A server error that outlasted the retries is not "no metadata":
+        // read that way it would skip a refresh or fall back to guessed 2025-03-26 endpoints.
+        if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            _logger.MetadataCandidateSkipped(uri, (int)response.StatusCode);
-            return null;
+            throw new McpOAuthException(
+                McpOAuthErrorCode.ServerUnreachable,
+                $"{uri.GetLeftPart(UriPartial.Path)} answered HTTP {(int)response.StatusCode}; try again later.");
         }
 
-        try
-        {
-            return JsonSerializer.Deserialize(response.Body, typeInfo);
-        }
-        catch (JsonException)
+        T? document = response.StatusCode == HttpStatusCode.OK ? response.TryReadJson(typeInfo) : null;
+        if (document is null)
         {
             _logger.MetadataCandidateSkipped(uri, (int)response.StatusCode);
-            return null;
         }
+
+        return document;
     }
 
     private bool TryGetCached<T>(ConcurrentDictionary<string, CacheEntry<T>> cache, string key, out T? value)

@@ -199,15 +199,8 @@ internal sealed partial class McpOAuthProvider
                 RedirectUri = listener.RedirectUri,
                 Complete = listener.TryComplete,
             };
-            // The hook is bounded by the sign-in's own timeout: a hook that never returns must not hold the gate forever.
-            using (var hookTimer = new CancellationTokenSource(_options.AuthorizationTimeout, _time))
-            using (var hookToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hookTimer.Token))
-            {
-                ValueTask launched = _options.LaunchBrowser is { } hook
-                    ? hook(launch, hookToken.Token)
-                    : SystemBrowserLauncher.LaunchAsync(launch, hookToken.Token);
-                await launched.AsTask().WaitAsync(hookToken.Token).ConfigureAwait(false);
-            }
+            Func<BrowserLaunchContext, CancellationToken, ValueTask> launcher = _options.LaunchBrowser ?? SystemBrowserLauncher.LaunchAsync;
+            await RunHookAsync(ct => launcher(launch, ct), _options.AuthorizationTimeout, cancellationToken).ConfigureAwait(false);
 
             CallbackResult result = await listener.WaitAsync(cancellationToken).ConfigureAwait(false);
             _options.OnProgress?.Invoke(McpOAuthStage.ExchangingCode);
@@ -251,6 +244,14 @@ internal sealed partial class McpOAuthProvider
             _logger.AuthorizationCompleted(issuer);
             return tokens;
         }
+    }
+
+    /// <summary>Runs an application hook bounded by a timeout: a hook that never returns must not hold the gate forever.</summary>
+    private async Task RunHookAsync(Func<CancellationToken, ValueTask> hook, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        await hook(linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
     }
 
     private static ClientRegistration? KnownDynamicClient(ServerSession session, string issuer)

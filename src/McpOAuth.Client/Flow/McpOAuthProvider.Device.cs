@@ -58,20 +58,14 @@ internal sealed partial class McpOAuthProvider
         TimeSpan interval = device.Interval is > 0 and var i ? TimeSpan.FromSeconds(Math.Min(i, 60)) : DefaultDeviceInterval;
 
         _options.OnProgress?.Invoke(McpOAuthStage.WaitingForBrowser);
-        using (var hookTimer = new CancellationTokenSource(lifetime, _time))
-        using (var hookToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hookTimer.Token))
+        var shown = new DeviceAuthorizationContext
         {
-            ValueTask shown = _options.ShowDeviceCode!(
-                new DeviceAuthorizationContext
-                {
-                    UserCode = device.UserCode!,
-                    VerificationUri = verification,
-                    VerificationUriComplete = complete,
-                    ExpiresAt = expiresAt,
-                },
-                hookToken.Token);
-            await shown.AsTask().WaitAsync(hookToken.Token).ConfigureAwait(false);
-        }
+            UserCode = device.UserCode!,
+            VerificationUri = verification,
+            VerificationUriComplete = complete,
+            ExpiresAt = expiresAt,
+        };
+        await RunHookAsync(ct => _options.ShowDeviceCode!(shown, ct), lifetime, cancellationToken).ConfigureAwait(false);
 
         var tokenRequest = new TokenRequestContext(new Uri(server.TokenEndpoint!), client, resourceParameter, resource, scopes);
         while (true)

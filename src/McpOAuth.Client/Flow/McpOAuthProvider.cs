@@ -153,24 +153,13 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             _logger.ChallengeReceived(UriPolicy.EndpointKey(challenge.RequestUri), challenge.StatusCode, SafeText.Escape(challenge.Error));
         }
 
-        SemaphoreSlim gate = GateFor(challenge.RequestUri);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        Task<string> work;
-        try
-        {
-            // The sign-in runs on the provider's lifetime, not the caller's: a caller that gives up (an SDK's probe timeout,
-            // a cancelled request) must not abort a sign-in the user is in the middle of. The next caller waits for the gate
-            // and finds the token this one obtained, instead of opening a second browser page.
-            work = HandleChallengeUnderGateAsync(challenge, _lifetime.Token);
-        }
-        catch
-        {
-            gate.Release();
-            throw;
-        }
-
-        ReleaseGateWhenDone(work, gate);
-        return await work.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The sign-in runs on the provider's lifetime, not the caller's: a caller that gives up (an SDK's probe timeout, a
+        // cancelled request) must not abort a sign-in the user is in the middle of. The next caller waits for the gate and
+        // finds the token this one obtained, instead of opening a second browser page.
+        return await RunUnderGateAsync(
+            GateFor(challenge.RequestUri),
+            lifetime => HandleChallengeUnderGateAsync(challenge, lifetime),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> HandleChallengeUnderGateAsync(McpOAuthChallenge challenge, CancellationToken lifetime)
@@ -325,14 +314,25 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             return tokens.IsUsableAt(now, TimeSpan.Zero) ? tokens : null;
         }
 
-        SemaphoreSlim gate = GateFor(session.ResourceUri);
+        // Like a sign-in, a refresh runs on the provider's lifetime: a caller cancelled after the server rotated the refresh
+        // token must not keep the new one from being stored.
+        return await RunUnderGateAsync(GateFor(session.ResourceUri), lifetime => RenewUnderGateAsync(session, lifetime), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private SemaphoreSlim GateFor(Uri uri) => _gates.GetOrAdd(UriPolicy.Origin(uri), static _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>
+    /// Waits for the gate on the caller's token, then runs the work on the provider's lifetime and releases the gate when the
+    /// work ends, not when the caller stops waiting.
+    /// </summary>
+    private async Task<T> RunUnderGateAsync<T>(SemaphoreSlim gate, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        Task<TokenSet?> work;
+        Task<T> running;
         try
         {
-            // Like a sign-in, a refresh runs on the provider's lifetime: a caller cancelled after the server rotated the
-            // refresh token must not keep the new one from being stored.
-            work = RenewUnderGateAsync(session, _lifetime.Token);
+            running = work(_lifetime.Token);
         }
         catch
         {
@@ -340,14 +340,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             throw;
         }
 
-        ReleaseGateWhenDone(work, gate);
-        return await work.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private SemaphoreSlim GateFor(Uri uri) => _gates.GetOrAdd(UriPolicy.Origin(uri), static _ => new SemaphoreSlim(1, 1));
-
-    private static void ReleaseGateWhenDone(Task work, SemaphoreSlim gate) =>
-        _ = work.ContinueWith(
+        _ = running.ContinueWith(
             static (task, state) =>
             {
                 ((SemaphoreSlim)state!).Release();
@@ -357,6 +350,8 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+        return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<TokenSet?> RenewUnderGateAsync(ServerSession session, CancellationToken lifetime)
     {

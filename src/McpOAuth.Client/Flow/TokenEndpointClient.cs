@@ -75,18 +75,7 @@ internal sealed class TokenEndpointClient
 
         AuthenticationHeaderValue? authorization = AddClientAuthentication(client, form, null, null);
         BackchannelResponse response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
-        DeviceAuthorizationResponse? body = null;
-        if (response.IsJson && response.Body.Length > 0)
-        {
-            try
-            {
-                body = JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.DeviceAuthorizationResponse);
-            }
-            catch (JsonException)
-            {
-                body = null;
-            }
-        }
+        DeviceAuthorizationResponse? body = response.TryReadJson(McpOAuthJsonContext.Default.DeviceAuthorizationResponse);
 
         if (!response.IsSuccess || body?.Error is not null)
         {
@@ -136,18 +125,7 @@ internal sealed class TokenEndpointClient
             return null;
         }
 
-        OAuthErrorResponse? error = null;
-        if (response.IsJson && response.Body.Length > 0)
-        {
-            try
-            {
-                error = JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.OAuthErrorResponse);
-            }
-            catch (JsonException)
-            {
-                error = null;
-            }
-        }
+        OAuthErrorResponse? error = response.TryReadJson(McpOAuthJsonContext.Default.OAuthErrorResponse);
 
         return error?.Error == "unsupported_token_type"
             ? null
@@ -179,22 +157,7 @@ internal sealed class TokenEndpointClient
                 .PostFormAsync(context.TokenEndpoint, form, authorization, cancellationToken, headers)
                 .ConfigureAwait(false);
 
-            TokenEndpointResponse? body = null;
-            if (response.IsJson && response.Body.Length > 0)
-            {
-                try
-                {
-                    body = JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.TokenEndpointResponse);
-                }
-                catch (JsonException ex) when (response.IsSuccess)
-                {
-                    throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response is not valid JSON.", ex);
-                }
-                catch (JsonException)
-                {
-                    body = null;
-                }
-            }
+            TokenEndpointResponse? body = response.TryReadJson(McpOAuthJsonContext.Default.TokenEndpointResponse);
 
             if (context.Dpop is not null && attempt == 0 && body?.Error == OAuthWireNames.UseDpopNonce && response.DpopNonce is { } nonce)
             {
@@ -210,7 +173,7 @@ internal sealed class TokenEndpointClient
 
             if (body is null)
             {
-                throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response is not JSON.");
+                throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response is not valid JSON.");
             }
 
             if (context.Dpop is not null && response.DpopNonce is { } fresh)
@@ -250,18 +213,7 @@ internal sealed class TokenEndpointClient
         BackchannelResponse response = await _backchannel
             .PostFormAsync(identityProviderTokenEndpoint, form, authorization, cancellationToken)
             .ConfigureAwait(false);
-        TokenEndpointResponse? body = null;
-        if (response.IsJson && response.Body.Length > 0)
-        {
-            try
-            {
-                body = JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.TokenEndpointResponse);
-            }
-            catch (JsonException)
-            {
-                body = null;
-            }
-        }
+        TokenEndpointResponse? body = response.TryReadJson(McpOAuthJsonContext.Default.TokenEndpointResponse);
 
         if (!response.IsSuccess || body?.Error is not null)
         {

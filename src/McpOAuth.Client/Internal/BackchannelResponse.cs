@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace McpOAuth.Client.Internal;
 
@@ -11,6 +13,25 @@ internal sealed record BackchannelResponse(HttpStatusCode StatusCode, byte[] Bod
     public string? DpopNonce { get; init; }
 
     public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
+
+    /// <summary>The body as JSON of one shape; <see langword="null"/> when it is empty, not JSON, or does not parse.</summary>
+    public T? TryReadJson<T>(JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (!IsJson || Body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(Body, typeInfo);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public override string ToString() => $"BackchannelResponse {{ StatusCode = {(int)StatusCode}, Length = {Body.Length} }}";
 }

@@ -120,7 +120,7 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
 
         if (!response.IsSuccess)
         {
-            OAuthErrorResponse? error = TryParseError(response);
+            OAuthErrorResponse? error = response.TryReadJson(McpOAuthJsonContext.Default.OAuthErrorResponse);
             throw new McpOAuthException(
                 McpOAuthErrorCode.RegistrationFailed,
                 $"Dynamic client registration at {endpoint.GetLeftPart(UriPartial.Path)} failed with HTTP {(int)response.StatusCode} {SafeText.Escape(error?.Error)}: {SafeText.Escape(error?.ErrorDescription)}. If the server rejects loopback redirect URIs, configure a pre-registered client id.")
@@ -239,23 +239,6 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
             throw new McpOAuthException(
                 McpOAuthErrorCode.InsecureEndpoint,
                 "The Client ID Metadata Document URL must be https with a path, and have no fragment, userinfo or dot segments.");
-        }
-    }
-
-    private static OAuthErrorResponse? TryParseError(BackchannelResponse response)
-    {
-        if (!response.IsJson || response.Body.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.OAuthErrorResponse);
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }

@@ -526,6 +526,26 @@ public sealed class HttpDiscoveryClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_ServerErrorOutlastsTheRetries_ServerUnreachableNotTheNextCandidate()
+    {
+        // A 503 is not "no metadata here": read that way it would skip a refresh or fall back to guessed legacy endpoints.
+        _server.OnGet(
+            OAuthPathInsert,
+            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
+            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
+            FakeResponse.Status(HttpStatusCode.ServiceUnavailable));
+        _server.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
+
+        Task<AuthorizationServerDocument?> call = GetAsmAsync(Issuer);
+        await _time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
+        await _time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
+        Func<Task> act = () => call;
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ServerUnreachable);
+        _server.RequestedUris.Should().Equal(OAuthPathInsert, OAuthPathInsert, OAuthPathInsert);
+    }
+
+    [Fact]
     public async Task GetAuthorizationServerMetadataAsync_UnknownMembers_KeptAsAdditionalProperties()
     {
         JsonObject document = Asm(Issuer);
