@@ -78,4 +78,8 @@ public enum McpOAuthErrorCode
     /// <summary>The configured grant is not among the authorization server's <c>grant_types_supported</c>, or is not configured
     /// completely (a client id, a secret or key, an assertion source).</summary>
     GrantNotSupported,
+
+    /// <summary>The token store could not be read or written (a file system error, an unreachable or timed-out shared store, a locked
+    /// or absent OS secret service); nothing was deleted, and tokens held in memory keep serving.</summary>
+    StoreUnavailable,
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using McpOAuth.Client.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -96,25 +95,7 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
     public async ValueTask SetAsync(TokenStoreKey key, TokenSet tokens, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tokens);
-        var document = new StoredTokenDocument
-        {
-            SchemaVersion = StoredTokenDocument.CurrentSchemaVersion,
-            AccessToken = tokens.AccessToken,
-            TokenType = tokens.TokenType,
-            RefreshToken = tokens.RefreshToken,
-            ExpiresAt = tokens.ExpiresAt?.ToUnixTimeMilliseconds() / 1000.0,
-            ObtainedAt = tokens.ObtainedAt.ToUnixTimeMilliseconds() / 1000.0,
-            Scope = tokens.Scopes.Count == 0 ? null : string.Join(' ', tokens.Scopes),
-            Resource = key.Resource,
-            Issuer = key.Issuer,
-            ClientId = key.ClientId,
-            ClientSecret = tokens.Registration is { Kind: ClientRegistrationKind.Dynamic } dynamic ? dynamic.ClientSecret : null,
-            TokenEndpointAuthMethod = tokens.Registration?.TokenEndpointAuthMethod,
-            RedirectUri = tokens.Registration is { RedirectUris.Count: > 0 } registration ? registration.RedirectUris[0] : null,
-            RegistrationKind = tokens.Registration?.Kind.ToString(),
-            DpopKey = tokens.DpopKey,
-        };
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(document, McpOAuthJsonContext.Default.StoredTokenDocument);
+        byte[] bytes = TokenSetSerializer.Serialize(tokens with { Resource = key.Resource, Issuer = key.Issuer, ClientId = key.ClientId, Partition = key.Partition });
 
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -251,9 +232,11 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
 
     internal string PathFor(TokenStoreKey key)
     {
-        // Length-prefixed parts, so no two keys share an input (STORE-10).
+        // Length-prefixed parts, so no two keys share an input (STORE-10); the default partition adds nothing, so files written
+        // before partitions existed keep their names.
+        string partition = key.Partition.Length == 0 ? string.Empty : $"{key.Partition.Length}:{key.Partition}";
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{key.Resource.Length}:{key.Resource}{key.Issuer.Length}:{key.Issuer}{key.ClientId.Length}:{key.ClientId}"));
+            $"{key.Resource.Length}:{key.Resource}{key.Issuer.Length}:{key.Issuer}{key.ClientId.Length}:{key.ClientId}{partition}"));
         return Path.Combine(_directory, Convert.ToHexString(hash) + ".json");
     }
 
@@ -289,60 +272,19 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
             }
 
             byte[] bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            StoredTokenDocument? document = JsonSerializer.Deserialize(bytes, McpOAuthJsonContext.Default.StoredTokenDocument);
-            if (document is null || document.SchemaVersion != StoredTokenDocument.CurrentSchemaVersion
-                || string.IsNullOrEmpty(document.AccessToken) || document.Resource is null || document.Issuer is null
-                || document.ClientId is null)
+            if (!TokenSetSerializer.TryDeserialize(bytes, out TokenSet? tokens))
             {
                 _logger.TokenFileIgnored(path, "it is not a readable token record");
                 return null;
             }
 
-            return new TokenSet
-            {
-                AccessToken = document.AccessToken,
-                TokenType = document.TokenType ?? "Bearer",
-                RefreshToken = document.RefreshToken,
-                ExpiresAt = document.ExpiresAt is { } exp ? FromUnixSeconds(exp) : null,
-                ObtainedAt = FromUnixSeconds(document.ObtainedAt),
-                Scopes = document.Scope is null ? [] : document.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                Resource = document.Resource,
-                Issuer = document.Issuer,
-                ClientId = document.ClientId,
-                Registration = ReadRegistration(document),
-                DpopKey = document.DpopKey,
-            };
+            return tokens;
         }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _logger.TokenFileIgnored(path, ex.GetType().Name);
             return null;
         }
-    }
-
-    /// <summary>Out-of-range instants make the file unreadable (treated as absent), not a token that never expires.</summary>
-    private static DateTimeOffset FromUnixSeconds(double seconds) =>
-        double.IsFinite(seconds) && seconds is >= 0 and <= 253402300799
-            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000))
-            : throw new ArgumentOutOfRangeException(nameof(seconds), "The stored instant is out of range.");
-
-    private static ClientRegistration? ReadRegistration(StoredTokenDocument document)
-    {
-        if (document.TokenEndpointAuthMethod is null
-            || !Enum.TryParse(document.RegistrationKind, ignoreCase: false, out ClientRegistrationKind kind))
-        {
-            return null;
-        }
-
-        return new ClientRegistration
-        {
-            ClientId = document.ClientId!,
-            ClientSecret = document.ClientSecret,
-            TokenEndpointAuthMethod = document.TokenEndpointAuthMethod,
-            Issuer = document.Issuer!,
-            RedirectUris = document.RedirectUri is null ? [] : [document.RedirectUri],
-            Kind = kind,
-        };
     }
 
     private static string ThrowIfBlank(string directory)

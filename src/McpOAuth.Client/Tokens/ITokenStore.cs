@@ -37,4 +37,18 @@ public interface ITokenStore
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The stored tokens; each carries its own key.</returns>
     ValueTask<IReadOnlyList<TokenSet>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the entries of one partition.</summary>
+    /// <param name="partition">The partition; <see cref="TokenSet.DefaultPartition"/> for an application with one user.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The stored tokens of that partition; each carries its own key.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="partition"/> is <see langword="null"/>.</exception>
+    /// <remarks>The default filters <see cref="ListAsync(CancellationToken)"/>; a shared store with many users overrides it with an
+    /// index, so one user's sign-in never reads every user's tokens.</remarks>
+    async ValueTask<IReadOnlyList<TokenSet>> ListPartitionAsync(string partition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        IReadOnlyList<TokenSet> all = await ListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. all.Where(tokens => string.Equals(tokens.Partition, partition, StringComparison.Ordinal))];
+    }
 }

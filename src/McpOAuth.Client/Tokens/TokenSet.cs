@@ -4,6 +4,9 @@ namespace McpOAuth.Client;
 /// <remarks>Its <see cref="ToString"/> prints only the expiry and whether a refresh token is held.</remarks>
 public sealed record TokenSet
 {
+    /// <summary>The partition of an application with one user: the empty string.</summary>
+    public const string DefaultPartition = "";
+
     /// <summary>Gets the access token; a secret.</summary>
     public required string AccessToken { get; init; }
 
@@ -31,6 +34,10 @@ public sealed record TokenSet
     /// <summary>Gets the client id the tokens were issued to.</summary>
     public required string ClientId { get; init; }
 
+    /// <summary>Gets whose tokens these are: a user, tenant or agent of a hosted application.</summary>
+    /// <value>The default is <see cref="DefaultPartition"/> (empty): the one user of a desktop tool or CLI.</value>
+    public string Partition { get; init; } = DefaultPartition;
+
     /// <summary>Gets the DPoP private key (PKCS#8, base64) the access token is bound to, when <see cref="TokenType"/> is <c>DPoP</c>;
     /// a secret, kept with the tokens.</summary>
     public string? DpopKey { get; init; }
@@ -42,7 +49,7 @@ public sealed record TokenSet
     public ClientRegistration? Registration { get; init; }
 
     /// <summary>Gets the key these tokens are stored under.</summary>
-    public TokenStoreKey Key => new(Resource, Issuer, ClientId);
+    public TokenStoreKey Key => new(Resource, Issuer, ClientId, Partition);
 
     /// <summary>Gets whether the access token can be used at an instant, leaving a margin before expiry.</summary>
     /// <param name="now">The current time, from the injected <see cref="TimeProvider"/>.</param>

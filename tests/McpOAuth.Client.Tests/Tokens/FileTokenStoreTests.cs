@@ -186,9 +186,20 @@ public sealed partial class FileTokenStoreTests : IDisposable
             _store.PathFor(Key with { Resource = "https://mcp.example.com/other" }),
             _store.PathFor(Key with { Issuer = "https://other-as.example.com" }),
             _store.PathFor(Key with { ClientId = "client-2" }),
+            _store.PathFor(Key with { Partition = "alice" }),
         ];
 
         paths.Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public void PathFor_DefaultPartition_SameNameAsBeforePartitionsExisted()
+    {
+        // A login stored by an earlier version is still found: the default partition adds nothing to the hashed name.
+        string expected = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            "27:https://mcp.example.com/mcp24:https://auth.example.com8:client-1"))) + ".json";
+
+        Path.GetFileName(_store.PathFor(Key)).Should().Be(expected);
     }
 
     [Fact]

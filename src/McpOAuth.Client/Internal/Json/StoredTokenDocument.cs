@@ -53,6 +53,10 @@ internal sealed class StoredTokenDocument
     [JsonPropertyName("dpop_key")]
     public string? DpopKey { get; set; }
 
+    /// <summary>Absent for the default partition, so files written before partitions existed read the same.</summary>
+    [JsonPropertyName("partition")]
+    public string? Partition { get; set; }
+
     [JsonPropertyName("registration_kind")]
     public string? RegistrationKind { get; set; }
 }

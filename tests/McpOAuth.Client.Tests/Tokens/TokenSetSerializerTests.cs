@@ -1,0 +1,88 @@
+namespace McpOAuth.Client.Tests.Tokens;
+
+public sealed class TokenSetSerializerTests
+{
+    private static readonly TokenSet Full = new()
+    {
+        AccessToken = "AT-SECRET-1",
+        RefreshToken = "RT-SECRET-1",
+        TokenType = "DPoP",
+        DpopKey = "DPOP-KEY-1",
+        ObtainedAt = new DateTimeOffset(2030, 1, 1, 0, 0, 0, 123, TimeSpan.Zero),
+        ExpiresAt = new DateTimeOffset(2030, 1, 1, 1, 0, 0, 456, TimeSpan.Zero),
+        Scopes = ["mcp:read", "mcp:write"],
+        Resource = "https://mcp.example.com/mcp",
+        Issuer = "https://auth.example.com",
+        ClientId = "client-1",
+        Partition = "alice",
+        Registration = new ClientRegistration
+        {
+            ClientId = "client-1",
+            ClientSecret = "DCR-SECRET-1",
+            TokenEndpointAuthMethod = "client_secret_basic",
+            Issuer = "https://auth.example.com",
+            RedirectUris = ["http://127.0.0.1:49152/callback"],
+            Kind = ClientRegistrationKind.Dynamic,
+        },
+    };
+
+    [Fact]
+    public void Serialize_ThenTryDeserialize_RoundTripsEveryField()
+    {
+        byte[] bytes = TokenSetSerializer.Serialize(Full);
+
+        TokenSetSerializer.TryDeserialize(bytes, out TokenSet? read).Should().BeTrue();
+        read.Should().BeEquivalentTo(Full);
+        read!.Key.Should().Be(new TokenStoreKey(Full.Resource, Full.Issuer, Full.ClientId, "alice"));
+    }
+
+    [Fact]
+    public void Serialize_DefaultPartition_WritesNoPartitionMember()
+    {
+        // Records written before partitions existed read back in the default partition, and new ones stay the same bytes.
+        byte[] bytes = TokenSetSerializer.Serialize(Full with { Partition = TokenSet.DefaultPartition });
+
+        System.Text.Encoding.UTF8.GetString(bytes).Should().NotContain("partition");
+        TokenSetSerializer.TryDeserialize(bytes, out TokenSet? read).Should().BeTrue();
+        read!.Partition.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Serialize_PreregisteredClient_NeverWritesItsConfiguredSecret()
+    {
+        TokenSet tokens = Full with { Registration = Full.Registration! with { Kind = ClientRegistrationKind.Preregistered, ClientSecret = "CONFIGURED-SECRET" } };
+
+        System.Text.Encoding.UTF8.GetString(TokenSetSerializer.Serialize(tokens)).Should().NotContain("CONFIGURED-SECRET");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData("{\"schema_version\":2,\"access_token\":\"at\",\"resource\":\"r\",\"issuer\":\"i\",\"client_id\":\"c\"}")]
+    [InlineData("{\"schema_version\":1,\"access_token\":\"at\",\"resource\":\"r\",\"issuer\":\"i\"}")]
+    [InlineData("{\"schema_version\":1,\"access_token\":\"at\",\"resource\":\"r\",\"issuer\":\"i\",\"client_id\":\"c\",\"obtained_at\":-1}")]
+    [InlineData("{\"schema_version\":1,\"access_token\":\"at\",\"resource\":\"r\",\"issuer\":\"i\",\"client_id\":\"c\",\"partition\":7}")]
+    public void TryDeserialize_UnreadableRecord_False(string json)
+    {
+        TokenSetSerializer.TryDeserialize(System.Text.Encoding.UTF8.GetBytes(json), out TokenSet? read).Should().BeFalse();
+        read.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ListPartitionAsync_DefaultImplementation_ReturnsOnlyThatPartition()
+    {
+        var store = new InMemoryTokenStore();
+        TokenSet alice = Full;
+        TokenSet bob = Full with { Partition = "bob", AccessToken = "AT-BOB" };
+        TokenSet single = Full with { Partition = TokenSet.DefaultPartition, AccessToken = "AT-DEFAULT" };
+        foreach (TokenSet tokens in new[] { alice, bob, single })
+        {
+            await store.SetAsync(tokens.Key, tokens);
+        }
+
+        IReadOnlyList<TokenSet> listed = await ((ITokenStore)store).ListPartitionAsync("bob");
+
+        listed.Should().ContainSingle().Which.AccessToken.Should().Be("AT-BOB");
+        (await ((ITokenStore)store).ListPartitionAsync(TokenSet.DefaultPartition)).Should().ContainSingle().Which.AccessToken.Should().Be("AT-DEFAULT");
+    }
+}
