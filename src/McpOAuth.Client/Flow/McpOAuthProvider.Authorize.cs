@@ -210,7 +210,7 @@ internal sealed partial class McpOAuthProvider
                 ? session.Dpop ?? DpopSession.Create(_time) // one key per credential, kept across sign-ins
                 : null;
             var tokenRequest = new TokenRequestContext(
-                new Uri(server.TokenEndpoint!), client, resourceParameter, resource, scopes, _options.Client.ClientAssertionKey, issuer, dpop);
+                new Uri(server.TokenEndpoint!), new ClientAuthentication(client, _options.Client.ClientAssertionKey), resourceParameter, resource, scopes, dpop);
             TokenSet tokens;
             try
             {
@@ -228,8 +228,6 @@ internal sealed partial class McpOAuthProvider
 
                 throw;
             }
-
-            tokens = tokens with { Registration = client };
 
             if (session.Tokens is { } previous && previous.Key != tokens.Key)
             {

@@ -40,7 +40,7 @@ internal sealed partial class McpOAuthProvider
 
         string? resourceParameter = _options.SendResourceParameter ? resource : null;
         DeviceAuthorizationResponse device = await _tokens
-            .RequestDeviceAuthorizationAsync(endpoint, client, scopeParameter, resourceParameter, cancellationToken)
+            .RequestDeviceAuthorizationAsync(endpoint, new ClientAuthentication(client), scopeParameter, resourceParameter, cancellationToken)
             .ConfigureAwait(false);
 
         // The verification URL is shown to the user and may be opened: the same rules as any authorization URL (AUTH-46).
@@ -67,7 +67,7 @@ internal sealed partial class McpOAuthProvider
         };
         await RunHookAsync(ct => _options.ShowDeviceCode!(shown, ct), lifetime, cancellationToken).ConfigureAwait(false);
 
-        var tokenRequest = new TokenRequestContext(new Uri(server.TokenEndpoint!), client, resourceParameter, resource, scopes);
+        var tokenRequest = new TokenRequestContext(new Uri(server.TokenEndpoint!), new ClientAuthentication(client), resourceParameter, resource, scopes);
         while (true)
         {
             await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
@@ -78,8 +78,7 @@ internal sealed partial class McpOAuthProvider
 
             try
             {
-                TokenSet tokens = await _tokens.PollDeviceTokenAsync(tokenRequest, device.DeviceCode!, cancellationToken).ConfigureAwait(false);
-                tokens = tokens with { Registration = client };
+                TokenSet tokens = await _tokens.PollDeviceCodeAsync(tokenRequest, device.DeviceCode!, cancellationToken).ConfigureAwait(false);
                 session.Context = new AuthorizationContext(issuer, server, client, resourceParameter);
                 session.RequestedScopes = scopes;
                 await SaveAsync(session, tokens, cancellationToken).ConfigureAwait(false);

@@ -61,18 +61,20 @@ internal sealed partial class McpOAuthProvider
     {
         // RFC 9449: one key per credential, and the nonce the authorization server handed out, kept across re-acquisitions.
         DpopSession? dpop = useDpop ? session.Dpop ?? DpopSession.Create(_time) : null;
-        var request = new TokenRequestContext(tokenEndpoint, client, resourceParameter, resource, scopes, _options.Client.ClientAssertionKey, issuer, dpop);
-        var form = new List<KeyValuePair<string, string>>();
+        var request = new TokenRequestContext(
+            tokenEndpoint, new ClientAuthentication(client, _options.Client.ClientAssertionKey), resourceParameter, resource, scopes, dpop);
         var assertionContext = new AssertionContext { Issuer = issuer, Resource = resource, TokenEndpoint = tokenEndpoint };
+
+        // One request: a rejected assertion or secret is not retried with another grant (workload identity rule).
+        TokenSet tokens;
         switch (grant)
         {
             case McpOAuthGrantType.ClientCredentials:
-                form.Add(new(OAuthWireNames.GrantType, OAuthWireNames.ClientCredentialsGrant));
+                tokens = await _tokens.ClientCredentialsAsync(request, cancellationToken).ConfigureAwait(false);
                 break;
             case McpOAuthGrantType.JwtBearer:
                 string assertion = await _options.AssertionProvider!(assertionContext, cancellationToken).ConfigureAwait(false);
-                form.Add(new(OAuthWireNames.GrantType, OAuthWireNames.JwtBearerGrant));
-                form.Add(new(OAuthWireNames.Assertion, assertion));
+                tokens = await _tokens.JwtBearerAsync(request, assertion, grant.ToString(), cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 EnterpriseManagedAuthorizationOptions managed = _options.EnterpriseManaged;
@@ -87,21 +89,11 @@ internal sealed partial class McpOAuthProvider
 
                 // SEP-990: audience is the MCP authorization server's issuer; resource is the MCP server.
                 string idJag = await _tokens.ExchangeForIdJagAsync(
-                    managed.TokenEndpoint, identityProviderClient, idToken, issuer, resource, cancellationToken).ConfigureAwait(false);
-                form.Add(new(OAuthWireNames.GrantType, OAuthWireNames.JwtBearerGrant));
-                form.Add(new(OAuthWireNames.Assertion, idJag));
+                    managed.TokenEndpoint, new ClientAuthentication(identityProviderClient), idToken, issuer, resource, cancellationToken).ConfigureAwait(false);
+                tokens = await _tokens.JwtBearerAsync(request, idJag, grant.ToString(), cancellationToken).ConfigureAwait(false);
                 break;
         }
 
-        if (scopes.Count > 0)
-        {
-            form.Add(new(OAuthWireNames.Scope, string.Join(' ', scopes)));
-        }
-
-        // One request: a rejected assertion or secret is not retried with another grant (workload identity rule).
-        TokenSet tokens = await _tokens.RequestAsync(request, form, grant.ToString(), previousRefreshToken: null, cancellationToken)
-            .ConfigureAwait(false);
-        tokens = tokens with { Registration = client };
         await SaveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
         session.SetDpop(tokens.DpopKey is not null ? dpop : null);
 

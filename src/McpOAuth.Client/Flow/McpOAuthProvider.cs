@@ -42,6 +42,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         ITokenStore store,
         TokenEndpointClient tokens,
         Backchannel backchannel,
+        TimeProvider time,
         ILogger logger)
     {
         _options = options;
@@ -52,7 +53,7 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         _store = store;
         _tokens = tokens;
         _backchannel = backchannel;
-        _time = backchannel.Time;
+        _time = time;
         _logger = logger;
     }
 
@@ -430,18 +431,15 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             DpopSession? dpop = current.DpopKey is null ? null : ImportDpop(session, current);
             var request = new TokenRequestContext(
                 new Uri(context.Server.TokenEndpoint!),
-                context.Client,
+                new ClientAuthentication(context.Client, _options.Client.ClientAssertionKey),
                 context.ResourceParameter,
                 session.Resource,
                 current.Scopes.Count > 0 ? current.Scopes : session.RequestedScopes,
-                _options.Client.ClientAssertionKey,
-                context.Issuer,
                 dpop);
             _options.OnProgress?.Invoke(McpOAuthStage.Refreshing);
             try
             {
                 TokenSet refreshed = await _tokens.RefreshAsync(request, current.RefreshToken, cancellationToken).ConfigureAwait(false);
-                refreshed = refreshed with { Registration = context.Client };
                 session.RefreshedAccessToken = refreshed.AccessToken;
                 await SaveAsync(session, refreshed, cancellationToken).ConfigureAwait(false);
                 return refreshed;
@@ -590,11 +588,11 @@ internal sealed partial class McpOAuthProvider : IMcpOAuthProvider, IDisposable
                     var revocationUri = new Uri(endpoint);
                     if (tokens.RefreshToken is not null)
                     {
-                        failure = await _tokens.RevokeAsync(revocationUri, context.Client, tokens.RefreshToken, OAuthWireNames.RefreshToken, cancellationToken)
+                        failure = await _tokens.RevokeAsync(revocationUri, new ClientAuthentication(context.Client), tokens.RefreshToken, OAuthWireNames.RefreshToken, cancellationToken)
                             .ConfigureAwait(false);
                     }
 
-                    failure ??= await _tokens.RevokeAsync(revocationUri, context.Client, tokens.AccessToken, OAuthWireNames.AccessToken, cancellationToken)
+                    failure ??= await _tokens.RevokeAsync(revocationUri, new ClientAuthentication(context.Client), tokens.AccessToken, OAuthWireNames.AccessToken, cancellationToken)
                         .ConfigureAwait(false);
                     if (failure is null)
                     {

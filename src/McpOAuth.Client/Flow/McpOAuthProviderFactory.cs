@@ -72,8 +72,9 @@ public static class McpOAuthProviderFactory
             pkce,
             callbacks,
             store,
-            new TokenEndpointClient(backchannel, loggerFactory.CreateLogger("McpOAuth.Client.Tokens")),
+            new TokenEndpointClient(backchannel, backchannel.Time, loggerFactory.CreateLogger("McpOAuth.Client.Tokens")),
             backchannel,
+            backchannel.Time,
             loggerFactory.CreateLogger("McpOAuth.Client"));
 
     // One pooled client for every provider built without DI: creating one per provider would leak connection pools.

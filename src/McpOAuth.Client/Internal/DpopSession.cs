@@ -26,8 +26,6 @@ internal sealed class DpopSession : IDisposable
     /// <summary>The key in PKCS#8, base64: stored with the credential, protected like the tokens.</summary>
     public string Key { get; }
 
-    public string ExportKey() => Key;
-
     public static DpopSession Create(TimeProvider time) => new(ECDsa.Create(ECCurve.NamedCurves.nistP256), time);
 
     public static DpopSession? Import(string? pkcs8, TimeProvider time)

@@ -28,7 +28,7 @@ public sealed class MachineGrantTests : IDisposable
 
     public MachineGrantTests()
     {
-        _tokens = new TokenEndpointClient(TestBackchannel.Create(_server, _time), _logger);
+        _tokens = new TokenEndpointClient(TestBackchannel.Create(_server, _time), _time, _logger);
     }
 
     public void Dispose() => _server.Dispose();
@@ -399,7 +399,7 @@ public sealed class MachineGrantTests : IDisposable
         using (new AssertionScope())
         {
             tokens.TokenType.Should().Be("DPoP");
-            tokens.DpopKey.Should().Be(dpop.ExportKey());
+            tokens.DpopKey.Should().Be(dpop.Key);
         }
     }
 
@@ -619,7 +619,7 @@ public sealed class MachineGrantTests : IDisposable
         string everything = _logger.AllText + "\n" + ex;
         string[] secrets =
         [
-            "AT-SECRET-1", "CLIENT-SECRET-1", "WORKLOAD.ASSERTION.SECRET", dpop.ExportKey(),
+            "AT-SECRET-1", "CLIENT-SECRET-1", "WORKLOAD.ASSERTION.SECRET", dpop.Key,
             .. _server.Requests.SelectMany(r => new[] { r.Header("DPoP"), r.Form.TryGetValue("client_assertion", out var a) ? a[0] : null })
                 .OfType<string>(),
         ];
@@ -639,13 +639,17 @@ public sealed class MachineGrantTests : IDisposable
         AsymmetricAlgorithm? assertionKey = null,
         DpopSession? dpop = null)
     {
-        var context = new TokenRequestContext(new Uri(TokenUrl), client, Resource, Resource, [], assertionKey, Issuer, dpop);
-        return _tokens.RequestAsync(context, form, form[0].Value, previousRefreshToken: null, CancellationToken.None)
-            .WaitAsync(TestTimeouts.Default);
+        // The form names the grant and its parameters; each grant has its own typed method.
+        string[] scopes = form.Where(p => p.Key == "scope").SelectMany(p => p.Value.Split(' ')).ToArray();
+        var context = new TokenRequestContext(new Uri(TokenUrl), new ClientAuthentication(client, assertionKey), Resource, Resource, scopes, dpop);
+        Task<TokenSet> request = form[0].Value == "client_credentials"
+            ? _tokens.ClientCredentialsAsync(context, CancellationToken.None)
+            : _tokens.JwtBearerAsync(context, form.Single(p => p.Key == "assertion").Value, "JwtBearer", CancellationToken.None);
+        return request.WaitAsync(TestTimeouts.Default);
     }
 
     private Task<string> ExchangeAsync(ClientRegistration idpClient, string idToken, string? resource) =>
-        _tokens.ExchangeForIdJagAsync(new Uri(IdpTokenUrl), idpClient, idToken, Issuer, resource, CancellationToken.None)
+        _tokens.ExchangeForIdJagAsync(new Uri(IdpTokenUrl), new ClientAuthentication(idpClient), idToken, Issuer, resource, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
     private void RespondWith(string json) => _server.OnPost(TokenUrl, FakeResponse.Json(json));

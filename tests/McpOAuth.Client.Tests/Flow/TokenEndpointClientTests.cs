@@ -19,7 +19,7 @@ public sealed class TokenEndpointClientTests : IDisposable
 
     public TokenEndpointClientTests()
     {
-        _tokens = new TokenEndpointClient(TestBackchannel.Create(_server, _time), _logger);
+        _tokens = new TokenEndpointClient(TestBackchannel.Create(_server, _time), _time, _logger);
     }
 
     public void Dispose() => _server.Dispose();
@@ -571,7 +571,7 @@ public sealed class TokenEndpointClientTests : IDisposable
             "{\"device_code\":\"DC-1\",\"user_code\":\"ABCD-EFGH\",\"verification_uri\":\"https://auth.example.com/activate\",\"expires_in\":600,\"interval\":5}"));
 
         DeviceAuthorizationResponse device = await _tokens
-            .RequestDeviceAuthorizationAsync(new Uri(deviceUrl), Client("none"), ["mcp:read"], Resource, CancellationToken.None)
+            .RequestDeviceAuthorizationAsync(new Uri(deviceUrl), new ClientAuthentication(Client("none")), ["mcp:read"], Resource, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         device.DeviceCode.Should().Be("DC-1");
@@ -594,32 +594,34 @@ public sealed class TokenEndpointClientTests : IDisposable
         // RFC 8628 §3.2: device_code, user_code and verification_uri are required
         _server.OnPost("https://auth.example.com/device", FakeResponse.Json(body));
 
-        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), Client("none"), [], null, CancellationToken.None)
+        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Client("none")), [], null, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
-    [Fact]
-    public async Task RequestDeviceAuthorizationAsync_OAuthError_TokenRequestFailedWithError()
+    [Theory]
+    [InlineData("invalid_client", HttpStatusCode.Unauthorized, McpOAuthErrorCode.InvalidClient)] // a forgotten client: registered again (REF-10)
+    [InlineData("invalid_scope", HttpStatusCode.BadRequest, McpOAuthErrorCode.TokenRequestFailed)]
+    public async Task RequestDeviceAuthorizationAsync_OAuthError_TypedLikeATokenError(string error, HttpStatusCode status, McpOAuthErrorCode expected)
     {
-        _server.OnPost("https://auth.example.com/device", FakeResponse.Json("{\"error\":\"invalid_client\"}", HttpStatusCode.Unauthorized));
+        _server.OnPost("https://auth.example.com/device", FakeResponse.Json($"{{\"error\":\"{error}\"}}", status));
 
-        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), Client("none"), [], null, CancellationToken.None)
+        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Client("none")), [], null, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
-        ex.Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
-        ex.Error.Should().Be("invalid_client");
+        ex.Code.Should().Be(expected);
+        ex.Error.Should().Be(error);
     }
 
     [Fact]
-    public async Task PollDeviceTokenAsync_Request_PostsTheDeviceGrant()
+    public async Task PollDeviceCodeAsync_Request_PostsTheDeviceGrant()
     {
         // RFC 8628 §3.4
         RespondWith(TokenJson());
 
-        TokenSet tokens = await _tokens.PollDeviceTokenAsync(Context(Client("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        TokenSet tokens = await _tokens.PollDeviceCodeAsync(Context(Client("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         tokens.AccessToken.Should().Be("at-1");
         _server.Requests.Single().Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
@@ -636,12 +638,12 @@ public sealed class TokenEndpointClientTests : IDisposable
     [InlineData("slow_down")]
     [InlineData("access_denied")]
     [InlineData("expired_token")]
-    public async Task PollDeviceTokenAsync_PendingOrTerminalError_ThrowsCarryingTheError(string error)
+    public async Task PollDeviceCodeAsync_PendingOrTerminalError_ThrowsCarryingTheError(string error)
     {
         // RFC 8628 §3.5: the caller decides from Error whether to keep polling
         _server.OnPost(TokenUrl, FakeResponse.Json($"{{\"error\":\"{error}\"}}", HttpStatusCode.BadRequest));
 
-        Func<Task> act = () => _tokens.PollDeviceTokenAsync(Context(Client("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        Func<Task> act = () => _tokens.PollDeviceCodeAsync(Context(Client("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Error.Should().Be(error);
     }
@@ -655,7 +657,7 @@ public sealed class TokenEndpointClientTests : IDisposable
         _tokens.RefreshAsync(Context(Client("none")), refreshToken, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
     private static TokenRequestContext Context(ClientRegistration client, string? resource = Resource, IReadOnlyList<string>? scopes = null) =>
-        new(new Uri(TokenUrl), client, resource, Resource, scopes ?? []);
+        new(new Uri(TokenUrl), new ClientAuthentication(client), resource, Resource, scopes ?? []);
 
     private static ClientRegistration Client(string method, string clientId = "client-1", string? secret = "client-secret") => new()
     {

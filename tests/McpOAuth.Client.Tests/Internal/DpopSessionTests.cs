@@ -177,9 +177,9 @@ public sealed class DpopSessionTests : IDisposable
     }
 
     [Fact]
-    public void ExportKey_ImportedIntoANewSession_SameKeySignsVerifiableProofs()
+    public void Key_ImportedIntoANewSession_SameKeySignsVerifiableProofs()
     {
-        string exported = _session.ExportKey();
+        string exported = _session.Key;
         string originalThumbprint = TestJwt.Thumbprint((JsonObject)Proof(McpEndpoint, authorizationServer: false).Header["jwk"]!);
 
         using DpopSession? imported = DpopSession.Import(exported, _time);
@@ -194,9 +194,9 @@ public sealed class DpopSessionTests : IDisposable
     }
 
     [Fact]
-    public void ExportKey_IsBase64Pkcs8OfAPrivateP256Key()
+    public void Key_IsBase64Pkcs8OfAPrivateP256Key()
     {
-        string exported = _session.ExportKey();
+        string exported = _session.Key;
 
         using var key = ECDsa.Create();
         key.ImportPkcs8PrivateKey(Convert.FromBase64String(exported), out int read);
@@ -213,7 +213,7 @@ public sealed class DpopSessionTests : IDisposable
     {
         using var other = DpopSession.Create(_time);
 
-        other.ExportKey().Should().NotBe(_session.ExportKey());
+        other.Key.Should().NotBe(_session.Key);
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class DpopSessionTests : IDisposable
     {
         _session.RememberNonce(McpEndpoint, "n-1", authorizationServer: false);
 
-        using DpopSession imported = DpopSession.Import(_session.ExportKey(), _time)!;
+        using DpopSession imported = DpopSession.Import(_session.Key, _time)!;
 
         TestJwt.Parse(imported.CreateProof("POST", McpEndpoint, "at", authorizationServer: false)).Payload.Should().NotContainKey("nonce");
     }

@@ -69,6 +69,14 @@ internal static class OAuthWireNames
     public const string IdTokenTokenType = "urn:ietf:params:oauth:token-type:id_token";
     public const string ClientAssertionTypeJwt = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     public const string AuthMethodPrivateKeyJwt = "private_key_jwt";
+    public const string ClientAssertionType = "client_assertion_type";
+    public const string ClientAssertion = "client_assertion";
+    public const string RequestedTokenType = "requested_token_type";
+    public const string Audience = "audience";
+    public const string SubjectToken = "subject_token";
+    public const string SubjectTokenType = "subject_token_type";
+    public const string IssuedTokenType = "issued_token_type";
+    public const string UnsupportedTokenType = "unsupported_token_type";
     public const string Assertion = "assertion";
     public const string Dpop = "DPoP";
     public const string UseDpopNonce = "use_dpop_nonce";

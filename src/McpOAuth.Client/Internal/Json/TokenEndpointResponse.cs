@@ -21,7 +21,7 @@ internal sealed class TokenEndpointResponse
     [JsonPropertyName(OAuthWireNames.Scope)]
     public string? Scope { get; set; }
 
-    [JsonPropertyName("issued_token_type")]
+    [JsonPropertyName(OAuthWireNames.IssuedTokenType)]
     public string? IssuedTokenType { get; set; }
 
     [JsonPropertyName(OAuthWireNames.Error)]

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>Turns a successful token response into a <see cref="TokenSet"/>, refusing anything unusable (TOK-01..TOK-04).</summary>
+internal static class TokenResponseReader
+{
+    private const long MaxExpiresInSeconds = int.MaxValue;
+
+    public static TokenSet Read(TokenEndpointResponse body, TokenRequestContext context, string? previousRefreshToken, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(body.AccessToken) || !IsB64Token(body.AccessToken))
+        {
+            throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response has no usable access_token.");
+        }
+
+        // TOK-01: Bearer, compared case-insensitively (RFC 6749 §5.1); DPoP only when a proof was sent (RFC 9449 §5).
+        bool dpopBound = context.Dpop is not null && string.Equals(body.TokenType, OAuthWireNames.Dpop, StringComparison.OrdinalIgnoreCase);
+        if (!dpopBound && !string.Equals(body.TokenType, OAuthWireNames.Bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.InvalidResponse,
+                $"The token response has token_type '{SafeText.Escape(body.TokenType)}'; only Bearer{(context.Dpop is null ? string.Empty : " and DPoP")} are supported.");
+        }
+
+        if (body.RefreshToken is not null && (body.RefreshToken.Length == 0 || !IsB64Token(body.RefreshToken)))
+        {
+            throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response has an unusable refresh_token.");
+        }
+
+        return new TokenSet
+        {
+            AccessToken = body.AccessToken,
+            TokenType = dpopBound ? OAuthWireNames.Dpop : OAuthWireNames.Bearer,
+            DpopKey = dpopBound ? context.Dpop!.Key : null,
+            RefreshToken = body.RefreshToken ?? previousRefreshToken, // REF-03: keep the old one when none is returned.
+            ObtainedAt = now,
+            ExpiresAt = ParseExpiry(body.ExpiresIn, now),
+            Scopes = body.Scope is { } granted ? granted.Split(' ', StringSplitOptions.RemoveEmptyEntries) : context.Scopes,
+            Resource = context.ResourceKey,
+            Issuer = context.Registration.Issuer,
+            ClientId = context.Registration.ClientId,
+            Partition = context.Partition,
+            Registration = context.Registration,
+        };
+    }
+
+    /// <summary>An ID-JAG from an RFC 8693 exchange (SEP-990): a token of the ID-JAG type, nothing else.</summary>
+    public static string ReadIdJag(TokenEndpointResponse? body)
+    {
+        if (body?.AccessToken is not { Length: > 0 } idJag || !IsB64Token(idJag)
+            || (body.IssuedTokenType is { } issued && issued != OAuthWireNames.IdJagTokenType))
+        {
+            throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The identity provider did not return an ID-JAG.");
+        }
+
+        return idJag;
+    }
+
+    /// <summary>TOK-03: numbers or numeric strings; capped; zero or negative means already expired; anything else is refused.</summary>
+    private static DateTimeOffset? ParseExpiry(JsonElement? value, DateTimeOffset now)
+    {
+        if (value is not { } element || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        double seconds;
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out double number))
+        {
+            seconds = number;
+        }
+        else if (element.ValueKind == JsonValueKind.String
+            && double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
+        {
+            seconds = parsed;
+        }
+        else
+        {
+            throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response has an unreadable expires_in.");
+        }
+
+        if (double.IsNaN(seconds) || double.IsInfinity(seconds))
+        {
+            throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response has an unreadable expires_in.");
+        }
+
+        return seconds <= 0 ? now : now.AddSeconds(Math.Min(seconds, MaxExpiresInSeconds));
+    }
+
+    /// <summary>RFC 6750 §2.1 b64token: no whitespace or control characters can reach an Authorization header.</summary>
+    private static bool IsB64Token(string value)
+    {
+        foreach (char c in value)
+        {
+            bool ok = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+                or '-' or '.' or '_' or '~' or '+' or '/' or '=';
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

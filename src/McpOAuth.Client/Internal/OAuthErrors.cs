@@ -1,0 +1,70 @@
+namespace McpOAuth.Client.Internal;
+
+/// <summary>The one translation of an OAuth error answer into an <see cref="McpOAuthException"/> (RFC 6749 §5.2, RFC 8628
+/// §3.5, RFC 7009 §2.2.1), with anything the request carried that a server might echo back redacted (LOG-02).</summary>
+internal static class OAuthErrors
+{
+    private const string Redacted = "[redacted]";
+
+    private static readonly string[] SecretFields =
+    [
+        OAuthWireNames.Code, OAuthWireNames.CodeVerifier, OAuthWireNames.RefreshToken, OAuthWireNames.ClientSecret,
+        OAuthWireNames.ClientAssertion, OAuthWireNames.Assertion, OAuthWireNames.DeviceCode, OAuthWireNames.SubjectToken,
+        OAuthWireNames.Token,
+    ];
+
+    /// <summary>An exception for an error answer: <c>invalid_grant</c> and <c>invalid_client</c> get their own codes, anything
+    /// else <paramref name="fallback"/>.</summary>
+    public static McpOAuthException FromResponse(
+        BackchannelResponse response,
+        OAuthErrorResponse? body,
+        McpOAuthErrorCode fallback,
+        string what,
+        IReadOnlyList<KeyValuePair<string, string>> sent,
+        string? headerSecret)
+    {
+        string? error = body?.Error;
+        McpOAuthErrorCode code = error switch
+        {
+            OAuthWireNames.InvalidGrant => McpOAuthErrorCode.InvalidGrant,
+            // unauthorized_client is a grant-policy refusal, not a forgotten client: nothing is deleted for it.
+            OAuthWireNames.InvalidClient => McpOAuthErrorCode.InvalidClient,
+            _ => fallback,
+        };
+
+        string? description = Redact(body?.ErrorDescription, sent, headerSecret);
+        return new McpOAuthException(
+            code,
+            $"The {what} failed with HTTP {(int)response.StatusCode} {SafeText.Escape(Redact(error, sent, headerSecret))}: {SafeText.Escape(description)}")
+        {
+            Error = error,
+            ErrorDescription = description,
+            ErrorUri = body?.ErrorUri,
+        };
+    }
+
+    private static string? Redact(string? text, IReadOnlyList<KeyValuePair<string, string>> sent, string? headerSecret)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        // A client_secret_basic secret travels in the Authorization header, not the form.
+        if (headerSecret is { Length: >= 6 })
+        {
+            text = text.Replace(headerSecret, Redacted, StringComparison.Ordinal);
+            text = text.Replace(FormUrlEncoding.Encode(headerSecret), Redacted, StringComparison.Ordinal);
+        }
+
+        foreach (KeyValuePair<string, string> field in sent)
+        {
+            if (field.Value.Length >= 6 && SecretFields.Contains(field.Key, StringComparer.Ordinal))
+            {
+                text = text.Replace(field.Value, Redacted, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+}
