@@ -23,6 +23,7 @@ internal sealed class McpOAuthProviderRegistry
     {
         McpOAuthOptions options = _services.GetRequiredService<IOptionsMonitor<McpOAuthOptions>>().Get(name);
         ILoggerFactory logs = _services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        TimeProvider time = _services.GetRequiredService<TimeProvider>();
         return McpOAuthProviderFactory.Create(
             options,
             _services.GetRequiredService<IDiscoveryClient>(),
@@ -34,8 +35,9 @@ internal sealed class McpOAuthProviderRegistry
             // use the default options' timeout.
             new Backchannel(
                 () => _services.GetRequiredService<IHttpClientFactory>().CreateClient(McpOAuthDefaults.BackchannelHttpClientName),
-                _services.GetRequiredService<TimeProvider>(),
+                time,
                 options.HttpTimeout),
+            time,
             logs);
     }
 }

@@ -53,9 +53,11 @@ public static class McpOAuthProviderFactory
             new LoopbackCallbackReceiver(time, logs.CreateLogger<LoopbackCallbackReceiver>()),
             tokenStore ?? new InMemoryTokenStore(),
             backchannel,
+            time,
             logs);
     }
 
+    /// <summary>Composes the provider from the seams: the one place its collaborators are built and wired.</summary>
     internal static McpOAuthProvider Create(
         McpOAuthOptions options,
         IDiscoveryClient discovery,
@@ -64,18 +66,38 @@ public static class McpOAuthProviderFactory
         ICallbackReceiver callbacks,
         ITokenStore store,
         Backchannel backchannel,
-        ILoggerFactory loggerFactory) =>
-        new(
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        ILogger logger = loggerFactory.CreateLogger("McpOAuth.Client");
+        var tokens = new TokenEndpointClient(backchannel, time, loggerFactory.CreateLogger("McpOAuth.Client.Tokens"));
+        var sessions = new SessionIndex();
+        var gates = new OriginGates();
+        var servers = new ServerResolver(options, discovery, logger);
+        var registrations = new ClientRegistrations(options, registrar);
+        var completion = new GrantCompletion(store, logger);
+        var contexts = new StoredContextResolver(options, servers, registrar);
+        var authorizer = new Authorizer(
             options,
-            discovery,
-            registrar,
-            pkce,
-            callbacks,
+            servers,
+            sessions,
+            new AuthorizationCodeFlow(options, pkce, callbacks, registrations, tokens, completion, time),
+            new DeviceCodeFlow(options, registrations, tokens, completion, time),
+            new MachineGrantFlow(options, registrations, tokens, completion, time, logger),
+            logger);
+        return new McpOAuthProvider(
+            options,
             store,
-            new TokenEndpointClient(backchannel, backchannel.Time, loggerFactory.CreateLogger("McpOAuth.Client.Tokens")),
+            sessions,
+            gates,
+            servers,
+            new TokenRenewer(options, store, contexts, registrations, tokens, completion, time, logger),
+            authorizer,
+            new SignOut(store, sessions, gates, contexts, registrations, tokens),
             backchannel,
-            backchannel.Time,
-            loggerFactory.CreateLogger("McpOAuth.Client"));
+            time,
+            logger);
+    }
 
     // One pooled client for every provider built without DI: creating one per provider would leak connection pools.
     // Each call has its own timeout, taken from the TimeProvider.

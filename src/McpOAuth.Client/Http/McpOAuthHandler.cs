@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using McpOAuth.Client.Internal;
 
@@ -65,7 +64,7 @@ public sealed class McpOAuthHandler : DelegatingHandler
         string? issuedDuringThisRequest = null;
         // RS-03, RS-04: a response that came from somewhere else (an inner handler followed a redirect) is never answered
         // with a token: the resend would go to the redirect target.
-        while (!Redirected(request, uri) && TryReadChallenge(response, uri, credential?.AccessToken, out McpOAuthChallenge? challenge))
+        while (!Redirected(request, uri) && ChallengeReader.TryRead(response, uri, credential?.AccessToken, out McpOAuthChallenge? challenge))
         {
             bool nonceOnly = challenge.Error == OAuthWireNames.UseDpopNonce && challenge.DpopNonce is not null;
             if (nonceOnly ? ++nonceRetries > MaxNonceRetries : ++authorizations > _maxAuthorizations)
@@ -135,56 +134,6 @@ public sealed class McpOAuthHandler : DelegatingHandler
         }
 
         request.Headers.TryAddWithoutValidation(OAuthWireNames.Dpop, credential.Proof);
-        return true;
-    }
-
-    /// <summary>A 401 with a Bearer or DPoP challenge (or none at all), or a 403 <c>insufficient_scope</c> (AUTH-48).</summary>
-    private static bool TryReadChallenge(HttpResponseMessage response, Uri uri, string? token, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out McpOAuthChallenge? challenge)
-    {
-        challenge = null;
-        HttpStatusCode status = response.StatusCode;
-        if (status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
-        {
-            return false;
-        }
-
-        // The raw values: the typed parser would drop or reshape challenges it does not understand.
-        List<AuthChallenge> challenges = response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out HeaderStringValues values)
-            ? WwwAuthenticateParser.Parse(values)
-            : [];
-        AuthChallenge? bearer = challenges.Find(c => c.Scheme.Equals(OAuthWireNames.Bearer, StringComparison.OrdinalIgnoreCase));
-        AuthChallenge? dpop = challenges.Find(c => c.Scheme.Equals(OAuthWireNames.Dpop, StringComparison.OrdinalIgnoreCase));
-
-        // A DPoP-bound token is answered by the DPoP challenge; otherwise Bearer is ours, and DPoP when it is the only one.
-        AuthChallenge? ours = dpop is not null && (bearer is null || response.RequestMessage?.Headers.Authorization?.Scheme == OAuthWireNames.Dpop)
-            ? dpop
-            : bearer;
-
-        if (status == HttpStatusCode.Unauthorized)
-        {
-            // A 401 that names only other schemes (Basic, Negotiate, ...) is not ours to answer.
-            if (ours is null && challenges.Count > 0)
-            {
-                return false;
-            }
-        }
-        else if (ours is null || !string.Equals(ours.Get(OAuthWireNames.Error), OAuthWireNames.InsufficientScope, StringComparison.Ordinal))
-        {
-            return false; // Any other 403 is an authorization decision, not a scope problem: no OAuth loop.
-        }
-
-        string? scope = ours?.Get(OAuthWireNames.Scope);
-        challenge = new McpOAuthChallenge
-        {
-            RequestUri = uri,
-            StatusCode = (int)status,
-            Scheme = ours is not null && ReferenceEquals(ours, dpop) ? OAuthWireNames.Dpop : OAuthWireNames.Bearer,
-            ResourceMetadata = ours?.Get(OAuthWireNames.ResourceMetadata),
-            Scopes = scope is null ? [] : scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            Error = ours?.Get(OAuthWireNames.Error),
-            DpopNonce = response.Headers.TryGetValues("DPoP-Nonce", out IEnumerable<string>? nonces) ? nonces.FirstOrDefault() : null,
-            RejectedAccessToken = token,
-        };
         return true;
     }
 

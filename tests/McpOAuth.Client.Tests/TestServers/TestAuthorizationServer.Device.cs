@@ -40,7 +40,10 @@ public sealed partial class TestAuthorizationServer
 
     private async Task HandleDeviceAuthorizationAsync(HttpContext context, RecordedRequest request)
     {
-        var (error, client) = ValidateClientRequest(request);
+        // RFC 8628 §3.1: a confidential client authenticates here as at the token endpoint, private_key_jwt included.
+        var (error, client) = request.FormValue("client_assertion_type") is not null
+            ? AuthenticateWithClientAssertion(request, Options.TimeProvider.GetUtcNow())
+            : ValidateClientRequest(request);
         if (error is not null)
         {
             await WriteOAuthErrorAsync(context, error);

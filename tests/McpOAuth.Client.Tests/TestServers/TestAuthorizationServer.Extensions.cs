@@ -102,6 +102,7 @@ public sealed partial class TestAuthorizationServer
             "authorization_code" => RedeemAuthorizationCode(request, client!),
             "refresh_token" => RedeemRefreshToken(request, client!),
             "client_credentials" => GrantClientCredentials(request, client!),
+            "urn:ietf:params:oauth:grant-type:device_code" when Options.DeviceAuthorizationEnabled => RedeemDeviceCode(request, client!),
             JwtBearerGrantType => GrantJwtBearer(request, client!, now),
             TokenExchangeGrantType when x.IdJagSigningKey is not null => ExchangeForIdJag(request, now),
             null => OAuthError.InvalidRequest("grant_type required"),

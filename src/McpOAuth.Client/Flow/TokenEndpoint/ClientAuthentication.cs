@@ -15,6 +15,11 @@ internal sealed record ClientAuthentication(ClientRegistration Client, Asymmetri
 {
     private static readonly TimeSpan AssertionLifetime = TimeSpan.FromSeconds(60);
 
+    /// <summary>The authentication of a registration: the configured <c>private_key_jwt</c> key belongs to the configured
+    /// (pre-registered) client only, never to a client that a server handed out.</summary>
+    public static ClientAuthentication For(ClientRegistration client, AsymmetricAlgorithm? configuredKey) =>
+        new(client, client.Kind == ClientRegistrationKind.Preregistered ? configuredKey : null);
+
     /// <summary>The secret carried in an <c>Authorization: Basic</c> header, for redacting an echo of it.</summary>
     public string? HeaderSecret =>
         Client.TokenEndpointAuthMethod == OAuthWireNames.AuthMethodClientSecretBasic ? Client.ClientSecret : null;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace McpOAuth.Client.Tests.Flow;
 
-public sealed class McpOAuthProviderTests
+public sealed class AuthorizationRequestTests
 {
     private static readonly ClientRegistration Client = new()
     {
@@ -17,7 +17,7 @@ public sealed class McpOAuthProviderTests
     private static readonly PkcePair Pkce = new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
 
     [Fact]
-    public void BuildAuthorizationUri_AllParameters_PresentOnceAndWithoutTheVerifier()
+    public void Build_AllParameters_PresentOnceAndWithoutTheVerifier()
     {
         // AUTHZ-04, RFC 7636 §4.3, RFC 8707 §2, AUTH-34
         Uri uri = Build("https://auth.example.com/authorize", ["mcp:read", "mcp:write"], "https://mcp.example.com/mcp");
@@ -41,7 +41,7 @@ public sealed class McpOAuthProviderTests
     }
 
     [Fact]
-    public void BuildAuthorizationUri_NoScopesAndNoResource_BothOmitted()
+    public void Build_NoScopesAndNoResource_BothOmitted()
     {
         // AUTH-26 (3): scope omitted when undefined; SendResourceParameter = false
         Uri uri = Build("https://auth.example.com/authorize", [], resource: null);
@@ -53,7 +53,7 @@ public sealed class McpOAuthProviderTests
     [Theory]
     [InlineData("https://auth.example.com/authorize?tenant=x")]
     [InlineData("https://auth.example.com/authorize?tenant=x&")]
-    public void BuildAuthorizationUri_EndpointWithItsOwnQuery_Preserved(string endpoint)
+    public void Build_EndpointWithItsOwnQuery_Preserved(string endpoint)
     {
         // AUTHZ-03
         Uri uri = Build(endpoint, [], "https://mcp.example.com/mcp");
@@ -66,7 +66,7 @@ public sealed class McpOAuthProviderTests
     }
 
     [Fact]
-    public void BuildAuthorizationUri_EndpointEndingWithQuestionMark_NoEmptyParameter()
+    public void Build_EndpointEndingWithQuestionMark_NoEmptyParameter()
     {
         Uri uri = Build("https://auth.example.com/authorize?", [], resource: null);
 
@@ -84,7 +84,7 @@ public sealed class McpOAuthProviderTests
     [InlineData("scope=admin")]
     [InlineData("st%61te=attacker")]
     [InlineData("tenant=x&state")]
-    public void BuildAuthorizationUri_EndpointAlreadyCarriesASecurityParameter_InsecureEndpoint(string query)
+    public void Build_EndpointAlreadyCarriesASecurityParameter_InsecureEndpoint(string query)
     {
         // AUTHZ-03: no duplicate or overridden security parameters
         Action act = () => Build("https://auth.example.com/authorize?" + query, ["mcp:read"], "https://mcp.example.com/mcp");
@@ -93,5 +93,5 @@ public sealed class McpOAuthProviderTests
     }
 
     private static Uri Build(string endpoint, IReadOnlyList<string> scopes, string? resource) =>
-        McpOAuthProvider.BuildAuthorizationUri(endpoint, Client, RedirectUri, "state-1", Pkce, scopes, resource);
+        AuthorizationRequest.Build(endpoint, Client, RedirectUri, "state-1", Pkce, scopes, resource);
 }

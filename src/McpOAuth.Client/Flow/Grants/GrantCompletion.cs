@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpOAuth.Client.Internal;
+
+/// <summary>
+/// The one way every grant ends (MSAL's shared finishing step): the previous credential of the resource is removed when the new
+/// one is keyed differently, the session takes the tokens, their DPoP key, context and scopes, the store keeps them, and the
+/// sign-in is logged. Renewals end here too.
+/// </summary>
+internal sealed class GrantCompletion
+{
+    private readonly ITokenStore _store;
+    private readonly ILogger _logger;
+
+    public GrantCompletion(ITokenStore store, ILogger logger)
+    {
+        _store = store;
+        _logger = logger;
+    }
+
+    /// <summary>A sign-in (any grant) issued tokens.</summary>
+    public async Task<TokenSet> CompleteAsync(
+        ServerSession session,
+        TokenSet tokens,
+        DpopSession? dpop,
+        AuthorizationContext context,
+        IReadOnlyList<string> scopes,
+        Func<CancellationToken, Task<TokenSet>>? reacquire,
+        CancellationToken cancellationToken)
+    {
+        if (session.Tokens is { } previous && previous.Key != tokens.Key)
+        {
+            await _store.RemoveAsync(previous.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        session.Complete(tokens, dpop, context, scopes, reacquire);
+        await _store.SetAsync(tokens.Key, tokens, cancellationToken).ConfigureAwait(false);
+        _logger.AuthorizationCompleted(context.Issuer);
+        return tokens;
+    }
+
+    /// <summary>A refresh issued tokens for the same context.</summary>
+    public async Task<TokenSet> RefreshedAsync(ServerSession session, TokenSet tokens, DpopSession? dpop, CancellationToken cancellationToken)
+    {
+        session.Renewed(tokens, dpop, refreshed: true);
+        await _store.SetAsync(tokens.Key, tokens, cancellationToken).ConfigureAwait(false);
+        return tokens;
+    }
+}

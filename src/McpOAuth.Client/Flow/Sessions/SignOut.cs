@@ -1,0 +1,120 @@
+namespace McpOAuth.Client.Internal;
+
+/// <summary>
+/// Revokes (RFC 7009) and deletes stored credentials, one at a time under its server's gate so no refresh of it is in flight.
+/// The local credential goes whatever the server says; a failed revocation is reported, not retried.
+/// </summary>
+internal sealed class SignOut
+{
+    private readonly ITokenStore _store;
+    private readonly SessionIndex _sessions;
+    private readonly OriginGates _gates;
+    private readonly StoredContextResolver _contexts;
+    private readonly ClientRegistrations _registrations;
+    private readonly TokenEndpointClient _tokens;
+
+    public SignOut(
+        ITokenStore store,
+        SessionIndex sessions,
+        OriginGates gates,
+        StoredContextResolver contexts,
+        ClientRegistrations registrations,
+        TokenEndpointClient tokens)
+    {
+        _store = store;
+        _sessions = sessions;
+        _gates = gates;
+        _contexts = contexts;
+        _registrations = registrations;
+        _tokens = tokens;
+    }
+
+    public async Task<SignOutResult> RunAsync(Uri? serverUri, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<TokenSet> stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        var removed = new List<TokenStoreKey>();
+        var revoked = new List<TokenStoreKey>();
+        var unsupported = new List<TokenStoreKey>();
+        var failures = new Dictionary<TokenStoreKey, string>();
+        foreach (TokenSet tokens in stored)
+        {
+            if ((serverUri is not null && !UriPolicy.ResourceIdentifiesServer(tokens.Resource, serverUri))
+                || !UriPolicy.TryParseAbsolute(tokens.Resource, out Uri resourceUri))
+            {
+                continue; // Another server's, or not a credential this provider can have written.
+            }
+
+            Outcome outcome = await _gates.RunOwnedAsync(resourceUri, ct => SignOutOneAsync(tokens, resourceUri, ct), cancellationToken)
+                .ConfigureAwait(false);
+            removed.Add(tokens.Key);
+            switch (outcome.Kind)
+            {
+                case OutcomeKind.Revoked:
+                    revoked.Add(tokens.Key);
+                    break;
+                case OutcomeKind.Unsupported:
+                    unsupported.Add(tokens.Key);
+                    break;
+                default:
+                    failures[tokens.Key] = outcome.Failure!;
+                    break;
+            }
+        }
+
+        _sessions.Invalidate();
+        return new SignOutResult { Removed = removed, Revoked = revoked, RevocationFailures = failures, RevocationUnsupported = unsupported };
+    }
+
+    private async Task<Outcome> SignOutOneAsync(TokenSet tokens, Uri resourceUri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RevokeAsync(tokens, resourceUri, cancellationToken).ConfigureAwait(false);
+        }
+        catch (McpOAuthException ex)
+        {
+            return new(OutcomeKind.Failed, $"{ex.Code}: {ex.Message}");
+        }
+        finally
+        {
+            await _store.RemoveAsync(tokens.Key, CancellationToken.None).ConfigureAwait(false);
+            foreach (ServerSession session in _sessions.All)
+            {
+                if (session.Tokens?.Key == tokens.Key)
+                {
+                    session.Clear();
+                }
+            }
+        }
+    }
+
+    private async Task<Outcome> RevokeAsync(TokenSet tokens, Uri resourceUri, CancellationToken cancellationToken)
+    {
+        ServerSession session = _sessions.GetOrAdd(tokens.Resource, resourceUri);
+        AuthorizationContext? context = await _contexts.ResolveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
+        if (context?.Server.RevocationEndpoint is not { } endpoint)
+        {
+            return new(OutcomeKind.Unsupported, null);
+        }
+
+        var revocationUri = new Uri(endpoint);
+        ClientAuthentication client = _registrations.AuthenticationOf(context.Client);
+        string? failure = null;
+        if (tokens.RefreshToken is not null)
+        {
+            failure = await _tokens.RevokeAsync(revocationUri, client, tokens.RefreshToken, OAuthWireNames.RefreshToken, cancellationToken).ConfigureAwait(false);
+        }
+
+        failure ??= await _tokens.RevokeAsync(revocationUri, client, tokens.AccessToken, OAuthWireNames.AccessToken, cancellationToken).ConfigureAwait(false);
+        return failure is null ? new(OutcomeKind.Revoked, null) : new(OutcomeKind.Failed, failure);
+    }
+
+    private enum OutcomeKind
+    {
+        Revoked,
+        Unsupported,
+        Failed,
+    }
+
+    private readonly record struct Outcome(OutcomeKind Kind, string? Failure);
+}
