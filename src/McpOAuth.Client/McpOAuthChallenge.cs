@@ -9,6 +9,10 @@ public sealed class McpOAuthChallenge
     /// <summary>Gets the HTTP status code: 401 or 403.</summary>
     public required int StatusCode { get; init; }
 
+    /// <summary>Gets the method of the request that was challenged; a DPoP proof for the resend is made for it.</summary>
+    /// <value>The default is POST, the method of MCP's Streamable HTTP messages.</value>
+    public HttpMethod Method { get; init; } = HttpMethod.Post;
+
     /// <summary>Gets the challenge's scheme: <c>Bearer</c>, or <c>DPoP</c> when the server demands DPoP-bound tokens.</summary>
     public string Scheme { get; init; } = "Bearer";
 
@@ -27,15 +31,16 @@ public sealed class McpOAuthChallenge
     /// <summary>Gets the access token the request carried, if any; a secret, used to tell a stale token from a renewed one.</summary>
     public string? RejectedAccessToken { get; init; }
 
-    /// <summary>Gets whether the rejected token was issued while handling this same request (so a sign-in already happened).</summary>
-    /// <remarks>A token from an interactive sign-in that is rejected at once will not be fixed by signing in again; one issued by
-    /// a refresh may be (RS-10: at most one refresh plus one interactive sign-in per request).</remarks>
-    public bool RejectedTokenIsNew { get; init; }
+    /// <summary>Whether the rejected token was issued while handling this same request: the handler's loop bookkeeping. A token
+    /// from an interactive sign-in that is rejected at once will not be fixed by signing in again; one issued by a refresh may
+    /// be (RS-10: at most one refresh plus one interactive sign-in per request).</summary>
+    internal bool RejectedTokenIsNew { get; init; }
 
     internal McpOAuthChallenge WithRejectedTokenIsNew() => new()
     {
         RequestUri = RequestUri,
         StatusCode = StatusCode,
+        Method = Method,
         ResourceMetadata = ResourceMetadata,
         Scopes = Scopes,
         Error = Error,

@@ -35,15 +35,10 @@ public static class McpOAuthHttpClientBuilderExtensions
 
         return builder.AddHttpMessageHandler(sp =>
         {
-            var registry = sp.GetRequiredService<McpOAuthProviderRegistry>();
-            var monitor = sp.GetRequiredService<IOptionsMonitor<McpOAuthOptions>>();
-            string name = HasNamedOptions(sp, optionsName) ? optionsName : Options.Options.DefaultName;
-            return new McpOAuthHandler(registry.Get(name), monitor.Get(name).MaxAuthorizationAttempts);
+            // The name given to AddMcpOAuth, however its options were configured (Configure, Bind, PostConfigure).
+            McpOAuthNames registered = sp.GetRequiredService<IOptions<McpOAuthNames>>().Value;
+            string name = registered.Contains(optionsName) ? optionsName : Options.Options.DefaultName;
+            return new McpOAuthHandler(sp.GetRequiredService<McpOAuthProviderRegistry>().Get(name));
         });
     }
-
-    private static bool HasNamedOptions(IServiceProvider services, string name) =>
-        name.Length == 0
-        || services.GetServices<IConfigureOptions<McpOAuthOptions>>().Any(c => c is IConfigureNamedOptions<McpOAuthOptions> named
-            && named is ConfigureNamedOptions<McpOAuthOptions> configure && string.Equals(configure.Name, name, StringComparison.Ordinal));
 }

@@ -43,6 +43,7 @@ public static class McpOAuthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpOAuthOptions>, McpOAuthOptionsValidator>());
         services.AddOptions<McpOAuthOptions>(name).Configure(configure).ValidateOnStart();
+        services.Configure<McpOAuthNames>(names => names.Add(name));
 
         services.AddHttpClient(McpOAuthDefaults.BackchannelHttpClientName)
             .ConfigurePrimaryHttpMessageHandler(McpOAuthProviderFactory.CreateBackchannelHandler)

@@ -8,11 +8,11 @@ public sealed class AuthorizationServerMetadataRequest
 
     /// <summary>Gets whether this is a 2025-03-26 server without protected resource metadata: only the RFC 8414 URL at the
     /// origin is tried, with an <c>MCP-Protocol-Version</c> header (AUTH-15).</summary>
-    public bool Legacy { get; init; }
+    internal bool Legacy { get; init; }
 
     /// <summary>Gets whether a cached document must be ignored.</summary>
-    public bool BypassCache { get; init; }
+    internal bool BypassCache { get; init; }
 
     /// <summary>Gets whether http to loopback hosts is allowed.</summary>
-    public bool AllowHttpOnLoopback { get; init; }
+    internal bool AllowHttpOnLoopback { get; init; }
 }

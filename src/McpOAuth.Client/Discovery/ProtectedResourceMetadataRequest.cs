@@ -10,8 +10,8 @@ public sealed class ProtectedResourceMetadataRequest
     public string? ResourceMetadataUri { get; init; }
 
     /// <summary>Gets whether a cached document must be ignored (after a token was rejected).</summary>
-    public bool BypassCache { get; init; }
+    internal bool BypassCache { get; init; }
 
     /// <summary>Gets whether http to loopback hosts is allowed.</summary>
-    public bool AllowHttpOnLoopback { get; init; }
+    internal bool AllowHttpOnLoopback { get; init; }
 }

@@ -50,6 +50,8 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     public void Dispose() => _gates.Dispose();
 
+    public int MaxAuthorizationAttempts => _options.MaxAuthorizationAttempts;
+
     public ValueTask<string?> GetAccessTokenAsync(Uri requestUri, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requestUri);
@@ -76,7 +78,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         _sessions.Find(requestUri)?.Current?.Dpop?.RememberNonce(requestUri, nonce, authorizationServer: false);
     }
 
-    public async Task<string> HandleChallengeAsync(McpOAuthChallenge challenge, CancellationToken cancellationToken = default)
+    public async Task<McpOAuthCredential> HandleChallengeAsync(McpOAuthChallenge challenge, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         EnsureServerAllowed(challenge.RequestUri);
@@ -87,7 +89,14 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
         TokenSet tokens = await _gates.RunAsync(challenge.RequestUri, lifetime => AnswerAsync(challenge, lifetime), cancellationToken)
             .ConfigureAwait(false);
-        return tokens.AccessToken;
+
+        // The session that holds the answer; its credential carries the DPoP key when the tokens are bound to one.
+        SessionCredential? current = _sessions.All.Select(s => s.Current).FirstOrDefault(c => ReferenceEquals(c?.Tokens, tokens));
+        return current is not null
+            ? current.CredentialFor(challenge.Method, challenge.RequestUri)
+            : throw new McpOAuthException(
+                McpOAuthErrorCode.AuthorizationLoop,
+                $"No usable credential for {UriPolicy.EndpointKey(challenge.RequestUri)} after authorization.");
     }
 
     public async Task<TokenSet> SignInAsync(Uri serverUri, IReadOnlyList<string>? scopes = null, CancellationToken cancellationToken = default)
@@ -117,6 +126,12 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     public Task<SignOutResult> SignOutAsync(Uri? serverUri, CancellationToken cancellationToken = default) =>
         _signOut.RunAsync(serverUri, cancellationToken);
+
+    public async Task<IReadOnlyList<McpOAuthLogin>> ListLoginsAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<TokenSet> stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. stored.OrderBy(t => t.Resource, StringComparer.Ordinal).Select(McpOAuthLogin.From)];
+    }
 
     private async Task<TokenSet> AnswerAsync(McpOAuthChallenge challenge, CancellationToken lifetime)
     {

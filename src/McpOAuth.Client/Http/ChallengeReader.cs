@@ -15,7 +15,7 @@ internal static class ChallengeReader
     private const string DpopNonce = "DPoP-Nonce";
 
     /// <summary>A 401 with a Bearer or DPoP challenge (or none at all), or a 403 <c>insufficient_scope</c> (AUTH-48).</summary>
-    public static bool TryRead(HttpResponseMessage response, Uri uri, string? sentToken, [NotNullWhen(true)] out McpOAuthChallenge? challenge)
+    public static bool TryRead(HttpResponseMessage response, HttpMethod method, Uri uri, string? sentToken, [NotNullWhen(true)] out McpOAuthChallenge? challenge)
     {
         challenge = null;
         if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
@@ -26,12 +26,12 @@ internal static class ChallengeReader
         IReadOnlyList<string> values = response.Headers.NonValidated.TryGetValues(WwwAuthenticate, out HeaderStringValues raw) ? [.. raw] : [];
         string? nonce = response.Headers.NonValidated.TryGetValues(DpopNonce, out HeaderStringValues nonces) ? nonces.FirstOrDefault() : null;
         bool sentDpop = response.RequestMessage?.Headers.Authorization?.Scheme == OAuthWireNames.Dpop;
-        return TryRead((int)response.StatusCode, values, nonce, sentDpop, uri, sentToken, out challenge);
+        return TryRead((int)response.StatusCode, values, nonce, sentDpop, method, uri, sentToken, out challenge);
     }
 
     /// <summary>The challenge an unauthenticated probe drew; a server that answered without one still starts discovery.</summary>
     public static McpOAuthChallenge FromProbe(Uri serverUri, BackchannelResponse probe) =>
-        TryRead(401, probe.WwwAuthenticate, probe.DpopNonce, sentDpop: false, serverUri, sentToken: null, out McpOAuthChallenge? challenge)
+        TryRead(401, probe.WwwAuthenticate, probe.DpopNonce, sentDpop: false, HttpMethod.Post, serverUri, sentToken: null, out McpOAuthChallenge? challenge)
             ? challenge
             : new McpOAuthChallenge { RequestUri = serverUri, StatusCode = 401 };
 
@@ -40,6 +40,7 @@ internal static class ChallengeReader
         IReadOnlyList<string> wwwAuthenticate,
         string? nonce,
         bool sentDpop,
+        HttpMethod method,
         Uri uri,
         string? sentToken,
         [NotNullWhen(true)] out McpOAuthChallenge? challenge)
@@ -69,6 +70,7 @@ internal static class ChallengeReader
         {
             RequestUri = uri,
             StatusCode = status,
+            Method = method,
             Scheme = ours is not null && ReferenceEquals(ours, dpop) ? OAuthWireNames.Dpop : OAuthWireNames.Bearer,
             ResourceMetadata = ours?.Get(OAuthWireNames.ResourceMetadata),
             Scopes = scope is null ? [] : scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),

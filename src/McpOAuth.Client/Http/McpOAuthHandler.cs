@@ -21,19 +21,21 @@ public sealed class McpOAuthHandler : DelegatingHandler
 {
     private const int MaxNonceRetries = 2;
 
-    private readonly IMcpOAuthProvider _provider;
+    private readonly IMcpOAuthCredentialSource _provider;
     private readonly int _maxAuthorizations;
 
     /// <summary>Initializes a new instance of the <see cref="McpOAuthHandler"/> class.</summary>
-    /// <param name="provider">Supplies tokens and handles challenges.</param>
-    /// <param name="maxAuthorizations">The most authorizations one request may trigger; 1 to 10. The default is 3.</param>
+    /// <param name="provider">Supplies tokens and handles challenges: an <see cref="IMcpOAuthProvider"/>, or any other source. Its
+    /// <see cref="IMcpOAuthCredentialSource.MaxAuthorizationAttempts"/> bounds the authorizations of one request.</param>
     /// <exception cref="ArgumentNullException"><paramref name="provider"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAuthorizations"/> is outside 1 to 10.</exception>
-    public McpOAuthHandler(IMcpOAuthProvider provider, int maxAuthorizations = 3)
+    /// <exception cref="ArgumentOutOfRangeException">The provider's <see cref="IMcpOAuthCredentialSource.MaxAuthorizationAttempts"/> is
+    /// outside 1 to 10.</exception>
+    public McpOAuthHandler(IMcpOAuthCredentialSource provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxAuthorizations, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxAuthorizations, 10);
+        int maxAuthorizations = provider.MaxAuthorizationAttempts;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAuthorizations, 1, nameof(provider));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxAuthorizations, 10, nameof(provider));
         _provider = provider;
         _maxAuthorizations = maxAuthorizations;
     }
@@ -64,7 +66,7 @@ public sealed class McpOAuthHandler : DelegatingHandler
         string? issuedDuringThisRequest = null;
         // RS-03, RS-04: a response that came from somewhere else (an inner handler followed a redirect) is never answered
         // with a token: the resend would go to the redirect target.
-        while (!Redirected(request, uri) && ChallengeReader.TryRead(response, uri, credential?.AccessToken, out McpOAuthChallenge? challenge))
+        while (!Redirected(request, uri) && ChallengeReader.TryRead(response, request.Method, uri, credential?.AccessToken, out McpOAuthChallenge? challenge))
         {
             bool nonceOnly = challenge.Error == OAuthWireNames.UseDpopNonce && challenge.DpopNonce is not null;
             if (nonceOnly ? ++nonceRetries > MaxNonceRetries : ++authorizations > _maxAuthorizations)
@@ -83,16 +85,12 @@ public sealed class McpOAuthHandler : DelegatingHandler
                 challenge = challenge.WithRejectedTokenIsNew();
             }
 
-            string token = await _provider.HandleChallengeAsync(challenge, cancellationToken).ConfigureAwait(false);
+            credential = await _provider.HandleChallengeAsync(challenge, cancellationToken).ConfigureAwait(false);
             if (!nonceOnly)
             {
-                issuedDuringThisRequest = token;
+                issuedDuringThisRequest = credential.AccessToken;
             }
 
-            credential = await _provider.GetCredentialAsync(request.Method, uri, cancellationToken).ConfigureAwait(false)
-                ?? throw new McpOAuthException(
-                    McpOAuthErrorCode.AuthorizationLoop,
-                    $"No usable credential for {UriPolicy.EndpointKey(uri)} after authorization.");
             proofAttached = Apply(request, credential, proofAttached);
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }

@@ -20,5 +20,5 @@ public sealed class ClientRegistrationRequest
     public required ClientRegistrationOptions Options { get; init; }
 
     /// <summary>Gets whether http to loopback hosts is allowed.</summary>
-    public bool AllowHttpOnLoopback { get; init; }
+    internal bool AllowHttpOnLoopback { get; init; }
 }

@@ -6,7 +6,7 @@ using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Flow;
 
-/// <summary>The provider's DPoP credentials for stored tokens (<see cref="IMcpOAuthProvider.GetCredentialAsync"/>) and its
+/// <summary>The provider's DPoP credentials for stored tokens (<see cref="IMcpOAuthCredentialSource.GetCredentialAsync"/>) and its
 /// handling of resource-server nonces, without any network call.</summary>
 public sealed class McpOAuthProviderDpopTests : IDisposable
 {
@@ -131,7 +131,7 @@ public sealed class McpOAuthProviderDpopTests : IDisposable
         using McpOAuthProvider provider = await CreateProviderAsync(DpopTokens("at-dpop-1"));
         McpOAuthCredential? before = await provider.GetCredentialAsync(HttpMethod.Post, McpUri);
 
-        string token = await provider.HandleChallengeAsync(new McpOAuthChallenge
+        McpOAuthCredential answered = await provider.HandleChallengeAsync(new McpOAuthChallenge
         {
             RequestUri = McpUri,
             StatusCode = 401,
@@ -144,7 +144,8 @@ public sealed class McpOAuthProviderDpopTests : IDisposable
 
         using (new AssertionScope())
         {
-            token.Should().Be("at-dpop-1");
+            answered.AccessToken.Should().Be("at-dpop-1");
+            TestJwt.Parse(answered.Proof!).ClaimString("nonce").Should().Be("rs-nonce-7", "the credential for the resend already carries the nonce");
             _network.Requests.Should().BeEmpty("a nonce challenge starts no discovery and no OAuth flow");
             TestJwt.Parse(before!.Proof!).Payload.Should().NotContainKey("nonce");
             TestJwt.Parse(after!.Proof!).ClaimString("nonce").Should().Be("rs-nonce-7");

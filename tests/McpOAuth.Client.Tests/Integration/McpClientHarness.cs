@@ -50,7 +50,7 @@ internal sealed class McpClientHarness : IDisposable
         configure?.Invoke(options);
 
         var provider = McpOAuthProviderFactory.Create(options, tokenStore, backchannelHandler: null, timeProvider, loggerFactory);
-        var http = new HttpClient(new McpOAuthHandler(provider, options.MaxAuthorizationAttempts) { InnerHandler = new SocketsHttpHandler() });
+        var http = new HttpClient(new McpOAuthHandler(provider) { InnerHandler = new SocketsHttpHandler() });
         return new McpClientHarness(browser, options, provider, http);
     }
 
