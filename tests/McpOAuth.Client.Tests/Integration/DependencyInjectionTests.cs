@@ -44,4 +44,21 @@ public sealed class DependencyInjectionTests
             authorizationServer.TokenRequests.Should().ContainSingle();
         }
     }
+
+    [Fact]
+    public void AddMcpOAuth_NamedOptionsCompletedByPostConfigure_TheNamedProviderSeesThem()
+    {
+        // The handler picks the provider by the names given to AddMcpOAuth, however their options were configured.
+        var services = new ServiceCollection();
+        services.AddMcpOAuth("a", o => o.ServerUri = new Uri("https://a.example.com/mcp"));
+        services.PostConfigure<McpOAuthOptions>("a", o => o.MaxAuthorizationAttempts = 1);
+        services.AddMcpOAuth(o => o.MaxAuthorizationAttempts = 5);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        using (new AssertionScope())
+        {
+            provider.GetRequiredKeyedService<IMcpOAuthProvider>("a").MaxAuthorizationAttempts.Should().Be(1);
+            provider.GetRequiredService<IMcpOAuthProvider>().MaxAuthorizationAttempts.Should().Be(5);
+        }
+    }
 }

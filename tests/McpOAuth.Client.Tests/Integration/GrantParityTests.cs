@@ -117,6 +117,50 @@ public sealed class GrantParityTests
         }
     }
 
+    [Fact]
+    public async Task SendAsync_DeviceGrantAtAServerWithoutPkceMetadata_SignsIn()
+    {
+        // The device grant uses no PKCE, so the PKCE advertisement (AUTH-13) is not asked of it.
+        await using var authorizationServer = await StartDeviceServerAsync(o => o.CodeChallengeMethodsSupported = null);
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        using var client = CreateDeviceClient(authorizationServer);
+
+        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
+
+        response.Should().HaveStatusCode(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task SignOutAsync_PrivateKeyJwtClient_RevocationCarriesAnAssertion()
+    {
+        // RFC 7009 §2.1: revocation authenticates the client like every token request does.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await using var authorizationServer = await StartDeviceServerAsync(o =>
+        {
+            o.RevocationEnabled = true;
+            o.TokenEndpointAuthMethodsSupported = ["private_key_jwt"];
+            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, TokenEndpointAuthMethod = "private_key_jwt", GrantTypes = [DeviceGrant] });
+        });
+        authorizationServer.EnableExtensionGrants(x => x.ClientKeys[ClientId] = key);
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        using var client = CreateDeviceClient(authorizationServer, o =>
+        {
+            o.Client.ClientId = ClientId;
+            o.Client.ClientAssertionKey = key;
+            o.Client.Issuer = authorizationServer.Issuer;
+        });
+        TokenSet tokens = await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
+
+        SignOutResult result = await client.Provider.SignOutAsync(mcpServer.McpUri);
+
+        using (new AssertionScope())
+        {
+            result.Revoked.Should().ContainSingle(string.Join("; ", result.RevocationFailures.Values.Concat(result.RevocationUnsupported.Select(k => "unsupported " + k.Resource))));
+            authorizationServer.RevocationRequests.Should().NotBeEmpty().And.OnlyContain(r => r.FormValue("client_assertion") != null && r.StatusCode == 200);
+            authorizationServer.IsAccessTokenValid(tokens.AccessToken, mcpServer.Resource, out _).Should().BeFalse();
+        }
+    }
+
     [Theory]
     [InlineData("client_secret_post")]
     [InlineData("private_key_jwt")]

@@ -43,6 +43,25 @@ public sealed class StepUpTests
         }
     }
 
+    // AUTH-30: the bound is the provider's option, honoured by a handler built without DI (issue 9; it was always 3).
+    [Fact]
+    public async Task SendAsync_MaxAuthorizationAttemptsOne_StepUpAfterTheSignInIsRefusedAsALoop()
+    {
+        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        {
+            o.RequiredScopes["*"] = ["mcp:read", "mcp:write"];
+            o.ChallengeScope = "mcp:read";
+            o.InsufficientScopeChallengeOverride = ["Bearer error=\"insufficient_scope\", scope=\"mcp:write\""];
+        });
+        using var client = McpClientHarness.Create(o => o.MaxAuthorizationAttempts = 1);
+
+        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "tools/list");
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.AuthorizationLoop);
+        client.Browser.LaunchCount.Should().Be(1, "the step-up would be the second authorization of one request");
+    }
+
     // AUTH-30, RS-12: the AS never grants mcp:write, so the same challenge repeats without a new scope; the client stops.
     [Fact]
     public async Task SendAsync_InsufficientScopeRepeatsWithoutNewScope_ThrowsInsufficientScopeWithinThreeAuthorizations()

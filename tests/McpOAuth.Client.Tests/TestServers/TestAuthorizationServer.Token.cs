@@ -39,7 +39,10 @@ public sealed partial class TestAuthorizationServer
 
     private async Task HandleRevocationAsync(HttpContext context, RecordedRequest request)
     {
-        var (error, _) = ValidateClientRequest(request);
+        // RFC 7009 §2.1: the client authenticates as at the token endpoint, private_key_jwt included.
+        var (error, _) = request.FormValue("client_assertion_type") is not null
+            ? AuthenticateWithClientAssertion(request, Options.TimeProvider.GetUtcNow())
+            : ValidateClientRequest(request);
         if (error is not null)
         {
             await WriteOAuthErrorAsync(context, error);
