@@ -33,10 +33,7 @@ internal sealed class McpOAuthProviderRegistry
             _services.GetRequiredService<ITokenStore>(),
             // Token requests and probes honour this name's HttpTimeout; discovery and registration are shared services and
             // use the default options' timeout.
-            new Backchannel(
-                () => _services.GetRequiredService<IHttpClientFactory>().CreateClient(McpOAuthDefaults.BackchannelHttpClientName),
-                time,
-                options.HttpTimeout),
+            BackchannelFactory.Create(_services.GetRequiredService<IHttpClientFactory>(), time, options.HttpTimeout),
             time,
             logs);
     }

@@ -46,20 +46,16 @@ public static class McpOAuthServiceCollectionExtensions
         services.Configure<McpOAuthNames>(names => names.Add(name));
 
         services.AddHttpClient(McpOAuthDefaults.BackchannelHttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(McpOAuthProviderFactory.CreateBackchannelHandler)
+            .ConfigurePrimaryHttpMessageHandler(BackchannelFactory.CreatePrimaryHandler)
             .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan);
 
         services.TryAddSingleton(static sp =>
         {
-            IHttpClientFactory factory = sp.GetRequiredService<IHttpClientFactory>();
             McpOAuthOptions defaults = sp.GetRequiredService<IOptionsMonitor<McpOAuthOptions>>().Get(Options.Options.DefaultName);
-            return new Backchannel(
-                () => factory.CreateClient(McpOAuthDefaults.BackchannelHttpClientName),
-                sp.GetRequiredService<TimeProvider>(),
-                defaults.HttpTimeout);
+            return BackchannelFactory.Create(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), defaults.HttpTimeout);
         });
         services.TryAddSingleton<IDiscoveryClient>(static sp =>
-            new HttpDiscoveryClient(sp.GetRequiredService<Backchannel>(), Logger(sp, "McpOAuth.Client.Discovery")));
+            new HttpDiscoveryClient(sp.GetRequiredService<Backchannel>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "McpOAuth.Client.Discovery")));
         services.TryAddSingleton<IClientRegistrar>(static sp =>
             new DefaultClientRegistrar(sp.GetRequiredService<Backchannel>(), Logger(sp, "McpOAuth.Client.Registration")));
         services.TryAddSingleton<IPkceGenerator, S256PkceGenerator>();

@@ -11,13 +11,15 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromHours(1);
 
     private readonly Backchannel _backchannel;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, CacheEntry<ProtectedResourceDocument>> _resources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CacheEntry<AuthorizationServerDocument>> _servers = new(StringComparer.Ordinal);
 
-    public HttpDiscoveryClient(Backchannel backchannel, ILogger logger)
+    public HttpDiscoveryClient(Backchannel backchannel, TimeProvider time, ILogger logger)
     {
         _backchannel = backchannel;
+        _time = time;
         _logger = logger;
     }
 
@@ -229,7 +231,7 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
     private bool TryGetCached<T>(ConcurrentDictionary<string, CacheEntry<T>> cache, string key, out T? value)
         where T : class
     {
-        if (cache.TryGetValue(key, out CacheEntry<T>? entry) && entry.ExpiresAt > _backchannel.Time.GetUtcNow())
+        if (cache.TryGetValue(key, out CacheEntry<T>? entry) && entry.ExpiresAt > _time.GetUtcNow())
         {
             value = entry.Value;
             return true;
@@ -247,7 +249,7 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
             cache.Clear();
         }
 
-        cache[key] = new CacheEntry<T>(value, _backchannel.Time.GetUtcNow() + CacheLifetime);
+        cache[key] = new CacheEntry<T>(value, _time.GetUtcNow() + CacheLifetime);
     }
 
     private sealed record CacheEntry<T>(T Value, DateTimeOffset ExpiresAt);

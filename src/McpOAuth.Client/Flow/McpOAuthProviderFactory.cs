@@ -41,13 +41,10 @@ public static class McpOAuthProviderFactory
 
         TimeProvider time = timeProvider ?? TimeProvider.System;
         ILoggerFactory logs = loggerFactory ?? NullLoggerFactory.Instance;
-        HttpClient http = backchannelHandler is null
-            ? SharedBackchannel.Value
-            : new HttpClient(backchannelHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        var backchannel = new Backchannel(() => http, time, options.HttpTimeout);
+        Backchannel backchannel = BackchannelFactory.Create(backchannelHandler, time, options.HttpTimeout);
         return Create(
             options,
-            new HttpDiscoveryClient(backchannel, logs.CreateLogger("McpOAuth.Client.Discovery")),
+            new HttpDiscoveryClient(backchannel, time, logs.CreateLogger("McpOAuth.Client.Discovery")),
             new DefaultClientRegistrar(backchannel, logs.CreateLogger("McpOAuth.Client.Registration")),
             new S256PkceGenerator(),
             new LoopbackCallbackReceiver(time, logs.CreateLogger<LoopbackCallbackReceiver>()),
@@ -98,17 +95,4 @@ public static class McpOAuthProviderFactory
             time,
             logger);
     }
-
-    // One pooled client for every provider built without DI: creating one per provider would leak connection pools.
-    // Each call has its own timeout, taken from the TimeProvider.
-    private static readonly Lazy<HttpClient> SharedBackchannel =
-        new(() => new HttpClient(CreateBackchannelHandler()) { Timeout = Timeout.InfiniteTimeSpan });
-
-    internal static SocketsHttpHandler CreateBackchannelHandler() => new()
-    {
-        AllowAutoRedirect = false, // NET-04, NET-05: no redirect is followed, so no code or secret is re-POSTed elsewhere.
-        ConnectCallback = ConnectPolicy.ConnectAsync, // T11: never link-local or metadata addresses, checked at connect time.
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-    };
 }

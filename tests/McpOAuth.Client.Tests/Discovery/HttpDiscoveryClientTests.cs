@@ -22,7 +22,7 @@ public sealed class HttpDiscoveryClientTests : IDisposable
 
     public HttpDiscoveryClientTests()
     {
-        _discovery = new HttpDiscoveryClient(TestBackchannel.Create(_server, _time), NullLogger.Instance);
+        _discovery = new HttpDiscoveryClient(TestBackchannel.Create(_server, _time), _time, NullLogger.Instance);
     }
 
     public void Dispose() => _server.Dispose();

@@ -39,7 +39,7 @@ public sealed class ConnectPolicyTests
     public async Task BackchannelHandler_LoopbackServer_StillConnects()
     {
         await using var server = await TestServers.TestAuthorizationServer.StartAsync();
-        using var client = new HttpClient(McpOAuthProviderFactory.CreateBackchannelHandler());
+        using var client = new HttpClient(BackchannelFactory.CreatePrimaryHandler());
 
         using HttpResponseMessage response = await client.GetAsync(server.OAuthMetadataUri);
 

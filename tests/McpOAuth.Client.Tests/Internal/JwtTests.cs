@@ -8,14 +8,6 @@ namespace McpOAuth.Client.Tests.Internal;
 
 public sealed class JwtTests
 {
-    // RFC 7638 §3.1 (the RFC 7517 Appendix A.1 RSA public key).
-    private const string Rfc7638Modulus =
-        "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn6" +
-        "4tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n9" +
-        "1CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
-
-    private const string Rfc7638Thumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
-
     [Fact]
     public void Sign_Es256_HeaderCarriesAlgAndTypAndEverySegmentIsUnpaddedBase64Url()
     {
@@ -177,49 +169,6 @@ public sealed class JwtTests
             jwk["e"]!.GetValue<string>().Should().Be("AQAB");
             Base64Url.DecodeFromChars(jwk["n"]!.GetValue<string>()).Should().HaveCount(256);
             TestJwt.HasPrivateMembers(jwk).Should().BeFalse();
-        }
-    }
-
-    [Fact]
-    public void Thumbprint_Rfc7638Section31RsaExample_MatchesTheRfc()
-    {
-        using var key = RSA.Create();
-        key.ImportParameters(new RSAParameters
-        {
-            Modulus = Base64Url.DecodeFromChars(Rfc7638Modulus),
-            Exponent = Base64Url.DecodeFromChars("AQAB"),
-        });
-
-        string thumbprint = Jwt.Thumbprint(key);
-
-        thumbprint.Should().Be(Rfc7638Thumbprint);
-    }
-
-    [Fact]
-    public void Thumbprint_EcKey_MatchesAnIndependentRfc7638Computation()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-
-        string thumbprint = Jwt.Thumbprint(key);
-
-        using (new AssertionScope())
-        {
-            thumbprint.Should().Be(TestJwt.Thumbprint(Jwt.PublicJwk(key)));
-            thumbprint.Should().HaveLength(43).And.Match(t => TestJwt.IsBase64Url(t));
-        }
-    }
-
-    [Fact]
-    public void Thumbprint_PublicAndPrivateHalvesOfOneKey_Equal()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var publicOnly = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
-        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-
-        using (new AssertionScope())
-        {
-            Jwt.Thumbprint(publicOnly).Should().Be(Jwt.Thumbprint(key));
-            Jwt.Thumbprint(other).Should().NotBe(Jwt.Thumbprint(key));
         }
     }
 

@@ -79,10 +79,6 @@ internal static class Jwt
         }
     }
 
-    /// <summary>RFC 7638 SHA-256 thumbprint of a public JWK.</summary>
-    public static string Thumbprint(AsymmetricAlgorithm key) =>
-        Base64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(PublicJwk(key).ToJsonString())));
-
     public static string NewJti()
     {
         Span<byte> bytes = stackalloc byte[16];

@@ -34,8 +34,6 @@ internal sealed class Backchannel
             .Build();
     }
 
-    public TimeProvider Time => _time;
-
     /// <summary>A GET with up to two retries on network errors, 429 and 502-504, all within one timeout.</summary>
     public async Task<BackchannelResponse> GetAsync(Uri uri, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
     {
