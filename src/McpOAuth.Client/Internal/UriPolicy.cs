@@ -166,4 +166,25 @@ internal static class UriPolicy
             new Uri(origin + path + OpenIdWellKnown),
         ];
     }
+
+    /// <summary>AUTH-20 / CIMD §3: https, a path, no fragment, no userinfo, no dot segments.</summary>
+    public static void RequireClientMetadataDocumentUri(Uri uri)
+    {
+        string original = uri.OriginalString;
+        bool valid = uri.IsAbsoluteUri
+            && uri.Scheme == Uri.UriSchemeHttps
+            && string.IsNullOrEmpty(uri.UserInfo)
+            && !original.Contains('#', StringComparison.Ordinal)
+            && uri.AbsolutePath.Length > 1
+            && !original.Contains("/./", StringComparison.Ordinal)
+            && !original.Contains("/../", StringComparison.Ordinal)
+            && !original.EndsWith("/.", StringComparison.Ordinal)
+            && !original.EndsWith("/..", StringComparison.Ordinal);
+        if (!valid)
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.InsecureEndpoint,
+                "The Client ID Metadata Document URL must be https with a path, and have no fragment, userinfo or dot segments.");
+        }
+    }
 }

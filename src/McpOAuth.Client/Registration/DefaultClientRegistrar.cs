@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace McpOAuth.Client.Internal;
@@ -10,10 +9,6 @@ namespace McpOAuth.Client.Internal;
 /// </summary>
 internal sealed class DefaultClientRegistrar : IClientRegistrar
 {
-    private static readonly string[] GrantTypes = [OAuthWireNames.AuthorizationCodeGrant, OAuthWireNames.RefreshTokenGrant];
-    private static readonly string[] DeviceGrantTypes = [OAuthWireNames.DeviceCodeGrant, OAuthWireNames.RefreshTokenGrant];
-    private static readonly string[] ResponseTypes = ["code"];
-
     private readonly Backchannel _backchannel;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ClientRegistration> _dynamic = new(StringComparer.Ordinal);
@@ -55,7 +50,7 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
 
         if (options.ClientMetadataDocumentUri is { } documentUri && server.ClientIdMetadataDocumentSupported == true)
         {
-            ValidateMetadataDocumentUri(documentUri);
+            UriPolicy.RequireClientMetadataDocumentUri(documentUri);
             _logger.ClientRegistrationChosen(ClientRegistrationKind.MetadataDocument, request.Issuer);
             return new ClientRegistration
             {
@@ -75,7 +70,7 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
                 return cached;
             }
 
-            ClientRegistration registered = await RegisterAsync(request, cancellationToken).ConfigureAwait(false);
+            ClientRegistration registered = await DynamicClientRegistration.RegisterAsync(_backchannel, request, _logger, cancellationToken).ConfigureAwait(false);
             _dynamic[cacheKey] = registered;
             return registered;
         }
@@ -100,112 +95,8 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
         return ValueTask.CompletedTask;
     }
 
-    private async Task<ClientRegistration> RegisterAsync(ClientRegistrationRequest request, CancellationToken cancellationToken)
-    {
-        AuthorizationServerDocument server = request.AuthorizationServer;
-        Uri endpoint = UriPolicy.RequireSecureEndpoint(server.RegistrationEndpoint, request.AllowHttpOnLoopback, "registration endpoint");
-        string method = PreferredDynamicMethod(server);
-        var body = new ClientRegistrationRequestBody
-        {
-            RedirectUris = request.DeviceAuthorization ? null : RedirectUrisOf(request),
-            ClientName = request.Options.ClientName,
-            ClientUri = request.Options.ClientUri?.OriginalString,
-            GrantTypes = request.DeviceAuthorization ? DeviceGrantTypes : GrantTypes,
-            ResponseTypes = request.DeviceAuthorization ? null : ResponseTypes,
-            TokenEndpointAuthMethod = method,
-            ApplicationType = "native",
-        };
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(body, McpOAuthJsonContext.Default.ClientRegistrationRequestBody);
-        BackchannelResponse response = await _backchannel.PostJsonAsync(endpoint, json, cancellationToken).ConfigureAwait(false);
-
-        if (!response.IsSuccess)
-        {
-            OAuthErrorResponse? error = response.TryReadJson(McpOAuthJsonContext.Default.OAuthErrorResponse);
-            throw new McpOAuthException(
-                McpOAuthErrorCode.RegistrationFailed,
-                $"Dynamic client registration at {endpoint.GetLeftPart(UriPartial.Path)} failed with HTTP {(int)response.StatusCode} {SafeText.Escape(error?.Error)}: {SafeText.Escape(error?.ErrorDescription)}. If the server rejects loopback redirect URIs, configure a pre-registered client id.")
-            {
-                Error = error?.Error,
-                ErrorDescription = error?.ErrorDescription,
-                ErrorUri = error?.ErrorUri,
-            };
-        }
-
-        ClientRegistrationResponseBody? registered;
-        try
-        {
-            registered = JsonSerializer.Deserialize(response.Body, McpOAuthJsonContext.Default.ClientRegistrationResponseBody);
-        }
-        catch (JsonException ex)
-        {
-            throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The registration response is not valid JSON.", ex);
-        }
-
-        if (registered is null || string.IsNullOrEmpty(registered.ClientId))
-        {
-            throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The registration response has no client_id.");
-        }
-
-        // RFC 7591 §3.2.1: the server may change what was asked for; honour it when it is usable, fail clearly when not.
-        string finalMethod = registered.TokenEndpointAuthMethod ?? method;
-        if (finalMethod is not (OAuthWireNames.AuthMethodNone or OAuthWireNames.AuthMethodClientSecretBasic or OAuthWireNames.AuthMethodClientSecretPost))
-        {
-            throw new McpOAuthException(
-                McpOAuthErrorCode.RegistrationFailed,
-                $"The registration response requires the token endpoint auth method '{SafeText.Escape(finalMethod)}', which this client does not support.");
-        }
-
-        if (finalMethod != OAuthWireNames.AuthMethodNone && string.IsNullOrEmpty(registered.ClientSecret))
-        {
-            throw new McpOAuthException(
-                McpOAuthErrorCode.RegistrationFailed,
-                $"The registration response requires '{finalMethod}' but returned no client_secret.");
-        }
-
-        if (request.RedirectUri is { } redirect && registered.RedirectUris is { Count: > 0 } uris
-            && !uris.Contains(redirect.OriginalString, StringComparer.Ordinal))
-        {
-            throw new McpOAuthException(
-                McpOAuthErrorCode.RegistrationFailed,
-                "The registration response replaced the redirect URI, so the authorization response could never be received.");
-        }
-
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            _logger.ClientRegistered(SafeText.Escape(registered.ClientId), endpoint);
-        }
-        return new ClientRegistration
-        {
-            ClientId = registered.ClientId,
-            ClientSecret = finalMethod == OAuthWireNames.AuthMethodNone ? null : registered.ClientSecret,
-            TokenEndpointAuthMethod = finalMethod,
-            Issuer = request.Issuer,
-            RedirectUris = RedirectUrisOf(request),
-            Kind = ClientRegistrationKind.Dynamic,
-        };
-    }
-
-    private static IReadOnlyList<string> RedirectUrisOf(ClientRegistrationRequest request) =>
+    internal static IReadOnlyList<string> RedirectUrisOf(ClientRegistrationRequest request) =>
         request.RedirectUri is { } redirect ? [redirect.OriginalString] : [];
-
-    /// <summary><c>none</c> when the server takes it (or says nothing), else a secret method it lists.</summary>
-    private static string PreferredDynamicMethod(AuthorizationServerDocument server)
-    {
-        IReadOnlyList<string>? supported = server.TokenEndpointAuthMethodsSupported;
-        if (supported is null || supported.Count == 0 || supported.Contains(OAuthWireNames.AuthMethodNone))
-        {
-            return OAuthWireNames.AuthMethodNone;
-        }
-
-        if (supported.Contains(OAuthWireNames.AuthMethodClientSecretBasic))
-        {
-            return OAuthWireNames.AuthMethodClientSecretBasic;
-        }
-
-        return supported.Contains(OAuthWireNames.AuthMethodClientSecretPost)
-            ? OAuthWireNames.AuthMethodClientSecretPost
-            : OAuthWireNames.AuthMethodNone;
-    }
 
     private static string ChooseSecretMethod(string? secret, AuthorizationServerDocument server)
     {
@@ -219,26 +110,5 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
             && supported.Contains(OAuthWireNames.AuthMethodClientSecretPost)
             ? OAuthWireNames.AuthMethodClientSecretPost
             : OAuthWireNames.AuthMethodClientSecretBasic;
-    }
-
-    /// <summary>AUTH-20 / CIMD §3: https, a path, no fragment, no userinfo, no dot segments.</summary>
-    internal static void ValidateMetadataDocumentUri(Uri uri)
-    {
-        string original = uri.OriginalString;
-        bool valid = uri.IsAbsoluteUri
-            && uri.Scheme == Uri.UriSchemeHttps
-            && string.IsNullOrEmpty(uri.UserInfo)
-            && !original.Contains('#', StringComparison.Ordinal)
-            && uri.AbsolutePath.Length > 1
-            && !original.Contains("/./", StringComparison.Ordinal)
-            && !original.Contains("/../", StringComparison.Ordinal)
-            && !original.EndsWith("/.", StringComparison.Ordinal)
-            && !original.EndsWith("/..", StringComparison.Ordinal);
-        if (!valid)
-        {
-            throw new McpOAuthException(
-                McpOAuthErrorCode.InsecureEndpoint,
-                "The Client ID Metadata Document URL must be https with a path, and have no fragment, userinfo or dot segments.");
-        }
     }
 }

@@ -455,7 +455,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     [Fact]
     public void ValidateMetadataDocumentUri_ValidHttpsUrlWithPath_DoesNotThrow()
     {
-        Action act = () => DefaultClientRegistrar.ValidateMetadataDocumentUri(new Uri("https://app.example/oauth/client.json"));
+        Action act = () => UriPolicy.RequireClientMetadataDocumentUri(new Uri("https://app.example/oauth/client.json"));
 
         act.Should().NotThrow();
     }
@@ -472,7 +472,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public void ValidateMetadataDocumentUri_ForbiddenForm_InsecureEndpoint(string uri)
     {
         // AUTH-20, CIMD §3
-        Action act = () => DefaultClientRegistrar.ValidateMetadataDocumentUri(new Uri(uri));
+        Action act = () => UriPolicy.RequireClientMetadataDocumentUri(new Uri(uri));
 
         act.Should().Throw<McpOAuthException>().Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
     }

@@ -2,14 +2,24 @@ using Microsoft.Extensions.Options;
 
 namespace McpOAuth.Client.Internal;
 
-/// <summary>Validates <see cref="McpOAuthOptions"/> at startup (and in <see cref="McpOAuthProviderFactory"/>).</summary>
+/// <summary>Validates <see cref="McpOAuthOptions"/> at startup (and in <see cref="McpOAuthProviderFactory"/>): the general
+/// settings, the client's credentials, and what each grant needs.</summary>
 internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOptions>
 {
+    private const string ClientPrefix = nameof(McpOAuthOptions.Client) + ".";
+
     public ValidateOptionsResult Validate(string? name, McpOAuthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = new ValidateOptionsResultBuilder();
+        ValidateGeneral(builder, options);
+        ValidateClient(builder, options.Client);
+        ValidateGrants(builder, options);
+        return builder.Build();
+    }
 
+    private static void ValidateGeneral(ValidateOptionsResultBuilder builder, McpOAuthOptions options)
+    {
         if (options.ServerUri is { } server && (!server.IsAbsoluteUri || (server.Scheme != Uri.UriSchemeHttps && server.Scheme != Uri.UriSchemeHttp)))
         {
             builder.AddError("must be an absolute http or https URL.", nameof(McpOAuthOptions.ServerUri));
@@ -38,40 +48,40 @@ internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOption
         {
             builder.AddError("must be set when UseDeviceAuthorization is true.", nameof(McpOAuthOptions.ShowDeviceCode));
         }
+    }
 
-        ClientRegistrationOptions client = options.Client;
+    private static void ValidateClient(ValidateOptionsResultBuilder builder, ClientRegistrationOptions client)
+    {
         if (client.ClientSecret is not null && string.IsNullOrEmpty(client.ClientId))
         {
-            builder.AddError("a client secret needs a client id.", "Client.ClientSecret");
+            builder.AddError("a client secret needs a client id.", ClientPrefix + nameof(client.ClientSecret));
         }
 
-        if (client.TokenEndpointAuthMethod is not (null or OAuthWireNames.AuthMethodNone or OAuthWireNames.AuthMethodClientSecretBasic
+        string? method = client.TokenEndpointAuthMethod;
+        if (method is not (null or OAuthWireNames.AuthMethodNone or OAuthWireNames.AuthMethodClientSecretBasic
             or OAuthWireNames.AuthMethodClientSecretPost or OAuthWireNames.AuthMethodPrivateKeyJwt))
         {
-            builder.AddError("must be none, client_secret_basic, client_secret_post or private_key_jwt.", "Client.TokenEndpointAuthMethod");
+            builder.AddError("must be none, client_secret_basic, client_secret_post or private_key_jwt.", ClientPrefix + nameof(client.TokenEndpointAuthMethod));
         }
-
-        if (client.TokenEndpointAuthMethod == OAuthWireNames.AuthMethodPrivateKeyJwt && client.ClientAssertionKey is null)
+        else if (method == OAuthWireNames.AuthMethodPrivateKeyJwt && client.ClientAssertionKey is null)
         {
-            builder.AddError("private_key_jwt needs a ClientAssertionKey.", "Client.TokenEndpointAuthMethod");
+            builder.AddError("private_key_jwt needs a ClientAssertionKey.", ClientPrefix + nameof(client.TokenEndpointAuthMethod));
         }
-
-        if (client.ClientAssertionKey is { } key)
+        else if (method is OAuthWireNames.AuthMethodClientSecretBasic or OAuthWireNames.AuthMethodClientSecretPost && string.IsNullOrEmpty(client.ClientSecret))
         {
-            try
-            {
-                Jwt.AlgorithmFor(key);
-            }
-            catch (McpOAuthException ex)
-            {
-                builder.AddError(ex.Message, "Client.ClientAssertionKey");
-            }
+            builder.AddError("needs a client secret.", ClientPrefix + nameof(client.TokenEndpointAuthMethod));
         }
 
+        AddErrorOf(builder, ClientPrefix + nameof(client.ClientAssertionKey), client.ClientAssertionKey, static key => Jwt.AlgorithmFor(key));
+        AddErrorOf(builder, ClientPrefix + nameof(client.ClientMetadataDocumentUri), client.ClientMetadataDocumentUri, UriPolicy.RequireClientMetadataDocumentUri);
+    }
+
+    private static void ValidateGrants(ValidateOptionsResultBuilder builder, McpOAuthOptions options)
+    {
         if (options.GrantType is McpOAuthGrantType.ClientCredentials or McpOAuthGrantType.JwtBearer or McpOAuthGrantType.EnterpriseManaged
-            && string.IsNullOrEmpty(client.ClientId))
+            && string.IsNullOrEmpty(options.Client.ClientId))
         {
-            builder.AddError("machine grants need a pre-registered client id.", "Client.ClientId");
+            builder.AddError("machine grants need a pre-registered client id.", ClientPrefix + nameof(options.Client.ClientId));
         }
 
         if (options.GrantType == McpOAuthGrantType.JwtBearer && options.AssertionProvider is null)
@@ -80,37 +90,38 @@ internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOption
         }
 
         EnterpriseManagedAuthorizationOptions managed = options.EnterpriseManaged;
-        if (options.GrantType == McpOAuthGrantType.EnterpriseManaged || managed.IdTokenProvider is not null)
+        if (options.GrantType != McpOAuthGrantType.EnterpriseManaged && managed.IdTokenProvider is null)
         {
-            if (managed.IdTokenProvider is null || managed.TokenEndpoint is null || string.IsNullOrEmpty(managed.ClientId))
-            {
-                builder.AddError("enterprise-managed authorization needs IdTokenProvider, TokenEndpoint and ClientId.", nameof(McpOAuthOptions.EnterpriseManaged));
-            }
-            else if (!managed.TokenEndpoint.IsAbsoluteUri || !UriPolicy.IsSecure(managed.TokenEndpoint, allowHttpLoopback: true))
-            {
-                builder.AddError("the identity provider's token endpoint must be https (or http to loopback).", "EnterpriseManaged.TokenEndpoint");
-            }
+            return;
         }
 
-        if (client.TokenEndpointAuthMethod is OAuthWireNames.AuthMethodClientSecretBasic or OAuthWireNames.AuthMethodClientSecretPost
-            && string.IsNullOrEmpty(client.ClientSecret))
+        if (managed.IdTokenProvider is null || managed.TokenEndpoint is null || string.IsNullOrEmpty(managed.ClientId))
         {
-            builder.AddError("needs a client secret.", "Client.TokenEndpointAuthMethod");
+            builder.AddError("enterprise-managed authorization needs IdTokenProvider, TokenEndpoint and ClientId.", nameof(McpOAuthOptions.EnterpriseManaged));
+        }
+        else if (!managed.TokenEndpoint.IsAbsoluteUri || !UriPolicy.IsSecure(managed.TokenEndpoint, allowHttpLoopback: true))
+        {
+            builder.AddError("the identity provider's token endpoint must be https (or http to loopback).", "EnterpriseManaged.TokenEndpoint");
+        }
+    }
+
+    /// <summary>Runs a check that throws <see cref="McpOAuthException"/> on a set value, and records its message.</summary>
+    private static void AddErrorOf<T>(ValidateOptionsResultBuilder builder, string name, T? value, Action<T> check)
+        where T : class
+    {
+        if (value is null)
+        {
+            return;
         }
 
-        if (client.ClientMetadataDocumentUri is { } cimd)
+        try
         {
-            try
-            {
-                DefaultClientRegistrar.ValidateMetadataDocumentUri(cimd);
-            }
-            catch (McpOAuthException ex)
-            {
-                builder.AddError(ex.Message, "Client.ClientMetadataDocumentUri");
-            }
+            check(value);
         }
-
-        return builder.Build();
+        catch (McpOAuthException ex)
+        {
+            builder.AddError(ex.Message, name);
+        }
     }
 
     private static void Range(ValidateOptionsResultBuilder builder, TimeSpan value, TimeSpan min, TimeSpan max, string name)
