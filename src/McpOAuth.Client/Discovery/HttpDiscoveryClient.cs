@@ -23,41 +23,42 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
         _logger = logger;
     }
 
-    public async Task<ProtectedResourceDocument?> GetProtectedResourceMetadataAsync(
+    public Task<ProtectedResourceDocument?> GetProtectedResourceMetadataAsync(
         ProtectedResourceMetadataRequest request,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         string cacheKey = (request.AllowHttpOnLoopback ? "http\n" : "https\n") + UriPolicy.EndpointKey(request.ServerUri) + "\n" + request.ResourceMetadataUri;
-        if (!request.BypassCache && TryGetCached(_resources, cacheKey, out ProtectedResourceDocument? cached))
-        {
-            return cached;
-        }
-
-        ProtectedResourceDocument? document = await FetchProtectedResourceAsync(request, cancellationToken).ConfigureAwait(false);
-        if (document is not null)
-        {
-            Cache(_resources, cacheKey, document);
-        }
-
-        return document;
+        return GetCachedAsync(_resources, cacheKey, request.BypassCache, ct => FetchProtectedResourceAsync(request, ct), cancellationToken);
     }
 
-    public async Task<AuthorizationServerDocument?> GetAuthorizationServerMetadataAsync(
+    public Task<AuthorizationServerDocument?> GetAuthorizationServerMetadataAsync(
         AuthorizationServerMetadataRequest request,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         string cacheKey = (request.Legacy ? "legacy\n" : "\n") + (request.AllowHttpOnLoopback ? "http\n" : "https\n") + request.Issuer;
-        if (!request.BypassCache && TryGetCached(_servers, cacheKey, out AuthorizationServerDocument? cached))
+        return GetCachedAsync(_servers, cacheKey, request.BypassCache, ct => FetchAuthorizationServerAsync(request, ct), cancellationToken);
+    }
+
+    /// <summary>A cached document unless the caller bypasses the cache; a fetched one is cached, a missing one is not.</summary>
+    private async Task<T?> GetCachedAsync<T>(
+        ConcurrentDictionary<string, CacheEntry<T>> cache,
+        string cacheKey,
+        bool bypassCache,
+        Func<CancellationToken, Task<T?>> fetch,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!bypassCache && TryGetCached(cache, cacheKey, out T? cached))
         {
             return cached;
         }
 
-        AuthorizationServerDocument? document = await FetchAuthorizationServerAsync(request, cancellationToken).ConfigureAwait(false);
+        T? document = await fetch(cancellationToken).ConfigureAwait(false);
         if (document is not null)
         {
-            Cache(_servers, cacheKey, document);
+            Cache(cache, cacheKey, document);
         }
 
         return document;

@@ -6,29 +6,18 @@ namespace McpOAuth.Client.Internal;
 /// Discovery and issuer resolution, once: protected resource metadata (RFC 9728), the choice among its authorization servers,
 /// their metadata (RFC 8414 / OpenID Connect in the MCP order), and the 2025-03-26 fallback (AUTH-04..AUTH-15, AUTH-24).
 /// </summary>
-internal sealed class ServerResolver
+internal sealed class ServerResolver(McpOAuthOptions options, IDiscoveryClient discovery, ILogger logger)
 {
-    private readonly McpOAuthOptions _options;
-    private readonly IDiscoveryClient _discovery;
-    private readonly ILogger _logger;
-
-    public ServerResolver(McpOAuthOptions options, IDiscoveryClient discovery, ILogger logger)
-    {
-        _options = options;
-        _discovery = discovery;
-        _logger = logger;
-    }
-
     /// <summary>Whether http to loopback is allowed for a server's OAuth endpoints: by option, or because the MCP server itself is
     /// an http loopback URL (local development).</summary>
     public bool AllowHttpFor(Uri serverUri) =>
-        _options.AllowHttpOnLoopback || (serverUri.Scheme == Uri.UriSchemeHttp && serverUri.IsLoopback);
+        options.AllowHttpOnLoopback || (serverUri.Scheme == Uri.UriSchemeHttp && serverUri.IsLoopback);
 
     /// <summary>Everything a sign-in for a challenged URL needs to know about its servers.</summary>
     public async Task<ResolvedServer> ResolveAsync(Uri serverUri, string? resourceMetadata, bool bypassCache, CancellationToken cancellationToken)
     {
         bool allowHttp = AllowHttpFor(serverUri);
-        ProtectedResourceDocument? metadata = await _discovery.GetProtectedResourceMetadataAsync(
+        ProtectedResourceDocument? metadata = await discovery.GetProtectedResourceMetadataAsync(
             new ProtectedResourceMetadataRequest
             {
                 ServerUri = serverUri,
@@ -45,7 +34,7 @@ internal sealed class ServerResolver
 
         string resource = metadata.Resource!;
         string issuer = SelectIssuer(metadata.AuthorizationServers!);
-        AuthorizationServerDocument server = await _discovery.GetAuthorizationServerMetadataAsync(
+        AuthorizationServerDocument server = await discovery.GetAuthorizationServerMetadataAsync(
             new AuthorizationServerMetadataRequest { Issuer = issuer, BypassCache = bypassCache, AllowHttpOnLoopback = allowHttp },
             cancellationToken).ConfigureAwait(false)
             ?? throw new McpOAuthException(
@@ -58,12 +47,12 @@ internal sealed class ServerResolver
     public async Task<AuthorizationServerDocument?> FindIssuerAsync(string issuer, Uri resourceUri, CancellationToken cancellationToken)
     {
         bool allowHttp = AllowHttpFor(resourceUri);
-        AuthorizationServerDocument? server = await _discovery.GetAuthorizationServerMetadataAsync(
+        AuthorizationServerDocument? server = await discovery.GetAuthorizationServerMetadataAsync(
             new AuthorizationServerMetadataRequest { Issuer = issuer, AllowHttpOnLoopback = allowHttp },
             cancellationToken).ConfigureAwait(false);
-        if (server is null && _options.AllowLegacyDiscovery)
+        if (server is null && options.AllowLegacyDiscovery)
         {
-            server = await _discovery.GetAuthorizationServerMetadataAsync(
+            server = await discovery.GetAuthorizationServerMetadataAsync(
                 new AuthorizationServerMetadataRequest { Issuer = issuer, Legacy = true, AllowHttpOnLoopback = allowHttp },
                 cancellationToken).ConfigureAwait(false) ?? LegacyDefaults(issuer);
         }
@@ -75,7 +64,7 @@ internal sealed class ServerResolver
     /// the server moved to another authorization server.</summary>
     public async Task<bool> IssuerStillServesAsync(Uri serverUri, string? resourceMetadata, string issuer, CancellationToken cancellationToken)
     {
-        ProtectedResourceDocument? metadata = await _discovery.GetProtectedResourceMetadataAsync(
+        ProtectedResourceDocument? metadata = await discovery.GetProtectedResourceMetadataAsync(
             new ProtectedResourceMetadataRequest
             {
                 ServerUri = serverUri,
@@ -93,27 +82,27 @@ internal sealed class ServerResolver
     /// <summary>AUTH-15: a 2025-03-26 server; its origin is the authorization server.</summary>
     private async Task<ResolvedServer> ResolveLegacyAsync(Uri serverUri, bool bypassCache, bool allowHttp, CancellationToken cancellationToken)
     {
-        if (!_options.AllowLegacyDiscovery)
+        if (!options.AllowLegacyDiscovery)
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.DiscoveryFailed,
                 $"{UriPolicy.EndpointKey(serverUri)} publishes no protected resource metadata (RFC 9728).");
         }
 
-        if (_logger.IsEnabled(LogLevel.Information))
+        if (logger.IsEnabled(LogLevel.Information))
         {
-            _logger.ProtectedResourceMetadataNotFound(new Uri(UriPolicy.EndpointKey(serverUri)));
+            logger.ProtectedResourceMetadataNotFound(new Uri(UriPolicy.EndpointKey(serverUri)));
         }
 
         string resource = UriPolicy.CanonicalResource(serverUri);
         string issuer = UriPolicy.Origin(serverUri);
-        AuthorizationServerDocument? server = await _discovery.GetAuthorizationServerMetadataAsync(
+        AuthorizationServerDocument? server = await discovery.GetAuthorizationServerMetadataAsync(
             new AuthorizationServerMetadataRequest { Issuer = issuer, Legacy = true, BypassCache = bypassCache, AllowHttpOnLoopback = allowHttp },
             cancellationToken).ConfigureAwait(false);
         bool defaults = server is null;
         if (defaults)
         {
-            _logger.LegacyDefaultEndpoints(issuer);
+            logger.LegacyDefaultEndpoints(issuer);
         }
 
         return new ResolvedServer(resource, ResourceUriOf(resource, serverUri), issuer, server ?? LegacyDefaults(issuer), Metadata: null, defaults, allowHttp);
@@ -124,7 +113,7 @@ internal sealed class ServerResolver
         IReadOnlyList<string> candidates = authorizationServers.Count > McpOAuthDefaults.MaxAuthorizationServers
             ? [.. authorizationServers.Take(McpOAuthDefaults.MaxAuthorizationServers)]
             : authorizationServers;
-        if (_options.SelectAuthorizationServer is { } select)
+        if (options.SelectAuthorizationServer is { } select)
         {
             string? chosen = select(candidates);
             if (chosen is null || !candidates.Contains(chosen, StringComparer.Ordinal))

@@ -2,41 +2,22 @@ namespace McpOAuth.Client.Internal;
 
 /// <summary>The interactive authorization code grant with PKCE through a loopback redirect (AUTH-32..AUTH-38): listen, register
 /// (or reuse the client registered for this issuer and port), open the browser, wait for the checked callback, exchange the code.</summary>
-internal sealed class AuthorizationCodeFlow
+internal sealed class AuthorizationCodeFlow(
+    McpOAuthOptions options,
+    IPkceGenerator pkceGenerator,
+    ICallbackReceiver callbacks,
+    ClientRegistrations registrations,
+    TokenEndpointClient tokenEndpoint,
+    GrantCompletion completion,
+    TimeProvider time)
 {
-    private readonly McpOAuthOptions _options;
-    private readonly IPkceGenerator _pkce;
-    private readonly ICallbackReceiver _callbacks;
-    private readonly ClientRegistrations _registrations;
-    private readonly TokenEndpointClient _tokens;
-    private readonly GrantCompletion _completion;
-    private readonly TimeProvider _time;
-
-    public AuthorizationCodeFlow(
-        McpOAuthOptions options,
-        IPkceGenerator pkce,
-        ICallbackReceiver callbacks,
-        ClientRegistrations registrations,
-        TokenEndpointClient tokens,
-        GrantCompletion completion,
-        TimeProvider time)
-    {
-        _options = options;
-        _pkce = pkce;
-        _callbacks = callbacks;
-        _registrations = registrations;
-        _tokens = tokens;
-        _completion = completion;
-        _time = time;
-    }
-
     public async Task<TokenSet> RunAsync(GrantRequest request, CancellationToken cancellationToken)
     {
         ResolvedServer resolved = request.Server;
         AuthorizationServerDocument server = resolved.Server;
 
         // AUTH-13, AUTH-33: PKCE S256 must be advertised unless the caller opted out for this server.
-        if (!resolved.DefaultEndpoints && _options.RequirePkceMetadata
+        if (!resolved.DefaultEndpoints && options.RequirePkceMetadata
             && server.CodeChallengeMethodsSupported?.Contains(OAuthWireNames.S256, StringComparer.Ordinal) != true)
         {
             throw new McpOAuthException(
@@ -45,47 +26,47 @@ internal sealed class AuthorizationCodeFlow
         }
 
         string state = AuthorizationRequest.NewState();
-        PkcePair pkce = _pkce.Generate();
+        PkcePair pkce = pkceGenerator.Generate();
         ServerSession session = request.Session;
         ClientRegistration? known = request.ReuseKnownClient ? ClientRegistrations.KnownDynamicClient(session, request.Issuer) : null;
-        ICallbackListener listener = await _callbacks.ListenAsync(
+        ICallbackListener listener = await callbacks.ListenAsync(
             new CallbackListenRequest
             {
                 State = state,
                 ExpectedIssuer = request.Issuer,
                 IssuerParameterRequired = server.AuthorizationResponseIssParameterSupported == true,
-                Port = _options.CallbackPort ?? session.LastRedirectPort ?? RegisteredPort(known) ?? 0,
-                AllowPortFallback = _options.CallbackPort is null,
-                Path = _options.CallbackPath,
-                Timeout = _options.AuthorizationTimeout,
+                Port = options.CallbackPort ?? session.LastRedirectPort ?? RegisteredPort(known) ?? 0,
+                AllowPortFallback = options.CallbackPort is null,
+                Path = options.CallbackPath,
+                Timeout = options.AuthorizationTimeout,
             },
             cancellationToken).ConfigureAwait(false);
         await using (listener.ConfigureAwait(false))
         {
             session.LastRedirectPort = listener.RedirectUri.Port;
             ClientRegistration client = await ClientForAsync(known, resolved, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
-            var context = new AuthorizationContext(request.Issuer, server, client, _options.ResourceParameterFor(request.Resource));
+            var context = new AuthorizationContext(request.Issuer, server, client, options.ResourceParameterFor(request.Resource));
             CallbackResult result = await AuthorizeInBrowserAsync(context, listener, state, pkce, request.Scopes.Parameter, cancellationToken)
                 .ConfigureAwait(false);
-            _options.OnProgress?.Invoke(McpOAuthStage.ExchangingCode);
+            options.OnProgress?.Invoke(McpOAuthStage.ExchangingCode);
 
             // RFC 9449: a DPoP-bound token when asked for, or when the server's challenge demands one; one key per credential.
-            DpopSession? dpop = _options.UseDpop || request.DemandsDpop ? session.Current?.Dpop ?? DpopSession.Create(_time) : null;
-            TokenRequestContext tokenRequest = context.TokenRequest(request.Resource, request.Scopes.Requested, dpop, _options.Client.ClientAssertionKey);
+            DpopSession? dpop = options.UseDpop || request.DemandsDpop ? session.Current?.Dpop ?? DpopSession.Create(time) : null;
+            TokenRequestContext tokenRequest = context.TokenRequest(request.Resource, request.Scopes.Requested, dpop, options.Client.ClientAssertionKey);
             TokenSet tokens;
             try
             {
-                tokens = await _tokens.ExchangeCodeAsync(tokenRequest, result.Code, pkce.Verifier, listener.RedirectUri, cancellationToken)
+                tokens = await tokenEndpoint.ExchangeCodeAsync(tokenRequest, result.Code, pkce.Verifier, listener.RedirectUri, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (McpOAuthException ex) when (ex.Code == McpOAuthErrorCode.InvalidClient)
             {
-                await _registrations.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
+                await registrations.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
                 session.ForgetContext();
                 throw client.Kind == ClientRegistrationKind.Dynamic && request.ReuseKnownClient ? new StaleRegistrationException(ex) : ex;
             }
 
-            return await _completion.CompleteAsync(session, tokens, dpop, context, request.Scopes.Requested, reacquire: null, cancellationToken)
+            return await completion.CompleteAsync(session, tokens, dpop, context, request.Scopes.Requested, reacquire: null, cancellationToken)
                 .ConfigureAwait(false);
         }
     }
@@ -98,8 +79,8 @@ internal sealed class AuthorizationCodeFlow
             return known;
         }
 
-        _options.OnProgress?.Invoke(McpOAuthStage.Registering);
-        return await _registrations.GetAsync(resolved.Issuer, resolved.Server, resolved.AllowHttp, redirectUri, deviceAuthorization: false, cancellationToken)
+        options.OnProgress?.Invoke(McpOAuthStage.Registering);
+        return await registrations.GetAsync(resolved.Issuer, resolved.Server, resolved.AllowHttp, redirectUri, deviceAuthorization: false, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -113,15 +94,15 @@ internal sealed class AuthorizationCodeFlow
     {
         Uri authorizationUri = AuthorizationRequest.Build(
             context.Server.AuthorizationEndpoint!, context.Client, listener.RedirectUri, state, pkce, scopes, context.ResourceParameter);
-        _options.OnProgress?.Invoke(McpOAuthStage.WaitingForBrowser);
+        options.OnProgress?.Invoke(McpOAuthStage.WaitingForBrowser);
         var launch = new BrowserLaunchContext
         {
             AuthorizationUri = authorizationUri,
             RedirectUri = listener.RedirectUri,
             Complete = listener.TryComplete,
         };
-        Func<BrowserLaunchContext, CancellationToken, ValueTask> launcher = _options.LaunchBrowser ?? SystemBrowserLauncher.LaunchAsync;
-        await HookRunner.RunAsync(ct => launcher(launch, ct), _options.AuthorizationTimeout, _time, cancellationToken).ConfigureAwait(false);
+        Func<BrowserLaunchContext, CancellationToken, ValueTask> launcher = options.LaunchBrowser ?? SystemBrowserLauncher.LaunchAsync;
+        await HookRunner.RunAsync(ct => launcher(launch, ct), options.AuthorizationTimeout, time, cancellationToken).ConfigureAwait(false);
         return await listener.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

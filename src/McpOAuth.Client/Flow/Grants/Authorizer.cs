@@ -6,34 +6,15 @@ namespace McpOAuth.Client.Internal;
 /// Starts a sign-in for a challenged URL: discovers the servers, picks the grant, and runs it (a machine grant, the device grant,
 /// or the code flow), registering once more when a reused dynamic client turns out to be forgotten (REF-10).
 /// </summary>
-internal sealed class Authorizer
+internal sealed class Authorizer(
+    McpOAuthOptions options,
+    ServerResolver servers,
+    SessionIndex sessions,
+    AuthorizationCodeFlow codeFlow,
+    DeviceCodeFlow deviceFlow,
+    MachineGrantFlow machineFlow,
+    ILogger logger)
 {
-    private readonly McpOAuthOptions _options;
-    private readonly ServerResolver _servers;
-    private readonly SessionIndex _sessions;
-    private readonly AuthorizationCodeFlow _codeFlow;
-    private readonly DeviceCodeFlow _deviceFlow;
-    private readonly MachineGrantFlow _machineFlow;
-    private readonly ILogger _logger;
-
-    public Authorizer(
-        McpOAuthOptions options,
-        ServerResolver servers,
-        SessionIndex sessions,
-        AuthorizationCodeFlow codeFlow,
-        DeviceCodeFlow deviceFlow,
-        MachineGrantFlow machineFlow,
-        ILogger logger)
-    {
-        _options = options;
-        _servers = servers;
-        _sessions = sessions;
-        _codeFlow = codeFlow;
-        _deviceFlow = deviceFlow;
-        _machineFlow = machineFlow;
-        _logger = logger;
-    }
-
     /// <summary>Signs in for a challenge.</summary>
     /// <param name="challenge">The challenge: URL, <c>resource_metadata</c> and scheme.</param>
     /// <param name="requestedScopes">The scopes to ask for, or null for the configured or advertised ones.</param>
@@ -41,30 +22,30 @@ internal sealed class Authorizer
     /// <param name="cancellationToken">Cancels the sign-in.</param>
     public async Task<TokenSet> AuthorizeAsync(McpOAuthChallenge challenge, IReadOnlyList<string>? requestedScopes, bool bypassCache, CancellationToken cancellationToken)
     {
-        _options.OnProgress?.Invoke(McpOAuthStage.Discovering);
-        ResolvedServer server = await _servers.ResolveAsync(challenge.RequestUri, challenge.ResourceMetadata, bypassCache, cancellationToken)
+        options.OnProgress?.Invoke(McpOAuthStage.Discovering);
+        ResolvedServer server = await servers.ResolveAsync(challenge.RequestUri, challenge.ResourceMetadata, bypassCache, cancellationToken)
             .ConfigureAwait(false);
-        McpOAuthGrantType grant = GrantSelector.Select(_options, server.Server);
+        McpOAuthGrantType grant = GrantSelector.Select(options, server.Server);
         var request = new GrantRequest(
-            _sessions.GetOrAdd(server.Resource, server.ResourceUri),
+            sessions.GetOrAdd(server.Resource, server.ResourceUri),
             server,
-            ScopeSelection.For(requestedScopes, _options, server),
+            ScopeSelection.For(requestedScopes, options, server),
             DemandsDpop: string.Equals(challenge.Scheme, OAuthWireNames.Dpop, StringComparison.OrdinalIgnoreCase),
             ReuseKnownClient: true);
 
         if (grant != McpOAuthGrantType.AuthorizationCode)
         {
-            return await _machineFlow.RunAsync(request, grant, cancellationToken).ConfigureAwait(false);
+            return await machineFlow.RunAsync(request, grant, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!_options.AllowInteractive)
+        if (!options.AllowInteractive)
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.ReauthenticationRequired,
                 $"Signing in to {SafeText.Escape(server.Resource)} requires a browser, and interactive sign-in is disabled.");
         }
 
-        _logger.AuthorizationStarted(server.Issuer, server.Resource);
+        logger.AuthorizationStarted(server.Issuer, server.Resource);
         try
         {
             return await RunInteractiveAsync(request, cancellationToken).ConfigureAwait(false);
@@ -76,7 +57,7 @@ internal sealed class Authorizer
     }
 
     private Task<TokenSet> RunInteractiveAsync(GrantRequest request, CancellationToken cancellationToken) =>
-        _options.UseDeviceAuthorization
-            ? _deviceFlow.RunAsync(request, cancellationToken)
-            : _codeFlow.RunAsync(request, cancellationToken);
+        options.UseDeviceAuthorization
+            ? deviceFlow.RunAsync(request, cancellationToken)
+            : codeFlow.RunAsync(request, cancellationToken);
 }

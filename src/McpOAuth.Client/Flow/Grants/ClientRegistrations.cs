@@ -4,17 +4,8 @@ namespace McpOAuth.Client.Internal;
 /// The client a grant uses at a resolved authorization server, through the <see cref="IClientRegistrar"/> seam, and checked to
 /// belong to that server's issuer (AUTH-24). The one place a registration request is built.
 /// </summary>
-internal sealed class ClientRegistrations
+internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegistrar registrar)
 {
-    private readonly McpOAuthOptions _options;
-    private readonly IClientRegistrar _registrar;
-
-    public ClientRegistrations(McpOAuthOptions options, IClientRegistrar registrar)
-    {
-        _options = options;
-        _registrar = registrar;
-    }
-
     /// <summary>The client for a grant: pre-registered, metadata document or dynamic, as the registrar decides.</summary>
     /// <param name="issuer">The authorization server's issuer.</param>
     /// <param name="server">Its metadata.</param>
@@ -30,14 +21,14 @@ internal sealed class ClientRegistrations
         bool deviceAuthorization,
         CancellationToken cancellationToken)
     {
-        ClientRegistration client = await _registrar.GetRegistrationAsync(
+        ClientRegistration client = await registrar.GetRegistrationAsync(
             new ClientRegistrationRequest
             {
                 Issuer = issuer,
                 AuthorizationServer = server,
                 RedirectUri = redirectUri,
                 DeviceAuthorization = deviceAuthorization,
-                Options = _options.Client,
+                Options = options.Client,
                 AllowHttpOnLoopback = allowHttp,
             },
             cancellationToken).ConfigureAwait(false);
@@ -53,10 +44,10 @@ internal sealed class ClientRegistrations
 
     /// <summary>The server no longer knows the client: the registrar drops it, so the next sign-in registers again.</summary>
     public ValueTask ForgetAsync(ClientRegistration client, CancellationToken cancellationToken) =>
-        _registrar.ForgetAsync(client, cancellationToken);
+        registrar.ForgetAsync(client, cancellationToken);
 
     /// <summary>How the client authenticates: the configured assertion key goes only with the configured client.</summary>
-    public ClientAuthentication AuthenticationOf(ClientRegistration client) => ClientAuthentication.For(client, _options.Client.ClientAssertionKey);
+    public ClientAuthentication AuthenticationOf(ClientRegistration client) => ClientAuthentication.For(client, options.Client.ClientAssertionKey);
 
     /// <summary>A dynamically registered client of this issuer known from memory or the store, to reuse on the port it registered.</summary>
     public static ClientRegistration? KnownDynamicClient(ServerSession session, string issuer)

@@ -4,27 +4,17 @@ namespace McpOAuth.Client.Internal;
 
 /// <summary>The RFC 8628 device authorization grant, for hosts whose browser cannot reach a loopback redirect URI: the user code
 /// is shown, and the token endpoint polled at the server's interval until approval, denial or expiry.</summary>
-internal sealed class DeviceCodeFlow
+internal sealed class DeviceCodeFlow(
+    McpOAuthOptions options,
+    ClientRegistrations registrations,
+    TokenEndpointClient tokenEndpoint,
+    GrantCompletion completion,
+    TimeProvider time)
 {
     private static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SlowDownStep = TimeSpan.FromSeconds(5); // RFC 8628 §3.5
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(1);
-
-    private readonly McpOAuthOptions _options;
-    private readonly ClientRegistrations _registrations;
-    private readonly TokenEndpointClient _tokens;
-    private readonly GrantCompletion _completion;
-    private readonly TimeProvider _time;
-
-    public DeviceCodeFlow(McpOAuthOptions options, ClientRegistrations registrations, TokenEndpointClient tokens, GrantCompletion completion, TimeProvider time)
-    {
-        _options = options;
-        _registrations = registrations;
-        _tokens = tokens;
-        _completion = completion;
-        _time = time;
-    }
 
     public async Task<TokenSet> RunAsync(GrantRequest request, CancellationToken cancellationToken)
     {
@@ -37,28 +27,28 @@ internal sealed class DeviceCodeFlow
         }
 
         Uri endpoint = UriPolicy.RequireSecureEndpoint(resolved.Server.DeviceAuthorizationEndpoint, resolved.AllowHttp, "device authorization endpoint");
-        _options.OnProgress?.Invoke(McpOAuthStage.Registering);
-        ClientRegistration client = await _registrations
+        options.OnProgress?.Invoke(McpOAuthStage.Registering);
+        ClientRegistration client = await registrations
             .GetAsync(request.Issuer, resolved.Server, resolved.AllowHttp, redirectUri: null, deviceAuthorization: true, cancellationToken)
             .ConfigureAwait(false);
-        var context = new AuthorizationContext(request.Issuer, resolved.Server, client, _options.ResourceParameterFor(request.Resource));
+        var context = new AuthorizationContext(request.Issuer, resolved.Server, client, options.ResourceParameterFor(request.Resource));
         try
         {
-            DeviceAuthorizationResponse device = await _tokens
-                .RequestDeviceAuthorizationAsync(endpoint, _registrations.AuthenticationOf(client), request.Scopes.Parameter, context.ResourceParameter, cancellationToken)
+            DeviceAuthorizationResponse device = await tokenEndpoint
+                .RequestDeviceAuthorizationAsync(endpoint, registrations.AuthenticationOf(client), request.Scopes.Parameter, context.ResourceParameter, cancellationToken)
                 .ConfigureAwait(false);
             (TimeSpan lifetime, DateTimeOffset expiresAt) = await ShowAsync(device, resolved.AllowHttp, cancellationToken).ConfigureAwait(false);
 
-            DpopSession? dpop = _options.UseDpop || request.DemandsDpop ? request.Session.Current?.Dpop ?? DpopSession.Create(_time) : null;
-            TokenRequestContext tokenRequest = context.TokenRequest(request.Resource, request.Scopes.Requested, dpop, _options.Client.ClientAssertionKey);
+            DpopSession? dpop = options.UseDpop || request.DemandsDpop ? request.Session.Current?.Dpop ?? DpopSession.Create(time) : null;
+            TokenRequestContext tokenRequest = context.TokenRequest(request.Resource, request.Scopes.Requested, dpop, options.Client.ClientAssertionKey);
             TokenSet tokens = await PollAsync(tokenRequest, device, lifetime, expiresAt, cancellationToken).ConfigureAwait(false);
-            return await _completion.CompleteAsync(request.Session, tokens, dpop, context, request.Scopes.Requested, reacquire: null, cancellationToken)
+            return await completion.CompleteAsync(request.Session, tokens, dpop, context, request.Scopes.Requested, reacquire: null, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (McpOAuthException ex) when (ex.Code == McpOAuthErrorCode.InvalidClient)
         {
             // REF-10: the server forgot a registered client; one fresh registration may fix it.
-            await _registrations.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
+            await registrations.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
             request.Session.ForgetContext();
             throw client.Kind == ClientRegistrationKind.Dynamic && request.ReuseKnownClient ? new StaleRegistrationException(ex) : ex;
         }
@@ -76,9 +66,9 @@ internal sealed class DeviceCodeFlow
         TimeSpan lifetime = device.ExpiresIn is > 0 and var seconds
             ? TimeSpan.FromSeconds(Math.Min(seconds, MaxLifetime.TotalSeconds))
             : MaxLifetime;
-        DateTimeOffset expiresAt = _time.GetUtcNow() + lifetime;
+        DateTimeOffset expiresAt = time.GetUtcNow() + lifetime;
 
-        _options.OnProgress?.Invoke(McpOAuthStage.WaitingForBrowser);
+        options.OnProgress?.Invoke(McpOAuthStage.WaitingForBrowser);
         var shown = new DeviceAuthorizationContext
         {
             UserCode = device.UserCode!,
@@ -86,7 +76,7 @@ internal sealed class DeviceCodeFlow
             VerificationUriComplete = complete,
             ExpiresAt = expiresAt,
         };
-        await HookRunner.RunAsync(ct => _options.ShowDeviceCode!(shown, ct), lifetime, _time, cancellationToken).ConfigureAwait(false);
+        await HookRunner.RunAsync(ct => options.ShowDeviceCode!(shown, ct), lifetime, time, cancellationToken).ConfigureAwait(false);
         return (lifetime, expiresAt);
     }
 
@@ -100,15 +90,15 @@ internal sealed class DeviceCodeFlow
         TimeSpan interval = device.Interval is > 0 and var i ? TimeSpan.FromSeconds(Math.Min(i, MaxInterval.TotalSeconds)) : DefaultInterval;
         while (true)
         {
-            await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
-            if (_time.GetUtcNow() >= expiresAt)
+            await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
+            if (time.GetUtcNow() >= expiresAt)
             {
                 throw new McpOAuthAuthorizationException(McpOAuthErrorCode.Timeout, "The device code expired before the sign-in was approved.");
             }
 
             try
             {
-                return await _tokens.PollDeviceCodeAsync(tokenRequest, device.DeviceCode!, cancellationToken).ConfigureAwait(false);
+                return await tokenEndpoint.PollDeviceCodeAsync(tokenRequest, device.DeviceCode!, cancellationToken).ConfigureAwait(false);
             }
             catch (McpOAuthException ex) when (ex.Error == OAuthWireNames.AuthorizationPending)
             {

@@ -7,17 +7,8 @@ namespace McpOAuth.Client.Internal;
 /// one is keyed differently, the session takes the tokens, their DPoP key, context and scopes, the store keeps them, and the
 /// sign-in is logged. Renewals end here too.
 /// </summary>
-internal sealed class GrantCompletion
+internal sealed class GrantCompletion(ITokenStore store, ILogger logger)
 {
-    private readonly ITokenStore _store;
-    private readonly ILogger _logger;
-
-    public GrantCompletion(ITokenStore store, ILogger logger)
-    {
-        _store = store;
-        _logger = logger;
-    }
-
     /// <summary>A sign-in (any grant) issued tokens.</summary>
     public async Task<TokenSet> CompleteAsync(
         ServerSession session,
@@ -30,12 +21,12 @@ internal sealed class GrantCompletion
     {
         if (session.Tokens is { } previous && previous.Key != tokens.Key)
         {
-            await _store.RemoveAsync(previous.Key, cancellationToken).ConfigureAwait(false);
+            await store.RemoveAsync(previous.Key, cancellationToken).ConfigureAwait(false);
         }
 
         session.Complete(tokens, dpop, context, scopes, reacquire);
-        await _store.SetAsync(tokens.Key, tokens, cancellationToken).ConfigureAwait(false);
-        _logger.AuthorizationCompleted(context.Issuer);
+        await store.SetAsync(tokens.Key, tokens, cancellationToken).ConfigureAwait(false);
+        logger.AuthorizationCompleted(context.Issuer);
         return tokens;
     }
 
@@ -43,7 +34,7 @@ internal sealed class GrantCompletion
     public async Task<TokenSet> RefreshedAsync(ServerSession session, TokenSet tokens, DpopSession? dpop, CancellationToken cancellationToken)
     {
         session.Renewed(tokens, dpop, refreshed: true);
-        await _store.SetAsync(tokens.Key, tokens, cancellationToken).ConfigureAwait(false);
+        await store.SetAsync(tokens.Key, tokens, cancellationToken).ConfigureAwait(false);
         return tokens;
     }
 }

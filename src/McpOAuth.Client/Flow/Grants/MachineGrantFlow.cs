@@ -6,48 +6,31 @@ namespace McpOAuth.Client.Internal;
 /// Grants without a user: client credentials, the JWT bearer grant (workload identity) and enterprise-managed authorization
 /// (ID-JAG). They follow the same lifecycle as a sign-in, and the session keeps how to obtain tokens again on expiry.
 /// </summary>
-internal sealed class MachineGrantFlow
+internal sealed class MachineGrantFlow(
+    McpOAuthOptions options,
+    ClientRegistrations registrations,
+    TokenEndpointClient tokenEndpoint,
+    GrantCompletion completion,
+    TimeProvider time,
+    ILogger logger)
 {
-    private readonly McpOAuthOptions _options;
-    private readonly ClientRegistrations _registrations;
-    private readonly TokenEndpointClient _tokens;
-    private readonly GrantCompletion _completion;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public MachineGrantFlow(
-        McpOAuthOptions options,
-        ClientRegistrations registrations,
-        TokenEndpointClient tokens,
-        GrantCompletion completion,
-        TimeProvider time,
-        ILogger logger)
-    {
-        _options = options;
-        _registrations = registrations;
-        _tokens = tokens;
-        _completion = completion;
-        _time = time;
-        _logger = logger;
-    }
-
     public async Task<TokenSet> RunAsync(GrantRequest request, McpOAuthGrantType grant, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(_options.Client.ClientId))
+        if (string.IsNullOrEmpty(options.Client.ClientId))
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.ClientRegistrationRequired,
                 $"The {grant} grant needs a pre-registered client id (McpOAuthOptions.Client.ClientId).");
         }
 
-        _logger.AuthorizationStarted(request.Issuer, request.Resource);
-        _options.OnProgress?.Invoke(McpOAuthStage.Registering);
+        logger.AuthorizationStarted(request.Issuer, request.Resource);
+        options.OnProgress?.Invoke(McpOAuthStage.Registering);
         ResolvedServer resolved = request.Server;
-        ClientRegistration client = await _registrations
+        ClientRegistration client = await registrations
             .GetAsync(request.Issuer, resolved.Server, resolved.AllowHttp, redirectUri: null, deviceAuthorization: false, cancellationToken)
             .ConfigureAwait(false);
-        var context = new AuthorizationContext(request.Issuer, resolved.Server, client, _options.ResourceParameterFor(request.Resource));
-        bool useDpop = _options.UseDpop || request.DemandsDpop;
+        var context = new AuthorizationContext(request.Issuer, resolved.Server, client, options.ResourceParameterFor(request.Resource));
+        bool useDpop = options.UseDpop || request.DemandsDpop;
         IReadOnlyList<string> scopes = request.Scopes.Requested;
 
         Task<TokenSet> AcquireAsync(CancellationToken ct) => AcquireOnceAsync(request.Session, grant, context, scopes, useDpop, AcquireAsync, ct);
@@ -65,32 +48,32 @@ internal sealed class MachineGrantFlow
         CancellationToken cancellationToken)
     {
         // RFC 9449: one key per credential, and the nonce the authorization server handed out, kept across re-acquisitions.
-        DpopSession? dpop = useDpop ? session.Current?.Dpop ?? DpopSession.Create(_time) : null;
-        TokenRequestContext request = context.TokenRequest(session.Resource, scopes, dpop, _options.Client.ClientAssertionKey);
+        DpopSession? dpop = useDpop ? session.Current?.Dpop ?? DpopSession.Create(time) : null;
+        TokenRequestContext request = context.TokenRequest(session.Resource, scopes, dpop, options.Client.ClientAssertionKey);
         var assertionContext = new AssertionContext { Issuer = context.Issuer, Resource = session.Resource, TokenEndpoint = request.TokenEndpoint };
         TokenSet tokens = grant switch
         {
-            McpOAuthGrantType.ClientCredentials => await _tokens.ClientCredentialsAsync(request, cancellationToken).ConfigureAwait(false),
-            McpOAuthGrantType.JwtBearer => await _tokens.JwtBearerAsync(
+            McpOAuthGrantType.ClientCredentials => await tokenEndpoint.ClientCredentialsAsync(request, cancellationToken).ConfigureAwait(false),
+            McpOAuthGrantType.JwtBearer => await tokenEndpoint.JwtBearerAsync(
                 request,
-                await _options.AssertionProvider!(assertionContext, cancellationToken).ConfigureAwait(false),
+                await options.AssertionProvider!(assertionContext, cancellationToken).ConfigureAwait(false),
                 grant.ToString(),
                 cancellationToken).ConfigureAwait(false),
-            _ => await _tokens.JwtBearerAsync(
+            _ => await tokenEndpoint.JwtBearerAsync(
                 request,
                 await ExchangeForIdJagAsync(assertionContext, cancellationToken).ConfigureAwait(false),
                 grant.ToString(),
                 cancellationToken).ConfigureAwait(false),
         };
 
-        return await _completion.CompleteAsync(session, tokens, dpop, context, scopes, reacquire, cancellationToken).ConfigureAwait(false);
+        return await completion.CompleteAsync(session, tokens, dpop, context, scopes, reacquire, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>SEP-990: the ID token is exchanged at the enterprise identity provider for an ID-JAG whose audience is the MCP
     /// authorization server's issuer and whose resource is the MCP server.</summary>
     private async Task<string> ExchangeForIdJagAsync(AssertionContext assertionContext, CancellationToken cancellationToken)
     {
-        EnterpriseManagedAuthorizationOptions managed = _options.EnterpriseManaged;
+        EnterpriseManagedAuthorizationOptions managed = options.EnterpriseManaged;
         string idToken = await managed.IdTokenProvider!(assertionContext, cancellationToken).ConfigureAwait(false);
         var identityProviderClient = new ClientRegistration
         {
@@ -99,7 +82,7 @@ internal sealed class MachineGrantFlow
             TokenEndpointAuthMethod = managed.ClientSecret is null ? OAuthWireNames.AuthMethodNone : OAuthWireNames.AuthMethodClientSecretBasic,
             Issuer = managed.TokenEndpoint!.GetLeftPart(UriPartial.Authority),
         };
-        return await _tokens.ExchangeForIdJagAsync(
+        return await tokenEndpoint.ExchangeForIdJagAsync(
             managed.TokenEndpoint, new ClientAuthentication(identityProviderClient), idToken, assertionContext.Issuer, assertionContext.Resource, cancellationToken)
             .ConfigureAwait(false);
     }

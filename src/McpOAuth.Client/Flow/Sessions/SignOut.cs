@@ -4,34 +4,17 @@ namespace McpOAuth.Client.Internal;
 /// Revokes (RFC 7009) and deletes stored credentials, one at a time under its server's gate so no refresh of it is in flight.
 /// The local credential goes whatever the server says; a failed revocation is reported, not retried.
 /// </summary>
-internal sealed class SignOut
+internal sealed class SignOut(
+    ITokenStore store,
+    SessionIndex sessions,
+    OriginGates gates,
+    StoredContextResolver contexts,
+    ClientRegistrations registrations,
+    TokenEndpointClient tokenEndpoint)
 {
-    private readonly ITokenStore _store;
-    private readonly SessionIndex _sessions;
-    private readonly OriginGates _gates;
-    private readonly StoredContextResolver _contexts;
-    private readonly ClientRegistrations _registrations;
-    private readonly TokenEndpointClient _tokens;
-
-    public SignOut(
-        ITokenStore store,
-        SessionIndex sessions,
-        OriginGates gates,
-        StoredContextResolver contexts,
-        ClientRegistrations registrations,
-        TokenEndpointClient tokens)
-    {
-        _store = store;
-        _sessions = sessions;
-        _gates = gates;
-        _contexts = contexts;
-        _registrations = registrations;
-        _tokens = tokens;
-    }
-
     public async Task<SignOutResult> RunAsync(Uri? serverUri, CancellationToken cancellationToken)
     {
-        IReadOnlyList<TokenSet> stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<TokenSet> stored = await store.ListAsync(cancellationToken).ConfigureAwait(false);
         var removed = new List<TokenStoreKey>();
         var revoked = new List<TokenStoreKey>();
         var unsupported = new List<TokenStoreKey>();
@@ -44,7 +27,7 @@ internal sealed class SignOut
                 continue; // Another server's, or not a credential this provider can have written.
             }
 
-            Outcome outcome = await _gates.RunOwnedAsync(resourceUri, ct => SignOutOneAsync(tokens, resourceUri, ct), cancellationToken)
+            Outcome outcome = await gates.RunOwnedAsync(resourceUri, ct => SignOutOneAsync(tokens, resourceUri, ct), cancellationToken)
                 .ConfigureAwait(false);
             removed.Add(tokens.Key);
             switch (outcome.Kind)
@@ -61,7 +44,7 @@ internal sealed class SignOut
             }
         }
 
-        _sessions.Invalidate();
+        sessions.Invalidate();
         return new SignOutResult { Removed = removed, Revoked = revoked, RevocationFailures = failures, RevocationUnsupported = unsupported };
     }
 
@@ -77,8 +60,8 @@ internal sealed class SignOut
         }
         finally
         {
-            await _store.RemoveAsync(tokens.Key, CancellationToken.None).ConfigureAwait(false);
-            foreach (ServerSession session in _sessions.All)
+            await store.RemoveAsync(tokens.Key, CancellationToken.None).ConfigureAwait(false);
+            foreach (ServerSession session in sessions.All)
             {
                 if (session.Tokens?.Key == tokens.Key)
                 {
@@ -90,22 +73,22 @@ internal sealed class SignOut
 
     private async Task<Outcome> RevokeAsync(TokenSet tokens, Uri resourceUri, CancellationToken cancellationToken)
     {
-        ServerSession session = _sessions.GetOrAdd(tokens.Resource, resourceUri);
-        AuthorizationContext? context = await _contexts.ResolveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
+        ServerSession session = sessions.GetOrAdd(tokens.Resource, resourceUri);
+        AuthorizationContext? context = await contexts.ResolveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
         if (context?.Server.RevocationEndpoint is not { } endpoint)
         {
             return new(OutcomeKind.Unsupported, null);
         }
 
         var revocationUri = new Uri(endpoint);
-        ClientAuthentication client = _registrations.AuthenticationOf(context.Client);
+        ClientAuthentication client = registrations.AuthenticationOf(context.Client);
         string? failure = null;
         if (tokens.RefreshToken is not null)
         {
-            failure = await _tokens.RevokeAsync(revocationUri, client, tokens.RefreshToken, OAuthWireNames.RefreshToken, cancellationToken).ConfigureAwait(false);
+            failure = await tokenEndpoint.RevokeAsync(revocationUri, client, tokens.RefreshToken, OAuthWireNames.RefreshToken, cancellationToken).ConfigureAwait(false);
         }
 
-        failure ??= await _tokens.RevokeAsync(revocationUri, client, tokens.AccessToken, OAuthWireNames.AccessToken, cancellationToken).ConfigureAwait(false);
+        failure ??= await tokenEndpoint.RevokeAsync(revocationUri, client, tokens.AccessToken, OAuthWireNames.AccessToken, cancellationToken).ConfigureAwait(false);
         return failure is null ? new(OutcomeKind.Revoked, null) : new(OutcomeKind.Failed, failure);
     }
 

@@ -5,20 +5,9 @@ namespace McpOAuth.Client.Internal;
 /// they can be refreshed or revoked. A configured client is rebuilt by the registrar (one choice of auth method, one issuer
 /// binding); a secret goes only to the issuer that minted the tokens, found again from that issuer's own metadata (AUTH-24).
 /// </summary>
-internal sealed class StoredContextResolver
+internal sealed class StoredContextResolver(McpOAuthOptions options, ServerResolver servers, IClientRegistrar registrar)
 {
     private static readonly string[] SecretMethods = [OAuthWireNames.AuthMethodClientSecretBasic, OAuthWireNames.AuthMethodClientSecretPost];
-
-    private readonly McpOAuthOptions _options;
-    private readonly ServerResolver _servers;
-    private readonly IClientRegistrar _registrar;
-
-    public StoredContextResolver(McpOAuthOptions options, ServerResolver servers, IClientRegistrar registrar)
-    {
-        _options = options;
-        _servers = servers;
-        _registrar = registrar;
-    }
 
     /// <summary>The session's context when it matches the tokens, else found again; null when this run cannot authenticate as the
     /// tokens' client (the login is then kept for a run that can).</summary>
@@ -37,19 +26,19 @@ internal sealed class StoredContextResolver
             return null;
         }
 
-        AuthorizationServerDocument? server = await _servers.FindIssuerAsync(tokens.Issuer, session.ResourceUri, cancellationToken).ConfigureAwait(false);
+        AuthorizationServerDocument? server = await servers.FindIssuerAsync(tokens.Issuer, session.ResourceUri, cancellationToken).ConfigureAwait(false);
         if (server is null)
         {
             return null;
         }
 
-        client ??= await ConfiguredClientAsync(tokens, server, _servers.AllowHttpFor(session.ResourceUri), cancellationToken).ConfigureAwait(false);
+        client ??= await ConfiguredClientAsync(tokens, server, servers.AllowHttpFor(session.ResourceUri), cancellationToken).ConfigureAwait(false);
         if (client is null || !CanAuthenticate(client))
         {
             return null;
         }
 
-        var context = new AuthorizationContext(tokens.Issuer, server, client, _options.ResourceParameterFor(session.Resource));
+        var context = new AuthorizationContext(tokens.Issuer, server, client, options.ResourceParameterFor(session.Resource));
         session.Remember(context);
         return context;
     }
@@ -65,7 +54,7 @@ internal sealed class StoredContextResolver
             return stored; // Dynamic (with its stored secret) or a metadata document: the server issued it to us.
         }
 
-        if (!string.Equals(_options.Client.ClientId, tokens.ClientId, StringComparison.Ordinal))
+        if (!string.Equals(options.Client.ClientId, tokens.ClientId, StringComparison.Ordinal))
         {
             // Another configured client, or none: a configured secret is never stored, so only a public client can go on.
             return stored is null ? null : stored with { ClientSecret = null };
@@ -81,13 +70,13 @@ internal sealed class StoredContextResolver
         ClientRegistration configured;
         try
         {
-            configured = await _registrar.GetRegistrationAsync(
+            configured = await registrar.GetRegistrationAsync(
                 new ClientRegistrationRequest
                 {
                     Issuer = tokens.Issuer,
                     AuthorizationServer = server,
                     RedirectUri = stored is { RedirectUris.Count: > 0 } && Uri.TryCreate(stored.RedirectUris[0], UriKind.Absolute, out Uri? redirect) ? redirect : null,
-                    Options = _options.Client,
+                    Options = options.Client,
                     AllowHttpOnLoopback = allowHttp,
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -107,5 +96,5 @@ internal sealed class StoredContextResolver
     private bool CanAuthenticate(ClientRegistration client) =>
         !(SecretMethods.Contains(client.TokenEndpointAuthMethod) && client.ClientSecret is null)
         && !(client.TokenEndpointAuthMethod == OAuthWireNames.AuthMethodPrivateKeyJwt
-            && (client.Kind != ClientRegistrationKind.Preregistered || _options.Client.ClientAssertionKey is null));
+            && (client.Kind != ClientRegistrationKind.Preregistered || options.Client.ClientAssertionKey is null));
 }

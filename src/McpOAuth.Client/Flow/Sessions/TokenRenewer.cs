@@ -7,38 +7,17 @@ namespace McpOAuth.Client.Internal;
 /// adopts what another caller or process renewed, never repeats a renewal that just failed, keeps a still-valid token on a
 /// transient failure, and drops tokens only when the server says they are dead (REF-01..REF-10).
 /// </summary>
-internal sealed class TokenRenewer
+internal sealed class TokenRenewer(
+    McpOAuthOptions options,
+    ITokenStore store,
+    StoredContextResolver contexts,
+    ClientRegistrations registrations,
+    TokenEndpointClient tokenEndpoint,
+    GrantCompletion completion,
+    TimeProvider time,
+    ILogger logger)
 {
     private static readonly TimeSpan RenewalFailureMemory = TimeSpan.FromSeconds(5);
-
-    private readonly McpOAuthOptions _options;
-    private readonly ITokenStore _store;
-    private readonly StoredContextResolver _contexts;
-    private readonly ClientRegistrations _registrations;
-    private readonly TokenEndpointClient _tokens;
-    private readonly GrantCompletion _completion;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public TokenRenewer(
-        McpOAuthOptions options,
-        ITokenStore store,
-        StoredContextResolver contexts,
-        ClientRegistrations registrations,
-        TokenEndpointClient tokens,
-        GrantCompletion completion,
-        TimeProvider time,
-        ILogger logger)
-    {
-        _options = options;
-        _store = store;
-        _contexts = contexts;
-        _registrations = registrations;
-        _tokens = tokens;
-        _completion = completion;
-        _time = time;
-        _logger = logger;
-    }
 
     /// <summary>Whether a session's tokens can be renewed without a user.</summary>
     public static bool CanRenew(ServerSession session, TokenSet tokens) => tokens.RefreshToken is not null || session.Reacquire is not null;
@@ -53,8 +32,8 @@ internal sealed class TokenRenewer
             return null;
         }
 
-        DateTimeOffset now = _time.GetUtcNow();
-        if (tokens.IsUsableAt(now, _options.RefreshSkew))
+        DateTimeOffset now = time.GetUtcNow();
+        if (tokens.IsUsableAt(now, options.RefreshSkew))
         {
             return tokens;
         }
@@ -79,10 +58,10 @@ internal sealed class TokenRenewer
         }
         catch (McpOAuthException ex)
         {
-            session.LastRenewalFailure = (_time.GetUtcNow(), ex);
+            session.LastRenewalFailure = (time.GetUtcNow(), ex);
 
             // A transient failure inside the refresh skew: the access token still works, so the request goes on with it.
-            if (tokens.IsUsableAt(_time.GetUtcNow(), TimeSpan.Zero))
+            if (tokens.IsUsableAt(time.GetUtcNow(), TimeSpan.Zero))
             {
                 return tokens;
             }
@@ -99,18 +78,18 @@ internal sealed class TokenRenewer
     public async Task<TokenSet?> RefreshAsync(ServerSession session, TokenSet tokens, CancellationToken cancellationToken)
     {
         TokenStoreKey key = tokens.Key;
-        IAsyncDisposable storeLock = await _store.LockAsync(key, cancellationToken).ConfigureAwait(false);
+        IAsyncDisposable storeLock = await store.LockAsync(key, cancellationToken).ConfigureAwait(false);
         await using (storeLock.ConfigureAwait(false))
         {
-            TokenSet? stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            TokenSet? stored = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
             if (stored is not null && !string.Equals(stored.AccessToken, tokens.AccessToken, StringComparison.Ordinal)
-                && stored.IsUsableAt(_time.GetUtcNow(), _options.RefreshSkew) && session.Adopt(stored, _time))
+                && stored.IsUsableAt(time.GetUtcNow(), options.RefreshSkew) && session.Adopt(stored, time))
             {
                 return stored;
             }
 
             TokenSet current = stored?.RefreshToken is not null ? stored : tokens;
-            AuthorizationContext? context = await _contexts.ResolveAsync(session, current, cancellationToken).ConfigureAwait(false);
+            AuthorizationContext? context = await contexts.ResolveAsync(session, current, cancellationToken).ConfigureAwait(false);
             if (context is null || current.RefreshToken is null)
             {
                 return null;
@@ -118,15 +97,15 @@ internal sealed class TokenRenewer
 
             DpopSession? dpop = current.DpopKey is null
                 ? null
-                : SessionCredential.Stored(current, _time, session.Current?.Dpop)?.Dpop
+                : SessionCredential.Stored(current, time, session.Current?.Dpop)?.Dpop
                     ?? throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The stored DPoP key could not be read.");
             TokenRequestContext request = context.TokenRequest(
-                session.Resource, current.Scopes.Count > 0 ? current.Scopes : session.RequestedScopes, dpop, _options.Client.ClientAssertionKey);
-            _options.OnProgress?.Invoke(McpOAuthStage.Refreshing);
+                session.Resource, current.Scopes.Count > 0 ? current.Scopes : session.RequestedScopes, dpop, options.Client.ClientAssertionKey);
+            options.OnProgress?.Invoke(McpOAuthStage.Refreshing);
             try
             {
-                TokenSet refreshed = await _tokens.RefreshAsync(request, current.RefreshToken, cancellationToken).ConfigureAwait(false);
-                return await _completion.RefreshedAsync(session, refreshed, dpop, cancellationToken).ConfigureAwait(false);
+                TokenSet refreshed = await tokenEndpoint.RefreshAsync(request, current.RefreshToken, cancellationToken).ConfigureAwait(false);
+                return await completion.RefreshedAsync(session, refreshed, dpop, cancellationToken).ConfigureAwait(false);
             }
             catch (McpOAuthException ex) when (ex.Code is McpOAuthErrorCode.InvalidGrant or McpOAuthErrorCode.InvalidClient)
             {
@@ -139,23 +118,23 @@ internal sealed class TokenRenewer
     /// (and, for <c>invalid_client</c>, the registration, so the next sign-in registers again: REF-10).</summary>
     private async Task<TokenSet?> RejectedAsync(ServerSession session, TokenSet current, AuthorizationContext context, McpOAuthException ex, CancellationToken cancellationToken)
     {
-        if (_logger.IsEnabled(LogLevel.Warning))
+        if (logger.IsEnabled(LogLevel.Warning))
         {
-            _logger.RefreshFailed(SafeText.Escape(ex.Error ?? ex.Code.ToString()));
+            logger.RefreshFailed(SafeText.Escape(ex.Error ?? ex.Code.ToString()));
         }
 
-        TokenSet? again = await _store.GetAsync(current.Key, cancellationToken).ConfigureAwait(false);
+        TokenSet? again = await store.GetAsync(current.Key, cancellationToken).ConfigureAwait(false);
         if (again?.RefreshToken is not null && !string.Equals(again.RefreshToken, current.RefreshToken, StringComparison.Ordinal)
-            && session.Adopt(again, _time))
+            && session.Adopt(again, time))
         {
             return again; // Another process rotated it meanwhile: theirs is the live one.
         }
 
         session.Clear();
-        await _store.RemoveAsync(current.Key, cancellationToken).ConfigureAwait(false);
+        await store.RemoveAsync(current.Key, cancellationToken).ConfigureAwait(false);
         if (ex.Code == McpOAuthErrorCode.InvalidClient)
         {
-            await _registrations.ForgetAsync(context.Client, cancellationToken).ConfigureAwait(false);
+            await registrations.ForgetAsync(context.Client, cancellationToken).ConfigureAwait(false);
             session.ForgetContext();
         }
 

@@ -8,19 +8,8 @@ namespace McpOAuth.Client.Internal;
 /// grant, with the wire form, client authentication (<see cref="ClientAuthentication"/>), DPoP proofs and the error answer
 /// handled here and nowhere else (RFC 6749 §4.1.3, §4.4, §6; RFC 7523; RFC 8628; RFC 8693; RFC 7009; RFC 9449).
 /// </summary>
-internal sealed class TokenEndpointClient
+internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider time, ILogger logger)
 {
-    private readonly Backchannel _backchannel;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public TokenEndpointClient(Backchannel backchannel, TimeProvider time, ILogger logger)
-    {
-        _backchannel = backchannel;
-        _time = time;
-        _logger = logger;
-    }
-
     /// <summary>RFC 6749 §4.1.3 with the RFC 7636 verifier.</summary>
     public Task<TokenSet> ExchangeCodeAsync(TokenRequestContext context, string code, string codeVerifier, Uri redirectUri, CancellationToken cancellationToken) =>
         RequestTokensAsync(
@@ -85,12 +74,12 @@ internal sealed class TokenEndpointClient
             form.Add(new(OAuthWireNames.Resource, resource));
         }
 
-        AuthenticationHeaderValue? authorization = client.Apply(form, _time);
-        BackchannelResponse response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
+        AuthenticationHeaderValue? authorization = client.Apply(form, time);
+        BackchannelResponse response = await backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
         DeviceAuthorizationResponse? body = response.TryReadJson(McpOAuthJsonContext.Default.DeviceAuthorizationResponse);
         if (!response.IsSuccess || body?.Error is not null)
         {
-            throw ErrorOf(response, "device authorization request", form, client);
+            throw ErrorOf(response, body, "device authorization request", form, client);
         }
 
         if (body is null || string.IsNullOrEmpty(body.DeviceCode) || string.IsNullOrEmpty(body.UserCode) || body.VerificationUri is null
@@ -126,14 +115,14 @@ internal sealed class TokenEndpointClient
             form.Add(new(OAuthWireNames.Resource, resource));
         }
 
-        AuthenticationHeaderValue? authorization = identityProviderClient.Apply(form, _time);
-        BackchannelResponse response = await _backchannel
+        AuthenticationHeaderValue? authorization = identityProviderClient.Apply(form, time);
+        BackchannelResponse response = await backchannel
             .PostFormAsync(identityProviderTokenEndpoint, form, authorization, cancellationToken)
             .ConfigureAwait(false);
         TokenEndpointResponse? body = response.TryReadJson(McpOAuthJsonContext.Default.TokenEndpointResponse);
         if (!response.IsSuccess || body?.Error is not null)
         {
-            throw ErrorOf(response, $"token request ({OAuthWireNames.TokenExchangeGrant})", form, identityProviderClient);
+            throw ErrorOf(response, body, $"token request ({OAuthWireNames.TokenExchangeGrant})", form, identityProviderClient);
         }
 
         return TokenResponseReader.ReadIdJag(body);
@@ -147,8 +136,8 @@ internal sealed class TokenEndpointClient
             new(OAuthWireNames.Token, token),
             new(OAuthWireNames.TokenTypeHint, tokenTypeHint),
         };
-        AuthenticationHeaderValue? authorization = client.Apply(form, _time);
-        BackchannelResponse response = await _backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
+        AuthenticationHeaderValue? authorization = client.Apply(form, time);
+        BackchannelResponse response = await backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccess)
         {
             return null;
@@ -177,11 +166,11 @@ internal sealed class TokenEndpointClient
                 form.Add(new(OAuthWireNames.Resource, context.Resource));
             }
 
-            AuthenticationHeaderValue? authorization = context.Client.Apply(form, _time);
+            AuthenticationHeaderValue? authorization = context.Client.Apply(form, time);
             IReadOnlyList<KeyValuePair<string, string>>? headers = context.Dpop is { } dpop
                 ? [new(OAuthWireNames.Dpop, dpop.CreateProof(HttpMethod.Post.Method, context.TokenEndpoint, accessToken: null, authorizationServer: true))]
                 : null;
-            BackchannelResponse response = await _backchannel
+            BackchannelResponse response = await backchannel
                 .PostFormAsync(context.TokenEndpoint, form, authorization, cancellationToken, headers)
                 .ConfigureAwait(false);
             TokenEndpointResponse? body = response.TryReadJson(McpOAuthJsonContext.Default.TokenEndpointResponse);
@@ -195,7 +184,7 @@ internal sealed class TokenEndpointClient
             // RFC 6749 §5.2; TOK-04: an error body is an error even under HTTP 200.
             if (!response.IsSuccess || body?.Error is not null)
             {
-                throw ErrorOf(response, $"token request ({grantLabel})", form, context.Client);
+                throw ErrorOf(response, body, $"token request ({grantLabel})", form, context.Client);
             }
 
             if (body is null)
@@ -208,20 +197,21 @@ internal sealed class TokenEndpointClient
                 context.Dpop.RememberNonce(context.TokenEndpoint, fresh, authorizationServer: true);
             }
 
-            TokenSet tokens = TokenResponseReader.Read(body, context, previousRefreshToken, _time.GetUtcNow());
-            _logger.TokenIssued(grantLabel);
+            TokenSet tokens = TokenResponseReader.Read(body, context, previousRefreshToken, time.GetUtcNow());
+            logger.TokenIssued(grantLabel);
             return tokens;
         }
     }
 
     private static McpOAuthException ErrorOf(
         BackchannelResponse response,
+        OAuthErrorResponse? body,
         string what,
         IReadOnlyList<KeyValuePair<string, string>> sent,
         ClientAuthentication client) =>
         OAuthErrors.FromResponse(
             response,
-            response.TryReadJson(McpOAuthJsonContext.Default.OAuthErrorResponse),
+            body,
             McpOAuthErrorCode.TokenRequestFailed,
             what,
             sent,

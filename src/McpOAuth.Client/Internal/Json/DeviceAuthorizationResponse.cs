@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace McpOAuth.Client.Internal;
 
 /// <summary>The RFC 8628 §3.2 device authorization response.</summary>
-internal sealed class DeviceAuthorizationResponse
+internal sealed class DeviceAuthorizationResponse : OAuthErrorResponse
 {
     [JsonPropertyName("device_code")]
     public string? DeviceCode { get; set; }
@@ -22,10 +22,4 @@ internal sealed class DeviceAuthorizationResponse
 
     [JsonPropertyName("interval")]
     public double? Interval { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.Error)]
-    public string? Error { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.ErrorDescription)]
-    public string? ErrorDescription { get; set; }
 }

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace McpOAuth.Client.Internal;
 
 /// <summary>A token endpoint response, success or error (RFC 6749 §5.1, §5.2).</summary>
-internal sealed class TokenEndpointResponse
+internal sealed class TokenEndpointResponse : OAuthErrorResponse
 {
     [JsonPropertyName(OAuthWireNames.AccessToken)]
     public string? AccessToken { get; set; }
@@ -23,13 +23,4 @@ internal sealed class TokenEndpointResponse
 
     [JsonPropertyName(OAuthWireNames.IssuedTokenType)]
     public string? IssuedTokenType { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.Error)]
-    public string? Error { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.ErrorDescription)]
-    public string? ErrorDescription { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.ErrorUri)]
-    public string? ErrorUri { get; set; }
 }
