@@ -12,6 +12,9 @@ public sealed class CallbackListenRequest
     /// <summary>Gets whether the server advertised <c>authorization_response_iss_parameter_supported</c>, so <c>iss</c> is required.</summary>
     public bool IssuerParameterRequired { get; init; }
 
+    /// <summary>Why <see cref="IssuerParameterRequired"/> is set, told to the user when <c>iss</c> is missing.</summary>
+    internal string IssuerRequiredBecause { get; init; } = "although the server advertises it";
+
     /// <summary>Gets the loopback port; 0 for an ephemeral one.</summary>
     public int Port { get; init; }
 

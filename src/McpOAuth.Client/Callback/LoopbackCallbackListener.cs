@@ -196,7 +196,7 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
         if (iss is null ? _request.IssuerParameterRequired : !string.Equals(iss, _request.ExpectedIssuer, StringComparison.Ordinal))
         {
             string reason = iss is null
-                ? "The authorization response has no 'iss' although the server advertises it (RFC 9207)."
+                ? $"The authorization response has no 'iss' {_request.IssuerRequiredBecause} (RFC 9207)."
                 : "The authorization response's 'iss' does not match the authorization server the request was sent to (RFC 9207); it may come from another server.";
             _logger.CallbackRejected("issuer mismatch");
             _result.TrySetException(new McpOAuthAuthorizationException(McpOAuthErrorCode.IssuerParameterMismatch, reason));

@@ -25,10 +25,14 @@ public sealed class ClientRegistrationOptions
     /// authorization server's issuer, a 60-second <c>exp</c> and a unique <c>jti</c>. The key is never written to a token store.</remarks>
     public System.Security.Cryptography.AsymmetricAlgorithm? ClientAssertionKey { get; set; }
 
-    /// <summary>Gets or sets the issuer the pre-registered client belongs to.</summary>
-    /// <value>The default is <see langword="null"/>: the client id is offered to any authorization server.</value>
-    /// <remarks>When set, the client id is never sent to another issuer, and a server that moved to another issuer produces an
-    /// error rather than a silent attempt (AUTH-24).</remarks>
+    /// <summary>Gets or sets the issuer of the authorization server the pre-registered client belongs to.</summary>
+    /// <value>The default is <see langword="null"/>. Required when <see cref="ClientSecret"/>, <see cref="ClientAssertionKey"/> or
+    /// <see cref="McpOAuthOptions.AssertionProvider"/> is set: validation refuses an unbound credential.</value>
+    /// <remarks>The client id and its credentials are never sent to another issuer: not when an MCP server names another
+    /// authorization server (a hostile server cannot collect the secret), not to refresh or revoke tokens another issuer
+    /// minted, and a server that moved produces an error rather than a silent attempt (AUTH-24, T10). A public client id left
+    /// unbound is offered to any issuer, but only sign-ins whose authorization response carries a matching RFC 9207 <c>iss</c>
+    /// complete, which defeats the mix-up attack; set this for servers that do not send <c>iss</c>.</remarks>
     public string? Issuer { get; set; }
 
     /// <summary>Gets or sets the https URL of this client's Client ID Metadata Document.</summary>

@@ -72,6 +72,7 @@ public sealed class ClientRegistrationTests
         {
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = Secret;
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");

@@ -21,30 +21,25 @@ public sealed class ExtensionGrantTests
     // ---- grant selection and client credentials ----
 
     [Fact]
-    public async Task SendAsync_AutomaticWithSecretButClientNotBoundToTheIssuer_NeverSendsTheSecretToAMetadataChosenServer()
+    public async Task SendAsync_AutomaticWithSecretBoundToAnotherIssuer_NeverSendsTheSecretToAMetadataChosenServer()
     {
-        // T10, AUTH-24: a hostile MCP server can name an authorization server that lists only client_credentials; an
-        // Automatic client whose secret is not bound to that issuer must not answer it with the secret.
+        // T10, AUTH-24: a hostile MCP server can name an authorization server that lists only client_credentials; a client
+        // whose secret is bound to another issuer must not answer it with the secret, by any grant.
         await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create(o =>
         {
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+            o.Client.Issuer = "https://honest-as.example.com";
         });
 
-        try
-        {
-            using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
-        }
-        catch (McpOAuthException)
-        {
-            // The code flow the client falls back to may fail against this server; what matters is what was sent.
-        }
+        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "tools/list");
 
-        authorizationServer.TokenRequests.Should().NotContain(r => r.FormValue("grant_type") == "client_credentials");
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ClientRegistrationRequired);
+        authorizationServer.Requests.Should().NotContain(r => (r.Authorization ?? string.Empty).StartsWith("Basic ", StringComparison.Ordinal)
+            || r.FormValue("client_secret") != null || r.FormValue("client_id") == ClientId);
     }
-
 
     [Fact]
     public async Task SendAsync_AutomaticAndAsListsOnlyClientCredentials_GetsAClientCredentialsTokenWithoutBrowser()
@@ -88,6 +83,7 @@ public sealed class ExtensionGrantTests
             o.GrantType = McpOAuthGrantType.ClientCredentials;
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -115,6 +111,7 @@ public sealed class ExtensionGrantTests
         {
             o.Client.ClientId = ClientId;
             o.Client.ClientAssertionKey = key;
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -149,6 +146,7 @@ public sealed class ExtensionGrantTests
         {
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -180,6 +178,7 @@ public sealed class ExtensionGrantTests
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
             o.AssertionProvider = (_, _) => ValueTask.FromResult("never.used.jwt");
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -276,6 +275,7 @@ public sealed class ExtensionGrantTests
                 issued.Add(WorkloadJwt(platformKey, audience: context.Issuer));
                 return ValueTask.FromResult(issued[^1]);
             };
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -311,6 +311,7 @@ public sealed class ExtensionGrantTests
                 Interlocked.Increment(ref calls);
                 return ValueTask.FromResult(WorkloadJwt(platformKey, audience: "https://somewhere-else.example.com"));
             };
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -356,6 +357,7 @@ public sealed class ExtensionGrantTests
             o.EnterpriseManaged.ClientId = "idp-client";
             o.EnterpriseManaged.ClientSecret = "idp-SECRET-42";
             o.EnterpriseManaged.IdTokenProvider = (_, _) => ValueTask.FromResult(idToken);
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -396,6 +398,7 @@ public sealed class ExtensionGrantTests
             o.UseDpop = true;
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         for (int id = 1; id <= 3; id++)
@@ -464,6 +467,7 @@ public sealed class ExtensionGrantTests
             o.UseDpop = true;
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -504,6 +508,7 @@ public sealed class ExtensionGrantTests
                 o.UseDpop = true;
                 o.Client.ClientId = ClientId;
                 o.Client.ClientSecret = ClientSecret;
+                o.Client.Issuer = authorizationServer.Issuer;
             },
             timeProvider: time);
         using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
@@ -533,6 +538,7 @@ public sealed class ExtensionGrantTests
             o.UseDpop = true;
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+            o.Client.Issuer = authorizationServer.Issuer;
         });
         using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
         {
@@ -566,6 +572,7 @@ public sealed class ExtensionGrantTests
             o.UseDpop = true;
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -590,6 +597,7 @@ public sealed class ExtensionGrantTests
         {
             o.Client.ClientId = ClientId;
             o.Client.ClientSecret = ClientSecret;
+            o.Client.Issuer = authorizationServer.Issuer;
         });
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -673,6 +681,7 @@ public sealed class ExtensionGrantTests
         {
             o.UseDpop = true;
             o.Client.ClientId = ClientId;
+            o.Client.Issuer = authorizationServer.Issuer;
             if (method == "private_key_jwt")
             {
                 o.Client.ClientAssertionKey = assertionKey;

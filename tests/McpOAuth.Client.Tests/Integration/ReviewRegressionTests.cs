@@ -117,6 +117,7 @@ public sealed class ReviewRegressionTests
             {
                 o.Client.ClientId = "confidential";
                 o.Client.ClientSecret = "conf-SECRET-123456";
+                o.Client.Issuer = authorizationServer.Issuer;
             },
             timeProvider: time,
             tokenStore: store))

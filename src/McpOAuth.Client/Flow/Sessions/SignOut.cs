@@ -75,7 +75,13 @@ internal sealed class SignOut(
     {
         ServerSession session = sessions.GetOrAdd(tokens.Resource, resourceUri);
         AuthorizationContext? context = await contexts.ResolveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
-        if (context?.Server.RevocationEndpoint is not { } endpoint)
+        if (context is null)
+        {
+            // The client cannot authenticate here: its secret or key is not configured, or is bound to another issuer (T10).
+            return new(OutcomeKind.Failed, "not revoked: this run cannot authenticate as the client the tokens were issued to (its secret or key is not configured for this issuer)");
+        }
+
+        if (context.Server.RevocationEndpoint is not { } endpoint)
         {
             return new(OutcomeKind.Unsupported, null);
         }

@@ -14,6 +14,7 @@ internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOption
         var builder = new ValidateOptionsResultBuilder();
         ValidateGeneral(builder, options);
         ValidateClient(builder, options.Client);
+        ValidateBinding(builder, options);
         ValidateGrants(builder, options);
         return builder.Build();
     }
@@ -74,6 +75,40 @@ internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOption
 
         AddErrorOf(builder, ClientPrefix + nameof(client.ClientAssertionKey), client.ClientAssertionKey, static key => Jwt.AlgorithmFor(key));
         AddErrorOf(builder, ClientPrefix + nameof(client.ClientMetadataDocumentUri), client.ClientMetadataDocumentUri, UriPolicy.RequireClientMetadataDocumentUri);
+    }
+
+    /// <summary>T10, AUTH-24: a configured credential goes only to the authorization server it belongs to. Left unbound, it would
+    /// be offered to whatever issuer an MCP server names, and a hostile one could collect it. A public client id (no secret, no
+    /// key) may stay unbound; its sign-ins then require RFC 9207 <c>iss</c>, which closes the mix-up.</summary>
+    private static void ValidateBinding(ValidateOptionsResultBuilder builder, McpOAuthOptions options)
+    {
+        ClientRegistrationOptions client = options.Client;
+        string issuerName = ClientPrefix + nameof(client.Issuer);
+        if (client.Issuer is { } issuer)
+        {
+            if (!UriPolicy.TryParseAbsolute(issuer, out Uri issuerUri) || !UriPolicy.IsSecure(issuerUri, allowHttpLoopback: true)
+                || issuerUri.Query.Length > 0 || issuerUri.Fragment.Length > 0)
+            {
+                builder.AddError("must be the authorization server's issuer identifier: an https URL (or http to loopback) without query or fragment (RFC 8414 §2).", issuerName);
+            }
+
+            return;
+        }
+
+        foreach ((bool configured, string what) in new[]
+        {
+            (client.ClientSecret is not null, "a client secret"),
+            (client.ClientAssertionKey is not null, "a client assertion key"),
+            (options.AssertionProvider is not null, "an AssertionProvider"),
+        })
+        {
+            if (configured)
+            {
+                builder.AddError(
+                    $"must be set when {what} is configured: a credential is sent only to the authorization server it belongs to, so a hostile MCP server cannot collect it. Set it to that server's issuer (mcp-oauth: --issuer URL).",
+                    issuerName);
+            }
+        }
     }
 
     private static void ValidateGrants(ValidateOptionsResultBuilder builder, McpOAuthOptions options)

@@ -28,6 +28,7 @@ public sealed class McpOAuthOptionsValidatorTests
         };
         options.Client.ClientId = "client";
         options.Client.ClientSecret = "secret";
+        options.Client.Issuer = "https://auth.example.com/tenant";
         options.Client.TokenEndpointAuthMethod = "client_secret_post";
         options.Client.ClientMetadataDocumentUri = new Uri("https://app.example/oauth/client.json");
 
@@ -59,7 +60,37 @@ public sealed class McpOAuthOptionsValidatorTests
         { "Client.ClientMetadataDocumentUri", o => o.Client.ClientMetadataDocumentUri = new Uri("http://app.example/client.json") },
         { "Client.ClientMetadataDocumentUri", o => o.Client.ClientMetadataDocumentUri = new Uri("https://app.example/") },
         { "Client.ClientMetadataDocumentUri", o => o.Client.ClientMetadataDocumentUri = new Uri("https://app.example/client.json#f") },
+
+        // T10, AUTH-24 (issue 10 item 0): every configured credential is bound to an issuer.
+        { "Client.Issuer", o => { o.Client.ClientId = "c"; o.Client.ClientSecret = "s"; } },
+        { "Client.Issuer", o => { o.Client.ClientId = "c"; o.Client.ClientAssertionKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256); } },
+        { "Client.Issuer", o => { o.Client.ClientId = "c"; o.AssertionProvider = (_, _) => ValueTask.FromResult("jwt"); } },
+        { "Client.Issuer", o => { o.Client.ClientId = "c"; o.Client.Issuer = "http://auth.example.com"; } },
+        { "Client.Issuer", o => { o.Client.ClientId = "c"; o.Client.Issuer = "https://auth.example.com/?tenant=x"; } },
+        { "Client.Issuer", o => { o.Client.ClientId = "c"; o.Client.Issuer = "auth.example.com"; } },
     };
+
+    [Fact]
+    public void Validate_SecretWithoutIssuer_SaysWhatToSetAndNeverTheSecret()
+    {
+        var options = new McpOAuthOptions();
+        options.Client.ClientId = "client";
+        options.Client.ClientSecret = "SECRET-VALUE-123456";
+
+        ValidateOptionsResult result = new McpOAuthOptionsValidator().Validate(Options.DefaultName, options);
+
+        result.FailureMessage.Should().Contain("Client.Issuer").And.Contain("--issuer").And.NotContain("SECRET-VALUE-123456");
+    }
+
+    [Fact]
+    public void Validate_PublicClientIdWithoutIssuer_Allowed()
+    {
+        // No credential to collect; its sign-ins require RFC 9207 iss instead (see CredentialBindingTests).
+        var options = new McpOAuthOptions();
+        options.Client.ClientId = "public-client";
+
+        new McpOAuthOptionsValidator().Validate(Options.DefaultName, options).Succeeded.Should().BeTrue();
+    }
 
     [Theory]
     [MemberData(nameof(InvalidOptions))]
