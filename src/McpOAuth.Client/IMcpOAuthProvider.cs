@@ -3,7 +3,8 @@ namespace McpOAuth.Client;
 /// <summary>Signs in to MCP servers and keeps their tokens: the application-facing API. What <see cref="McpOAuthHandler"/> needs
 /// comes from <see cref="IMcpOAuthCredentialSource"/>, which it extends.</summary>
 /// <remarks>Other MCP clients can depend on this interface directly. Implementations must be thread-safe; concurrent callers share
-/// one sign-in or refresh per resource.</remarks>
+/// one sign-in or refresh per resource. Every member works in the current <see cref="McpOAuthPartition"/>: a hosted
+/// application that acts for many users sees, signs in, lists and signs out only the current user's credentials.</remarks>
 public interface IMcpOAuthProvider : IMcpOAuthCredentialSource
 {
     /// <summary>Returns a usable access token for a request, without starting a sign-in.</summary>

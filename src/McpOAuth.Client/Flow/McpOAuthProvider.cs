@@ -20,7 +20,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     private readonly Backchannel _backchannel;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private int _storeLoaded;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _loadedPartitions = new(StringComparer.Ordinal);
 
     public McpOAuthProvider(
         McpOAuthOptions options,
@@ -129,7 +129,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     public async Task<IReadOnlyList<McpOAuthLogin>> ListLoginsAsync(CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<TokenSet> stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<TokenSet> stored = await _store.ListPartitionAsync(McpOAuthPartition.Current, cancellationToken).ConfigureAwait(false);
         return [.. stored.OrderBy(t => t.Resource, StringComparer.Ordinal).Select(McpOAuthLogin.From)];
     }
 
@@ -206,14 +206,16 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         return renewed is null ? null : session.Current;
     }
 
+    /// <summary>The current partition's stored tokens, read once: a shared store with many users is never read whole.</summary>
     private async ValueTask EnsureStoreLoadedAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _storeLoaded) != 0)
+        string partition = McpOAuthPartition.Current;
+        if (_loadedPartitions.ContainsKey(partition))
         {
             return;
         }
 
-        IReadOnlyList<TokenSet> stored = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<TokenSet> stored = await _store.ListPartitionAsync(partition, cancellationToken).ConfigureAwait(false);
         foreach (TokenSet tokens in stored)
         {
             if (UriPolicy.TryParseAbsolute(tokens.Resource, out Uri resourceUri)
@@ -227,7 +229,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             }
         }
 
-        Volatile.Write(ref _storeLoaded, 1);
+        _loadedPartitions[partition] = true;
     }
 
     private void EnsureServerAllowed(Uri requestUri)

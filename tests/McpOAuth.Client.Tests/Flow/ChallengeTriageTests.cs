@@ -148,7 +148,7 @@ public sealed class ChallengeTriageTests
 
     private static ServerSession Session(TokenSet tokens, IReadOnlyList<string>? scopes = null)
     {
-        var session = new ServerSession(tokens.Resource, McpUri, static () => { });
+        var session = new ServerSession(tokens.Resource, McpUri, TokenSet.DefaultPartition, static () => { });
         var context = new AuthorizationContext(tokens.Issuer, new AuthorizationServerDocument { Issuer = tokens.Issuer }, new ClientRegistration
         {
             ClientId = tokens.ClientId,

@@ -19,6 +19,7 @@ internal sealed class GrantCompletion(ITokenStore store, ILogger logger)
         Func<CancellationToken, Task<TokenSet>>? reacquire,
         CancellationToken cancellationToken)
     {
+        tokens = InPartitionOf(session, tokens);
         if (session.Tokens is { } previous && previous.Key != tokens.Key)
         {
             await store.RemoveAsync(previous.Key, cancellationToken).ConfigureAwait(false);
@@ -33,8 +34,13 @@ internal sealed class GrantCompletion(ITokenStore store, ILogger logger)
     /// <summary>A refresh issued tokens for the same context.</summary>
     public async Task<TokenSet> RefreshedAsync(ServerSession session, TokenSet tokens, DpopSession? dpop, CancellationToken cancellationToken)
     {
+        tokens = InPartitionOf(session, tokens);
         session.Renewed(tokens, dpop, refreshed: true);
         await store.SetAsync(tokens.Key, tokens, cancellationToken).ConfigureAwait(false);
         return tokens;
     }
+
+    /// <summary>Tokens belong to the session's partition, whatever the token endpoint client stamped.</summary>
+    private static TokenSet InPartitionOf(ServerSession session, TokenSet tokens) =>
+        string.Equals(tokens.Partition, session.Partition, StringComparison.Ordinal) ? tokens : tokens with { Partition = session.Partition };
 }

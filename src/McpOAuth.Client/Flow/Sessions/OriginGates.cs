@@ -69,5 +69,7 @@ internal sealed class OriginGates : IDisposable
         }
     }
 
-    private SemaphoreSlim GateFor(Uri uri) => _gates.GetOrAdd(UriPolicy.Origin(uri), static _ => new SemaphoreSlim(1, 1));
+    /// <summary>Per partition too: one user signing in does not hold up another user's refresh of the same server.</summary>
+    private SemaphoreSlim GateFor(Uri uri) =>
+        _gates.GetOrAdd(McpOAuthPartition.Current + "\n" + UriPolicy.Origin(uri), static _ => new SemaphoreSlim(1, 1));
 }

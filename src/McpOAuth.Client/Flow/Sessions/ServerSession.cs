@@ -10,10 +10,11 @@ internal sealed class ServerSession
     private readonly Action _credentialChanged;
     private volatile SessionCredential? _current;
 
-    public ServerSession(string resource, Uri resourceUri, Action credentialChanged)
+    public ServerSession(string resource, Uri resourceUri, string partition, Action credentialChanged)
     {
         Resource = resource;
         ResourceUri = resourceUri;
+        Partition = partition;
         _credentialChanged = credentialChanged;
     }
 
@@ -21,6 +22,9 @@ internal sealed class ServerSession
     public string Resource { get; }
 
     public Uri ResourceUri { get; }
+
+    /// <summary>Whose session this is; its tokens are stored under this partition.</summary>
+    public string Partition { get; }
 
     /// <summary>The credential in use; read without a lock on the hot path.</summary>
     public SessionCredential? Current => _current;

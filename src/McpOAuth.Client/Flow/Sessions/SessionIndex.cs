@@ -1,10 +1,42 @@
 namespace McpOAuth.Client.Internal;
 
 /// <summary>
-/// The sessions of one provider, found by request URL: the most specific resource that identifies the URL wins. A repeated
-/// URL is answered from a one-entry cache without parsing or allocating.
+/// The sessions of one provider, per partition (<see cref="McpOAuthPartition.Current"/>), found by request URL: the most
+/// specific resource that identifies the URL wins. A repeated URL is answered from a one-entry cache without parsing or
+/// allocating. A partition never sees another's sessions.
 /// </summary>
 internal sealed class SessionIndex
+{
+    private readonly PartitionSessions _default = new(TokenSet.DefaultPartition);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PartitionSessions> _partitions = new(StringComparer.Ordinal);
+
+    /// <summary>The sessions of the current partition.</summary>
+    public IReadOnlyList<ServerSession> All => Current.All;
+
+    /// <summary>Every partition's sessions.</summary>
+    public IEnumerable<ServerSession> Everywhere => _partitions.Values.Prepend(_default).SelectMany(p => p.All);
+
+    public ServerSession? Find(Uri requestUri) => Current.Find(requestUri);
+
+    public ServerSession? FindAny(Uri requestUri) => Current.FindAny(requestUri);
+
+    public ServerSession GetOrAdd(string resource, Uri resourceUri) => Current.GetOrAdd(resource, resourceUri);
+
+    /// <summary>A credential of the current partition changed: its cached match may no longer be the best one.</summary>
+    public void Invalidate() => Current.Invalidate();
+
+    private PartitionSessions Current
+    {
+        get
+        {
+            string partition = McpOAuthPartition.Current;
+            return partition.Length == 0 ? _default : _partitions.GetOrAdd(partition, static p => new PartitionSessions(p));
+        }
+    }
+}
+
+/// <summary>The sessions of one partition.</summary>
+internal sealed class PartitionSessions(string partition)
 {
     private readonly object _lock = new();
     private ServerSession[] _sessions = [];
@@ -45,7 +77,7 @@ internal sealed class SessionIndex
                 }
             }
 
-            var session = new ServerSession(resource, resourceUri, Invalidate);
+            var session = new ServerSession(resource, resourceUri, partition, Invalidate);
             _sessions = [.. _sessions, session];
             Invalidate();
             return session;

@@ -14,7 +14,7 @@ internal sealed class SignOut(
 {
     public async Task<SignOutResult> RunAsync(Uri? serverUri, CancellationToken cancellationToken)
     {
-        IReadOnlyList<TokenSet> stored = await store.ListAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<TokenSet> stored = await store.ListPartitionAsync(McpOAuthPartition.Current, cancellationToken).ConfigureAwait(false);
         var removed = new List<TokenStoreKey>();
         var revoked = new List<TokenStoreKey>();
         var unsupported = new List<TokenStoreKey>();

@@ -31,7 +31,7 @@ internal sealed class GrantRig : IDisposable
         Registrar = new DefaultClientRegistrar(backchannel, Logger);
         Registrations = new ClientRegistrations(Options, Registrar);
         Completion = new GrantCompletion(Store, Logger);
-        Session = new ServerSession(Resource, new Uri(Resource), static () => { });
+        Session = new ServerSession(Resource, new Uri(Resource), TokenSet.DefaultPartition, static () => { });
     }
 
     public McpOAuthOptions Options { get; } = new();
