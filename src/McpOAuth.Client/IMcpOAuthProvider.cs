@@ -40,4 +40,16 @@ public interface IMcpOAuthProvider : IMcpOAuthCredentialSource
     /// <returns>One entry per stored credential, by resource.</returns>
     /// <exception cref="McpOAuthException">The store cannot be read (<see cref="McpOAuthErrorCode.StoreUnavailable"/>).</exception>
     Task<IReadOnlyList<McpOAuthLogin>> ListLoginsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Completes a hosted sign-in from the URL its callback was sent to (<see cref="HostedSignInOptions"/>).</summary>
+    /// <param name="redirectedUri">The full callback URL, with its query.</param>
+    /// <param name="cancellationToken">Cancels the code exchange.</param>
+    /// <returns>The login and where the browser goes next.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="redirectedUri"/> is <see langword="null"/>.</exception>
+    /// <exception cref="McpOAuthAuthorizationException">The callback matches no waiting sign-in of the current partition
+    /// (<see cref="McpOAuthErrorCode.StateMismatch"/>: unknown, replayed, or started by another user), it expired, its
+    /// <c>iss</c> is wrong, or the user or server refused.</exception>
+    /// <exception cref="McpOAuthException">The code exchange failed.</exception>
+    /// <remarks>Call it in the partition of the signed-in user; a sign-in is completed at most once.</remarks>
+    Task<McpOAuthSignInResult> CompleteSignInAsync(Uri redirectedUri, CancellationToken cancellationToken = default);
 }

@@ -82,4 +82,7 @@ public enum McpOAuthErrorCode
     /// <summary>The token store could not be read or written (a file system error, an unreachable or timed-out shared store, a locked
     /// or absent OS secret service); nothing was deleted, and tokens held in memory keep serving.</summary>
     StoreUnavailable,
+
+    /// <summary>A hosted application's user must sign in (<see cref="McpOAuthSignInRequiredException"/>).</summary>
+    SignInRequired,
 }

@@ -33,6 +33,9 @@ public sealed class McpOAuthOptions
     /// MCP request carry a fresh proof, and server nonces are honoured without starting a new sign-in.</remarks>
     public bool UseDpop { get; set; }
 
+    /// <summary>Gets the settings of a hosted web application's redirect-based sign-in.</summary>
+    public HostedSignInOptions Hosted { get; } = new();
+
     /// <summary>Gets the client registration settings: a pre-registered client, a Client ID Metadata Document, or dynamic registration.</summary>
     public ClientRegistrationOptions Client { get; } = new();
 

@@ -48,7 +48,7 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
         }
 
         string query = redirectedUri.Query.Length > 0 ? redirectedUri.Query[1..] : string.Empty;
-        _ = Validate(ParseQuery(query));
+        _ = Validate(AuthorizationResponse.Parse(query));
         return _result.Task.IsCompleted;
     }
 
@@ -170,29 +170,24 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
             return (400, Page("Already handled", "This sign-in has already been handled. You can close this tab."));
         }
 
-        Dictionary<string, List<string>> query = ParseQuery(q < 0 ? string.Empty : target[(q + 1)..]);
-        return Validate(query);
+        return Validate(AuthorizationResponse.Parse(q < 0 ? string.Empty : target[(q + 1)..]));
     }
 
     /// <summary>The RFC 9207 §2.4 order: duplicates, then state, then iss, then error, then code.</summary>
-    private (int Status, string Body) Validate(Dictionary<string, List<string>> query)
+    private (int Status, string Body) Validate(AuthorizationResponse response)
     {
-        foreach (KeyValuePair<string, List<string>> pair in query)
+        if (response.HasRepeatedParameter)
         {
-            if (pair.Value.Count > 1)
-            {
-                return Reject(400, "a parameter was repeated");
-            }
+            return Reject(400, "a parameter was repeated");
         }
 
-        string? state = Single(query, OAuthWireNames.State);
-        if (state is null || !FixedTimeEquals(state, _request.State))
+        if (!AuthorizationResponse.StateMatches(response.State, _request.State))
         {
             // CB-03: a forged or stale response does not end the real sign-in.
             return Reject(400, "state missing or mismatched");
         }
 
-        string? iss = Single(query, OAuthWireNames.Iss);
+        string? iss = response.Issuer;
         if (iss is null ? _request.IssuerParameterRequired : !string.Equals(iss, _request.ExpectedIssuer, StringComparison.Ordinal))
         {
             string reason = iss is null
@@ -203,25 +198,15 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
             return (400, Page("Sign-in rejected", "The response did not come from the expected authorization server. You can close this tab."));
         }
 
-        if (query.ContainsKey("access_token") || query.ContainsKey("id_token") || query.ContainsKey("token"))
+        if (response.CarriesTokens)
         {
             return Reject(400, "tokens in the front channel");
         }
 
-        string? error = Single(query, OAuthWireNames.Error);
-        if (error is not null)
+        if (response.Error is { } error)
         {
-            string? description = Single(query, OAuthWireNames.ErrorDescription);
-            _result.TrySetException(new McpOAuthAuthorizationException(
-                McpOAuthErrorCode.AuthorizationDenied,
-                description is null
-                    ? $"The authorization server returned '{SafeText.Escape(error)}'."
-                    : $"The authorization server returned '{SafeText.Escape(error)}': {SafeText.Escape(description)}")
-            {
-                Error = error,
-                ErrorDescription = description,
-                ErrorUri = Single(query, OAuthWireNames.ErrorUri),
-            });
+            string? description = response.ErrorDescription;
+            _result.TrySetException(response.DeniedError());
             string summary = error == OAuthWireNames.AccessDenied
                 ? "The sign-in was declined, so the application was not given access."
                 : "The sign-in did not complete.";
@@ -231,7 +216,7 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
                 + " " + summary + " You can close this tab and return to the application."));
         }
 
-        string? code = Single(query, OAuthWireNames.Code);
+        string? code = response.Code;
         if (string.IsNullOrEmpty(code))
         {
             return Reject(400, "no code");
@@ -323,32 +308,4 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + WebUtility.HtmlEncode(title) +
         "</title><style>body{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em;color:#222}</style></head>" +
         "<body><h1>" + WebUtility.HtmlEncode(title) + "</h1><p>" + WebUtility.HtmlEncode(message) + "</p></body></html>";
-
-    private static Dictionary<string, List<string>> ParseQuery(string query)
-    {
-        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (string pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int eq = pair.IndexOf('=', StringComparison.Ordinal);
-            string name = Decode(eq < 0 ? pair : pair[..eq]);
-            string value = eq < 0 ? string.Empty : Decode(pair[(eq + 1)..]);
-            if (!result.TryGetValue(name, out List<string>? values))
-            {
-                values = [];
-                result[name] = values;
-            }
-
-            values.Add(value);
-        }
-
-        return result;
-
-        static string Decode(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
-    }
-
-    private static string? Single(Dictionary<string, List<string>> query, string name) =>
-        query.TryGetValue(name, out List<string>? values) ? values[0] : null;
-
-    private static bool FixedTimeEquals(string a, string b) =>
-        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 }

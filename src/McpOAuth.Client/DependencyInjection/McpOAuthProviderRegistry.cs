@@ -31,6 +31,7 @@ internal sealed class McpOAuthProviderRegistry
             _services.GetRequiredService<IPkceGenerator>(),
             _services.GetRequiredService<ICallbackReceiver>(),
             _services.GetRequiredService<ITokenStore>(),
+            _services.GetRequiredService<IPendingAuthorizationStore>(),
             // Token requests and probes honour this name's HttpTimeout; discovery and registration are shared services and
             // use the default options' timeout.
             BackchannelFactory.Create(_services.GetRequiredService<IHttpClientFactory>(), time, options.HttpTimeout),

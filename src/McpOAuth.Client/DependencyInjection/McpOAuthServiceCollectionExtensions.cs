@@ -62,6 +62,7 @@ public static class McpOAuthServiceCollectionExtensions
         services.TryAddSingleton<ICallbackReceiver>(static sp =>
             new LoopbackCallbackReceiver(sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<LoopbackCallbackReceiver>>()));
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        services.TryAddSingleton<IPendingAuthorizationStore>(static sp => new InMemoryPendingAuthorizationStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<McpOAuthProviderRegistry>();
         services.TryAddSingleton<IMcpOAuthProvider>(static sp =>
             sp.GetRequiredService<McpOAuthProviderRegistry>().Get(Options.Options.DefaultName));

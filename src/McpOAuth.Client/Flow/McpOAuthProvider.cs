@@ -16,6 +16,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     private readonly ServerResolver _servers;
     private readonly TokenRenewer _renewer;
     private readonly Authorizer _authorizer;
+    private readonly WebSignInFlow _webSignIn;
     private readonly SignOut _signOut;
     private readonly Backchannel _backchannel;
     private readonly TimeProvider _time;
@@ -30,6 +31,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         ServerResolver servers,
         TokenRenewer renewer,
         Authorizer authorizer,
+        WebSignInFlow webSignIn,
         SignOut signOut,
         Backchannel backchannel,
         TimeProvider time,
@@ -42,6 +44,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         _servers = servers;
         _renewer = renewer;
         _authorizer = authorizer;
+        _webSignIn = webSignIn;
         _signOut = signOut;
         _backchannel = backchannel;
         _time = time;
@@ -127,6 +130,18 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     public Task<SignOutResult> SignOutAsync(Uri? serverUri, CancellationToken cancellationToken = default) =>
         _signOut.RunAsync(serverUri, cancellationToken);
 
+    public async Task<McpOAuthSignInResult> CompleteSignInAsync(Uri redirectedUri, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(redirectedUri);
+        if (_options.Hosted.RedirectUri is null)
+        {
+            throw new InvalidOperationException("Hosted sign-in is not configured (McpOAuthOptions.Hosted.RedirectUri).");
+        }
+
+        await EnsureStoreLoadedAsync(cancellationToken).ConfigureAwait(false);
+        return await _webSignIn.CompleteAsync(redirectedUri, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<McpOAuthLogin>> ListLoginsAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<TokenSet> stored = await _store.ListPartitionAsync(McpOAuthPartition.Current, cancellationToken).ConfigureAwait(false);
@@ -135,7 +150,8 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
 
     private async Task<TokenSet> AnswerAsync(McpOAuthChallenge challenge, CancellationToken lifetime)
     {
-        await EnsureStoreLoadedAsync(lifetime).ConfigureAwait(false);
+        // A 401 is when tokens another process or instance stored since are picked up (never by polling per request).
+        await LoadStoreAsync(reload: true, lifetime).ConfigureAwait(false);
         ServerSession? session = _sessions.FindAny(challenge.RequestUri);
         ChallengeDecision decision = ChallengeTriage.Decide(challenge, session, _time.GetUtcNow());
         switch (decision.Action)
@@ -207,10 +223,13 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     }
 
     /// <summary>The current partition's stored tokens, read once: a shared store with many users is never read whole.</summary>
-    private async ValueTask EnsureStoreLoadedAsync(CancellationToken cancellationToken)
+    private ValueTask EnsureStoreLoadedAsync(CancellationToken cancellationToken) => LoadStoreAsync(reload: false, cancellationToken);
+
+    /// <summary>Reads the current partition's stored tokens and adopts those newer than what the sessions hold.</summary>
+    private async ValueTask LoadStoreAsync(bool reload, CancellationToken cancellationToken)
     {
         string partition = McpOAuthPartition.Current;
-        if (_loadedPartitions.ContainsKey(partition))
+        if (!reload && _loadedPartitions.ContainsKey(partition))
         {
             return;
         }

@@ -22,6 +22,8 @@ public static class McpOAuthProviderFactory
     /// <see cref="McpOAuthHandler"/>; the caller keeps ownership and disposes it.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where logs go; nowhere when <see langword="null"/>.</param>
+    /// <param name="pendingStore">Where hosted sign-ins wait for their callback (<see cref="HostedSignInOptions"/>); in memory when
+    /// <see langword="null"/>.</param>
     /// <returns>A thread-safe provider to pass to <see cref="McpOAuthHandler"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
@@ -30,7 +32,8 @@ public static class McpOAuthProviderFactory
         ITokenStore? tokenStore = null,
         HttpMessageHandler? backchannelHandler = null,
         TimeProvider? timeProvider = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IPendingAuthorizationStore? pendingStore = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ValidateOptionsResult result = new McpOAuthOptionsValidator().Validate(Options.DefaultName, options);
@@ -49,6 +52,7 @@ public static class McpOAuthProviderFactory
             new S256PkceGenerator(),
             new LoopbackCallbackReceiver(time, logs.CreateLogger<LoopbackCallbackReceiver>()),
             tokenStore ?? new InMemoryTokenStore(),
+            pendingStore ?? new InMemoryPendingAuthorizationStore(time),
             backchannel,
             time,
             logs);
@@ -62,6 +66,7 @@ public static class McpOAuthProviderFactory
         IPkceGenerator pkce,
         ICallbackReceiver callbacks,
         ITokenStore store,
+        IPendingAuthorizationStore pendingStore,
         Backchannel backchannel,
         TimeProvider time,
         ILoggerFactory loggerFactory)
@@ -74,11 +79,13 @@ public static class McpOAuthProviderFactory
         var registrations = new ClientRegistrations(options, registrar);
         var completion = new GrantCompletion(store, logger);
         var contexts = new StoredContextResolver(options, servers, registrar);
+        var webSignIn = new WebSignInFlow(options, pkce, pendingStore, registrations, servers, sessions, tokens, completion, time);
         var authorizer = new Authorizer(
             options,
             servers,
             sessions,
             new AuthorizationCodeFlow(options, pkce, callbacks, registrations, tokens, completion, time),
+            webSignIn,
             new DeviceCodeFlow(options, registrations, tokens, completion, time),
             new MachineGrantFlow(options, registrations, tokens, completion, time, logger),
             logger);
@@ -90,6 +97,7 @@ public static class McpOAuthProviderFactory
             servers,
             new TokenRenewer(options, store, contexts, registrations, tokens, completion, time, logger),
             authorizer,
+            webSignIn,
             new SignOut(store, sessions, gates, contexts, registrations, tokens),
             backchannel,
             time,

@@ -35,7 +35,8 @@ internal sealed class McpClientHarness : IDisposable
         Action<McpOAuthOptions>? configure = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
-        ITokenStore? tokenStore = null)
+        ITokenStore? tokenStore = null,
+        IPendingAuthorizationStore? pendingStore = null)
     {
         var browser = new ScriptedBrowser();
         var options = new McpOAuthOptions
@@ -49,7 +50,7 @@ internal sealed class McpClientHarness : IDisposable
         options.LaunchBrowser = (context, cancellationToken) => browser.LaunchAsync(context.AuthorizationUri, cancellationToken);
         configure?.Invoke(options);
 
-        var provider = McpOAuthProviderFactory.Create(options, tokenStore, backchannelHandler: null, timeProvider, loggerFactory);
+        var provider = McpOAuthProviderFactory.Create(options, tokenStore, backchannelHandler: null, timeProvider, loggerFactory, pendingStore);
         var http = new HttpClient(new McpOAuthHandler(provider) { InnerHandler = new SocketsHttpHandler() });
         return new McpClientHarness(browser, options, provider, http);
     }

@@ -11,6 +11,7 @@ internal sealed class Authorizer(
     ServerResolver servers,
     SessionIndex sessions,
     AuthorizationCodeFlow codeFlow,
+    WebSignInFlow webFlow,
     DeviceCodeFlow deviceFlow,
     MachineGrantFlow machineFlow,
     ILogger logger)
@@ -57,7 +58,9 @@ internal sealed class Authorizer(
     }
 
     private Task<TokenSet> RunInteractiveAsync(GrantRequest request, CancellationToken cancellationToken) =>
-        options.UseDeviceAuthorization
-            ? deviceFlow.RunAsync(request, cancellationToken)
-            : codeFlow.RunAsync(request, cancellationToken);
+        options.Hosted.RedirectUri is not null
+            ? webFlow.StartAsync(request, cancellationToken)
+            : options.UseDeviceAuthorization
+                ? deviceFlow.RunAsync(request, cancellationToken)
+                : codeFlow.RunAsync(request, cancellationToken);
 }

@@ -18,6 +18,7 @@ namespace McpOAuth.Client.Internal;
 [JsonSerializable(typeof(ClientRegistrationResponseBody))]
 [JsonSerializable(typeof(StoredTokenDocument))]
 [JsonSerializable(typeof(DeviceAuthorizationResponse))]
+[JsonSerializable(typeof(PendingAuthorization))]
 internal sealed partial class McpOAuthJsonContext : JsonSerializerContext
 {
 }

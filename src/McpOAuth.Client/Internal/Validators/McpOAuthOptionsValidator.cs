@@ -45,6 +45,14 @@ internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOption
             builder.AddError("must be between 1 and 10.", nameof(McpOAuthOptions.MaxAuthorizationAttempts));
         }
 
+        if (options.Hosted.RedirectUri is { } redirect
+            && (!redirect.IsAbsoluteUri || !UriPolicy.IsSecure(redirect, allowHttpLoopback: true) || redirect.Fragment.Length > 0))
+        {
+            builder.AddError("must be an absolute https URL (or http to loopback) without fragment.", "Hosted.RedirectUri");
+        }
+
+        Range(builder, options.Hosted.PendingLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), "Hosted.PendingLifetime");
+
         if (options.UseDeviceAuthorization && options.ShowDeviceCode is null)
         {
             builder.AddError("must be set when UseDeviceAuthorization is true.", nameof(McpOAuthOptions.ShowDeviceCode));
