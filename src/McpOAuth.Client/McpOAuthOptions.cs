@@ -122,6 +122,9 @@ public sealed class McpOAuthOptions
     /// (<see href="https://datatracker.ietf.org/doc/html/rfc6749#section-5.1">RFC 6749 §5.1</see>).</remarks>
     public TimeSpan RefreshSkew { get; set; } = McpOAuthDefaults.RefreshSkew;
 
+    /// <summary>Gets where calls to authorization servers and metadata endpoints may connect (SSRF protection).</summary>
+    public NetworkPolicyOptions Network { get; } = new();
+
     /// <summary>Gets or sets the most authorizations one request may trigger (401 sign-in plus step-ups).</summary>
     /// <value>The default is 3. Allowed: 1 to 10 (AUTH-30).</value>
     public int MaxAuthorizationAttempts { get; set; } = 3;

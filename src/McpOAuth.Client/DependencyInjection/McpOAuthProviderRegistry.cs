@@ -24,17 +24,22 @@ internal sealed class McpOAuthProviderRegistry
         McpOAuthOptions options = _services.GetRequiredService<IOptionsMonitor<McpOAuthOptions>>().Get(name);
         ILoggerFactory logs = _services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         TimeProvider time = _services.GetRequiredService<TimeProvider>();
+        Backchannel backchannel = BackchannelFactory.Create(
+            _services.GetRequiredService<IHttpClientFactory>(), ConnectPolicy.For(options.Network), time, options.HttpTimeout);
+
+        // The library's own discovery and registration run over this name's backchannel, so its network policy and timeout
+        // govern every call it makes; a replaced seam is used as registered.
+        IDiscoveryClient discovery = _services.GetRequiredService<IDiscoveryClient>();
+        IClientRegistrar registrar = _services.GetRequiredService<IClientRegistrar>();
         return McpOAuthProviderFactory.Create(
             options,
-            _services.GetRequiredService<IDiscoveryClient>(),
-            _services.GetRequiredService<IClientRegistrar>(),
+            discovery is HttpDiscoveryClient ? new HttpDiscoveryClient(backchannel, time, logs.CreateLogger("McpOAuth.Client.Discovery")) : discovery,
+            registrar is DefaultClientRegistrar ? new DefaultClientRegistrar(backchannel, logs.CreateLogger("McpOAuth.Client.Registration")) : registrar,
             _services.GetRequiredService<IPkceGenerator>(),
             _services.GetRequiredService<ICallbackReceiver>(),
             _services.GetRequiredService<ITokenStore>(),
             _services.GetRequiredService<IPendingAuthorizationStore>(),
-            // Token requests and probes honour this name's HttpTimeout; discovery and registration are shared services and
-            // use the default options' timeout.
-            BackchannelFactory.Create(_services.GetRequiredService<IHttpClientFactory>(), time, options.HttpTimeout),
+            backchannel,
             time,
             logs);
     }

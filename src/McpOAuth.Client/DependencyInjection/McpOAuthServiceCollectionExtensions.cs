@@ -1,6 +1,7 @@
 using McpOAuth.Client;
 using McpOAuth.Client.Internal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -46,13 +47,15 @@ public static class McpOAuthServiceCollectionExtensions
         services.Configure<McpOAuthNames>(names => names.Add(name));
 
         services.AddHttpClient(McpOAuthDefaults.BackchannelHttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(BackchannelFactory.CreatePrimaryHandler)
+            .ConfigurePrimaryHttpMessageHandler(static () => BackchannelFactory.CreatePrimaryHandler(ConnectPolicy.Default))
             .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpClientFactoryOptions>, BackchannelClientConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HttpClientFactoryOptions>, BackchannelClientConfiguration>());
 
         services.TryAddSingleton(static sp =>
         {
             McpOAuthOptions defaults = sp.GetRequiredService<IOptionsMonitor<McpOAuthOptions>>().Get(Options.Options.DefaultName);
-            return BackchannelFactory.Create(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), defaults.HttpTimeout);
+            return BackchannelFactory.Create(sp.GetRequiredService<IHttpClientFactory>(), ConnectPolicy.For(defaults.Network), sp.GetRequiredService<TimeProvider>(), defaults.HttpTimeout);
         });
         services.TryAddSingleton<IDiscoveryClient>(static sp =>
             new HttpDiscoveryClient(sp.GetRequiredService<Backchannel>(), sp.GetRequiredService<TimeProvider>(), Logger(sp, "McpOAuth.Client.Discovery")));

@@ -44,7 +44,7 @@ public static class McpOAuthProviderFactory
 
         TimeProvider time = timeProvider ?? TimeProvider.System;
         ILoggerFactory logs = loggerFactory ?? NullLoggerFactory.Instance;
-        Backchannel backchannel = BackchannelFactory.Create(backchannelHandler, time, options.HttpTimeout);
+        Backchannel backchannel = BackchannelFactory.Create(backchannelHandler, ConnectPolicy.For(options.Network), time, options.HttpTimeout);
         return Create(
             options,
             new HttpDiscoveryClient(backchannel, time, logs.CreateLogger("McpOAuth.Client.Discovery")),

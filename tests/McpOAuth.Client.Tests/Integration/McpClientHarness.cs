@@ -36,7 +36,8 @@ internal sealed class McpClientHarness : IDisposable
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
         ITokenStore? tokenStore = null,
-        IPendingAuthorizationStore? pendingStore = null)
+        IPendingAuthorizationStore? pendingStore = null,
+        HttpMessageHandler? backchannelHandler = null)
     {
         var browser = new ScriptedBrowser();
         var options = new McpOAuthOptions
@@ -50,7 +51,7 @@ internal sealed class McpClientHarness : IDisposable
         options.LaunchBrowser = (context, cancellationToken) => browser.LaunchAsync(context.AuthorizationUri, cancellationToken);
         configure?.Invoke(options);
 
-        var provider = McpOAuthProviderFactory.Create(options, tokenStore, backchannelHandler: null, timeProvider, loggerFactory, pendingStore);
+        var provider = McpOAuthProviderFactory.Create(options, tokenStore, backchannelHandler, timeProvider, loggerFactory, pendingStore);
         var http = new HttpClient(new McpOAuthHandler(provider) { InnerHandler = new SocketsHttpHandler() });
         return new McpClientHarness(browser, options, provider, http);
     }

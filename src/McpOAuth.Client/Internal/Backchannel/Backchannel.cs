@@ -130,9 +130,18 @@ internal sealed class Backchannel
 
     private async Task<BackchannelResponse> SendCoreAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        Uri sent = request.RequestUri!;
         using HttpResponseMessage response = await _httpClient()
             .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
             .ConfigureAwait(false);
+
+        // NET-04, NET-05 whatever the handler: an answer from another URL than the one asked (a followed redirect) is never used.
+        if ((response.RequestMessage ?? request).RequestUri is not { } answered || !Uri.Equals(answered, sent))
+        {
+            throw new McpOAuthException(
+                McpOAuthErrorCode.InsecureEndpoint,
+                $"The call to {sent.GetLeftPart(UriPartial.Path)} was redirected to another URL; redirects are never followed for OAuth calls.");
+        }
         byte[] body = await BoundedContent.ReadAsync(response.Content, McpOAuthDefaults.MaxResponseBytes, cancellationToken)
             .ConfigureAwait(false);
         // The raw values: the typed parser would drop or reshape challenges it does not understand.
