@@ -61,6 +61,10 @@ internal static partial class Log
         Message = "Ignored token file {Path}: {Reason}.")]
     public static partial void TokenFileIgnored(this ILogger logger, string path, string reason);
 
+    [LoggerMessage(EventId = 404, EventName = "TokenStoreWriteFailed", Level = LogLevel.Warning,
+        Message = "The token store could not be written ({Code}, {Error}); the tokens serve from memory and are written again on the next renewal.")]
+    public static partial void TokenStoreWriteFailed(this ILogger logger, McpOAuthErrorCode code, string error);
+
     [LoggerMessage(EventId = 501, EventName = "ChallengeReceived", Level = LogLevel.Debug,
         Message = "{RequestUri} answered {StatusCode} with challenge error {Error}.")]
     public static partial void ChallengeReceived(this ILogger logger, string requestUri, int statusCode, string error);

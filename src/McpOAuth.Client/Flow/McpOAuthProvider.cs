@@ -17,6 +17,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     private readonly TokenRenewer _renewer;
     private readonly Authorizer _authorizer;
     private readonly WebSignInFlow _webSignIn;
+    private readonly GrantCompletion _completion;
     private readonly SignOut _signOut;
     private readonly Backchannel _backchannel;
     private readonly TimeProvider _time;
@@ -33,6 +34,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         Authorizer authorizer,
         WebSignInFlow webSignIn,
         SignOut signOut,
+        GrantCompletion completion,
         Backchannel backchannel,
         TimeProvider time,
         ILogger logger)
@@ -45,6 +47,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         _renewer = renewer;
         _authorizer = authorizer;
         _webSignIn = webSignIn;
+        _completion = completion;
         _signOut = signOut;
         _backchannel = backchannel;
         _time = time;
@@ -117,7 +120,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         IReadOnlyList<string>? requested = challenge.Scopes.Count > 0 || scopes is { Count: > 0 }
             ? ScopeSelection.Union(challenge.Scopes, scopes ?? [])
             : null;
-        return await _gates.RunOwnedAsync(
+        TokenSet tokens = await _gates.RunOwnedAsync(
             serverUri,
             async ct =>
             {
@@ -125,6 +128,14 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
                 return await _authorizer.AuthorizeAsync(challenge, requested, bypassCache: true, ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
+
+        // An explicit sign-in is for later use: one that could not be stored is reported (the tokens still serve this provider).
+        if (_sessions.All.FirstOrDefault(s => ReferenceEquals(s.Tokens, tokens))?.Unsaved is { } unsaved && ReferenceEquals(unsaved.Tokens, tokens))
+        {
+            throw new McpOAuthException(McpOAuthErrorCode.StoreUnavailable, "Signed in, but the login could not be stored: " + unsaved.Error.Message, unsaved.Error);
+        }
+
+        return tokens;
     }
 
     public Task<SignOutResult> SignOutAsync(Uri? serverUri, CancellationToken cancellationToken = default) =>
@@ -153,6 +164,11 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         // A 401 is when tokens another process or instance stored since are picked up (never by polling per request).
         await LoadStoreAsync(reload: true, lifetime).ConfigureAwait(false);
         ServerSession? session = _sessions.FindAny(challenge.RequestUri);
+        if (session is not null)
+        {
+            await _completion.RetryUnsavedAsync(session, lifetime).ConfigureAwait(false);
+        }
+
         ChallengeDecision decision = ChallengeTriage.Decide(challenge, session, _time.GetUtcNow());
         switch (decision.Action)
         {
@@ -217,7 +233,14 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             return current.Tokens.IsUsableAt(now, TimeSpan.Zero) ? current : null;
         }
 
-        TokenSet? renewed = await _gates.RunAsync(session.ResourceUri, lifetime => _renewer.RenewAsync(session, lifetime), cancellationToken)
+        TokenSet? renewed = await _gates.RunAsync(
+            session.ResourceUri,
+            async lifetime =>
+            {
+                await _completion.RetryUnsavedAsync(session, lifetime).ConfigureAwait(false);
+                return await _renewer.RenewAsync(session, lifetime).ConfigureAwait(false);
+            },
+            cancellationToken)
             .ConfigureAwait(false);
         return renewed is null ? null : session.Current;
     }

@@ -45,6 +45,9 @@ internal sealed class ServerSession
     /// <summary>How tokens are obtained again without a user, for machine grants; null for interactive ones.</summary>
     public Func<CancellationToken, Task<TokenSet>>? Reacquire { get; private set; }
 
+    /// <summary>Tokens the store could not keep (STORE-08): they serve from memory and are written again later.</summary>
+    public UnsavedTokens? Unsaved { get; set; }
+
     /// <summary>When a refresh or machine grant last failed, and why: waiters do not repeat a request that just failed.</summary>
     public (DateTimeOffset At, Exception Error)? LastRenewalFailure { get; set; }
 
@@ -102,3 +105,6 @@ internal sealed class ServerSession
         _credentialChanged();
     }
 }
+
+/// <summary>Tokens a failed store write left only in memory, with why.</summary>
+internal sealed record UnsavedTokens(TokenSet Tokens, McpOAuthException Error);
