@@ -79,12 +79,15 @@ internal sealed class TokenEndpointClient
 
         if (!response.IsSuccess || body?.Error is not null)
         {
+            // LOG-02: the client secret travels in this request too; a server that echoes it must not put it in the error.
+            string? error = Redact(body?.Error, form, client.ClientSecret);
+            string? description = Redact(body?.ErrorDescription, form, client.ClientSecret);
             throw new McpOAuthException(
                 McpOAuthErrorCode.TokenRequestFailed,
-                $"The device authorization request failed with HTTP {(int)response.StatusCode} {SafeText.Escape(body?.Error)}: {SafeText.Escape(body?.ErrorDescription)}")
+                $"The device authorization request failed with HTTP {(int)response.StatusCode} {Safe(error, form, client.ClientSecret)}: {Safe(description, form, client.ClientSecret)}")
             {
-                Error = body?.Error,
-                ErrorDescription = body?.ErrorDescription,
+                Error = error,
+                ErrorDescription = description,
             };
         }
 
@@ -129,7 +132,7 @@ internal sealed class TokenEndpointClient
 
         return error?.Error == "unsupported_token_type"
             ? null
-            : $"HTTP {(int)response.StatusCode} {SafeText.Escape(error?.Error)}";
+            : $"HTTP {(int)response.StatusCode} {Safe(error?.Error, form, client.ClientSecret)}";
     }
 
     /// <summary>Any grant's token request: the base form plus resource and client authentication, with a DPoP proof when the
@@ -181,7 +184,7 @@ internal sealed class TokenEndpointClient
                 context.Dpop.RememberNonce(context.TokenEndpoint, fresh, authorizationServer: true);
             }
 
-            TokenSet tokens = Validate(body, context, previousRefreshToken);
+            TokenSet tokens = Validate(body, context, previousRefreshToken, form);
             _logger.TokenIssued(grantType);
             return tokens;
         }
@@ -229,7 +232,11 @@ internal sealed class TokenEndpointClient
         return idJag;
     }
 
-    private TokenSet Validate(TokenEndpointResponse body, TokenRequestContext context, string? previousRefreshToken)
+    private TokenSet Validate(
+        TokenEndpointResponse body,
+        TokenRequestContext context,
+        string? previousRefreshToken,
+        IReadOnlyList<KeyValuePair<string, string>> sent)
     {
         if (string.IsNullOrEmpty(body.AccessToken) || !IsB64Token(body.AccessToken))
         {
@@ -242,7 +249,7 @@ internal sealed class TokenEndpointClient
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.InvalidResponse,
-                $"The token response has token_type '{SafeText.Escape(body.TokenType)}'; only Bearer{(context.Dpop is null ? string.Empty : " and DPoP")} are supported.");
+                $"The token response has token_type '{Safe(body.TokenType, sent, context.Client.ClientSecret)}'; only Bearer{(context.Dpop is null ? string.Empty : " and DPoP")} are supported.");
         }
 
         if (body.RefreshToken is not null && (body.RefreshToken.Length == 0 || !IsB64Token(body.RefreshToken)))
@@ -285,7 +292,7 @@ internal sealed class TokenEndpointClient
             seconds = number;
         }
         else if (element.ValueKind == JsonValueKind.String
-            && double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
+            && double.TryParse(StringOrNull(element), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
         {
             seconds = parsed;
         }
@@ -305,6 +312,20 @@ internal sealed class TokenEndpointClient
         }
 
         return now.AddSeconds(Math.Min(seconds, MaxExpiresInSeconds));
+    }
+
+    /// <summary>The string, or null when it is not valid UTF-8: a deferred <see cref="JsonElement"/> is only transcoded here, and
+    /// <see cref="JsonElement.GetString"/> throws <see cref="InvalidOperationException"/> for it (found by the fuzzer, issue 10).</summary>
+    private static string? StringOrNull(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private AuthenticationHeaderValue? AddClientAuthentication(
@@ -383,19 +404,24 @@ internal sealed class TokenEndpointClient
         string? description = Redact(body?.ErrorDescription, sent, headerSecret);
         return new McpOAuthException(
             code,
-            $"The token request ({grantType}) failed with HTTP {(int)response.StatusCode} {SafeText.Escape(Redact(error, sent, headerSecret))}: {SafeText.Escape(description)}")
+            $"The token request ({grantType}) failed with HTTP {(int)response.StatusCode} {Safe(error, sent, headerSecret)}: {Safe(description, sent, headerSecret)}")
         {
-            Error = error,
+            Error = Redact(error, sent, headerSecret),
             ErrorDescription = description,
-            ErrorUri = body?.ErrorUri,
+            ErrorUri = Redact(body?.ErrorUri, sent, headerSecret),
         };
     }
 
     private static readonly string[] SecretFields =
     [
         OAuthWireNames.Code, OAuthWireNames.CodeVerifier, OAuthWireNames.RefreshToken, OAuthWireNames.ClientSecret,
-        "client_assertion", OAuthWireNames.Assertion, OAuthWireNames.DeviceCode, "subject_token",
+        "client_assertion", OAuthWireNames.Assertion, OAuthWireNames.DeviceCode, "subject_token", OAuthWireNames.Token,
     ];
+
+    /// <summary>Server text for a message: redacted, escaped, and redacted again, because escaping can rebuild a secret
+    /// ("\u007f" + "ake-secret" escapes to "\u007fake-secret"; found by the fuzzer, issue 10).</summary>
+    private static string Safe(string? text, IReadOnlyList<KeyValuePair<string, string>> sent, string? headerSecret) =>
+        Redact(SafeText.Escape(Redact(text, sent, headerSecret)), sent, headerSecret)!;
 
     private static string? Redact(string? text, IReadOnlyList<KeyValuePair<string, string>> sent, string? headerSecret)
     {
