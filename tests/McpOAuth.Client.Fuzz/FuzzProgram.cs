@@ -81,7 +81,7 @@ internal static class FuzzProgram
                 Options? next = args[i] switch
                 {
                     "--list" => options with { List = true },
-                    "--budget" when value == "ci" => options with { Seconds = 1, Inputs = -1 },
+                    "--budget" when value == "ci" => options with { Seconds = 2, Inputs = -1 },
                     "--budget" when int.TryParse(value, CultureInfo.InvariantCulture, out int s) && s > 0 => options with { Seconds = s, Inputs = -1 },
                     "--inputs" when long.TryParse(value, CultureInfo.InvariantCulture, out long n) && n > 0 => options with { Inputs = n, Seconds = -1 },
                     "--threads" when int.TryParse(value, CultureInfo.InvariantCulture, out int t) && t > 0 => options with { Threads = t },

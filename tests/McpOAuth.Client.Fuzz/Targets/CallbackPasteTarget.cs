@@ -9,7 +9,9 @@ namespace McpOAuth.Client.Fuzz.Targets;
 /// </summary>
 internal sealed class CallbackPasteTarget : FuzzTarget
 {
-    private readonly PerThread<PendingSignIn> _signIns = new(() => new PendingSignIn(issuerRequired: Environment.CurrentManagedThreadId % 2 == 1));
+    // Two pending sign-ins per thread, one whose server advertises 'iss' (RFC 9207) and one whose server does not; the input's
+    // length picks one, so a finding replays the same way.
+    private readonly PerThread<PendingSignIns> _signIns = new(() => new PendingSignIns());
 
     public override string Name => "callback-paste";
 
@@ -22,7 +24,7 @@ internal sealed class CallbackPasteTarget : FuzzTarget
 
     public override void Run(byte[] input)
     {
-        PendingSignIn signIn = _signIns.Value;
+        PendingSignIn signIn = _signIns.Value.For(input);
         string text = Encoding.UTF8.GetString(signIn.Fill(input));
         if (!Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out Uri? pasted))
         {

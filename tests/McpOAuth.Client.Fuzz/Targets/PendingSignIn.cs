@@ -57,3 +57,18 @@ internal sealed class PendingSignIn : IDisposable
         Timeout = TimeSpan.FromHours(1),
     }).GetAwaiter().GetResult();
 }
+
+/// <summary>A thread's two pending sign-ins: with and without a required <c>iss</c>.</summary>
+internal sealed class PendingSignIns : IDisposable
+{
+    private readonly PendingSignIn _issuerRequired = new(issuerRequired: true);
+    private readonly PendingSignIn _issuerOptional = new(issuerRequired: false);
+
+    public PendingSignIn For(byte[] input) => input.Length % 2 == 0 ? _issuerRequired : _issuerOptional;
+
+    public void Dispose()
+    {
+        _issuerRequired.Dispose();
+        _issuerOptional.Dispose();
+    }
+}
