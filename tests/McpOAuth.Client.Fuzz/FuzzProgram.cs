@@ -6,7 +6,7 @@ namespace McpOAuth.Client.Fuzz;
 
 /// <summary>
 /// <c>dotnet run --project tests/McpOAuth.Client.Fuzz -- [--budget ci|SECONDS] [--inputs N] [--target a,b] [--seed S]
-/// [--threads N] [--hang-seconds N] [--list]</c>. Exit code 0: no finding; 1: a finding (printed with its shrunk input and
+/// [--threads N] [--hang-seconds N] [--list] [--libfuzzer NAME] [--replay FILE]</c>. Exit code 0: no finding; 1: a finding (printed with its shrunk input and
 /// the seed that replays it); 2: bad arguments; 3: an input hung.
 /// </summary>
 internal static class FuzzProgram
@@ -16,7 +16,7 @@ internal static class FuzzProgram
         Options? options = Options.Parse(args);
         if (options is null)
         {
-            Console.Error.WriteLine("usage: [--budget ci|SECONDS] [--inputs N] [--target NAME[,NAME]] [--seed SEED] [--threads N] [--hang-seconds N] [--list]");
+            Console.Error.WriteLine("usage: [--budget ci|SECONDS] [--inputs N] [--target NAME[,NAME]] [--seed SEED] [--threads N] [--hang-seconds N] [--list] [--libfuzzer NAME] [--target NAME --replay FILE]");
             return 2;
         }
 
@@ -43,12 +43,29 @@ internal static class FuzzProgram
             targets = [.. targets.Where(t => names.Contains(t.Name))];
         }
 
+        using var watchdog = new Watchdog(TimeSpan.FromSeconds(options.HangSeconds));
+        var runner = new FuzzRunner(watchdog);
+        if (options.Replay is { } file)
+        {
+            // One saved input (a libFuzzer crash artifact, a corpus file) under every property; the exception is the report.
+            runner.RunOne(targets.Single(), File.ReadAllBytes(file));
+            Console.WriteLine($"{targets.Single().Name}: {file} passes");
+            return 0;
+        }
+
+        if (options.LibFuzzer)
+        {
+            // Coverage-guided mode under LibFuzzer/run.sh: the driver feeds inputs through shared memory; a finding is an
+            // exception, which SharpFuzz reports as a crash, and libFuzzer saves the input.
+            FuzzTarget only = targets.Single();
+            SharpFuzz.Fuzzer.LibFuzzer.Run(span => runner.RunOne(only, span.ToArray()));
+            return 0;
+        }
+
         var settings = new RunSettings(options.Inputs, options.Seconds, options.Threads, options.Seed);
         Console.WriteLine($"McpOAuth.Client fuzz: {targets.Count} targets, {(options.Inputs > 0 ? $"{options.Inputs:N0} inputs" : $"{options.Seconds} s")} each, {options.Threads} threads, hang limit {options.HangSeconds} s");
         Console.WriteLine($"{"target",-32} {"inputs",12} {"time (s)",9} {"inputs/s",10} {"peak MiB",9}  result");
         var results = new List<FuzzResult>();
-        using var watchdog = new Watchdog(TimeSpan.FromSeconds(options.HangSeconds));
-        var runner = new FuzzRunner(watchdog);
         foreach (FuzzTarget target in targets)
         {
             FuzzResult result = runner.Run(target, settings);
@@ -70,7 +87,7 @@ internal static class FuzzProgram
         return results.Any(r => r.Finding is not null) ? 1 : 0;
     }
 
-    private sealed record Options(long Inputs, int Seconds, int Threads, string? Seed, string[]? Targets, int HangSeconds, bool List)
+    private sealed record Options(long Inputs, int Seconds, int Threads, string? Seed, string[]? Targets, int HangSeconds, bool List, bool LibFuzzer = false, string? Replay = null)
     {
         public static Options? Parse(string[] args)
         {
@@ -88,6 +105,8 @@ internal static class FuzzProgram
                     "--hang-seconds" when int.TryParse(value, CultureInfo.InvariantCulture, out int h) && h > 0 => options with { HangSeconds = h },
                     "--seed" when value is not null => options with { Seed = value },
                     "--target" when value is not null => options with { Targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries) },
+                    "--libfuzzer" when value is not null => options with { Targets = [value], LibFuzzer = true },
+                    "--replay" when value is not null => options with { Replay = value },
                     _ => null,
                 };
                 if (next is null)

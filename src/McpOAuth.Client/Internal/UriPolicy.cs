@@ -42,7 +42,7 @@ internal static class UriPolicy
 
     /// <summary>The host in its ASCII (punycode) form, or null when it is not a valid IDN host: <see cref="Uri.IdnHost"/>
     /// throws <see cref="UriFormatException"/> for some hosts that <see cref="Uri.TryCreate(string, UriKind, out Uri)"/>
-    /// accepts (a zero-width space, U+00A4), which a fuzzer found in server-supplied URLs.</summary>
+    /// accepts (a zero-width space before a label that ends in a hyphen, U+FFFD), found by the fuzzer in server-supplied URLs.</summary>
     private static string? IdnHostOf(Uri uri)
     {
         try

@@ -78,7 +78,8 @@ internal sealed class FuzzRunner(Watchdog watchdog)
         }
     }
 
-    private void RunOne(FuzzTarget target, byte[] input)
+    /// <summary>One input under every property: the watchdog, the target's checks and the allocation budget.</summary>
+    public void RunOne(FuzzTarget target, byte[] input)
     {
         watchdog.Enter(target.Name, input);
         try
