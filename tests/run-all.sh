@@ -19,6 +19,9 @@ dotnet test McpOAuth.Client.sln -c Release --no-build -nologo --logger "console;
 echo "== benchmark smoke run (correctness only: one token request per burst, no discovery on warm start, no 401s in churn)"
 dotnet run -c Release --no-build --project tests/McpOAuth.Client.Benchmarks -- --smoke
 
+echo "== fuzzing, CI budget (2 s per target; a finding prints its shrunk input and the seed that replays it)"
+dotnet run -c Release --no-build --project tests/McpOAuth.Client.Fuzz -- --budget ci
+
 echo "== package"
 dotnet pack src/McpOAuth.Client/McpOAuth.Client.csproj -c Release --no-build -nologo -o artifacts/packages
 

@@ -35,15 +35,21 @@ internal static class OAuthErrors
         string? description = Redact(body?.ErrorDescription, sent, headerSecret);
         return new McpOAuthException(
             code,
-            $"The {what} failed with HTTP {(int)response.StatusCode} {SafeText.Escape(Redact(error, sent, headerSecret))}: {SafeText.Escape(description)}")
+            $"The {what} failed with HTTP {(int)response.StatusCode} {Safe(error, sent, headerSecret)}: {Safe(description, sent, headerSecret)}")
         {
-            Error = error,
+            // The error code is logged when a refresh fails, and every member may be shown: none keeps an echoed secret.
+            Error = Redact(error, sent, headerSecret),
             ErrorDescription = description,
-            ErrorUri = body?.ErrorUri,
+            ErrorUri = Redact(body?.ErrorUri, sent, headerSecret),
         };
     }
 
-    private static string? Redact(string? text, IReadOnlyList<KeyValuePair<string, string>> sent, string? headerSecret)
+    /// <summary>Server text for a message: redacted, escaped, and redacted again, because escaping can rebuild a secret
+    /// ("\u007f" + "ake-secret" escapes to "\u007fake-secret"; found by the fuzzer, issue 10).</summary>
+    public static string Safe(string? text, IReadOnlyList<KeyValuePair<string, string>> sent, string? headerSecret) =>
+        Redact(SafeText.Escape(Redact(text, sent, headerSecret)), sent, headerSecret)!;
+
+    public static string? Redact(string? text, IReadOnlyList<KeyValuePair<string, string>> sent, string? headerSecret)
     {
         if (string.IsNullOrEmpty(text))
         {

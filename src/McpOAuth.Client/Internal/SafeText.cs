@@ -17,7 +17,8 @@ internal static class SafeText
         var sb = new StringBuilder(Math.Min(value.Length, MaxLength) + 8);
         foreach (char c in value)
         {
-            if (sb.Length >= MaxLength)
+            // An escape is six characters: it must fit too, or the result grows past the cap (found by the fuzzer, issue 10).
+            if (sb.Length + (char.IsControl(c) ? 6 : 1) > MaxLength)
             {
                 sb.Append('…');
                 break;

@@ -16,26 +16,57 @@ internal static class UriPolicy
             return false;
         }
 
+        // Only http(s) is ever used, and bidi and other format characters (U+202E...) only ever serve to disguise a URL.
+        if (!value.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !value.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         foreach (char c in value)
         {
-            if (char.IsControl(c) || char.IsWhiteSpace(c))
+            if (char.IsControl(c) || char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
             {
                 return false;
             }
         }
 
-        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? parsed))
+        Uri? parsed;
+        try
         {
-            return false;
+            if (!Uri.TryCreate(value, UriKind.Absolute, out parsed))
+            {
+                return false;
+            }
+        }
+        catch (IndexOutOfRangeException)
+        {
+            return false; // Uri.TryCreate itself throws for "file://\u202e/e;" (found by the fuzzer; a BCL defect).
         }
 
-        if (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp)
+        // The metadata URLs are built from the origin, so it must parse again: "https://\u202e" does not (found by the fuzzer).
+        if ((parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp) || IdnHostOf(parsed) is null
+            || !Uri.TryCreate(Origin(parsed), UriKind.Absolute, out _))
         {
             return false;
         }
 
         uri = parsed;
         return true;
+    }
+
+    /// <summary>The host in its ASCII (punycode) form, or null when it is not a valid IDN host: <see cref="Uri.IdnHost"/>
+    /// throws <see cref="UriFormatException"/> for some hosts that <see cref="Uri.TryCreate(string, UriKind, out Uri)"/>
+    /// accepts (a zero-width space before a label that ends in a hyphen, U+FFFD), found by the fuzzer in server-supplied URLs.</summary>
+    private static string? IdnHostOf(Uri uri)
+    {
+        try
+        {
+            return uri.IdnHost;
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>True when the host is a loopback name or literal (never a name that merely starts with one).</summary>
@@ -107,7 +138,8 @@ internal static class UriPolicy
     public static bool ResourceIdentifiesServer(Uri res, Uri serverUri)
     {
         if (!string.Equals(res.Scheme, serverUri.Scheme, StringComparison.OrdinalIgnoreCase)
-            || !string.Equals(res.IdnHost, serverUri.IdnHost, StringComparison.OrdinalIgnoreCase)
+            || IdnHostOf(res) is not { } resourceHost
+            || !string.Equals(resourceHost, IdnHostOf(serverUri), StringComparison.OrdinalIgnoreCase)
             || res.Port != serverUri.Port)
         {
             return false;

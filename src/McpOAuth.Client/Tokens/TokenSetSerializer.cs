@@ -92,8 +92,11 @@ public static class TokenSetSerializer
 
     private static ClientRegistration? ReadRegistration(StoredTokenDocument document)
     {
+        // Only the names this serializer writes: Enum.TryParse also takes numbers ("7") and lists ("Dynamic, Preregistered"),
+        // which would make up a kind that does not exist (found by the fuzzer, issue 10).
         if (document.TokenEndpointAuthMethod is null
-            || !Enum.TryParse(document.RegistrationKind, ignoreCase: false, out ClientRegistrationKind kind))
+            || !Enum.TryParse(document.RegistrationKind, ignoreCase: false, out ClientRegistrationKind kind)
+            || !Enum.IsDefined(kind) || !string.Equals(kind.ToString(), document.RegistrationKind, StringComparison.Ordinal))
         {
             return null;
         }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpOAuth.Client.Tests.Discovery;
 
-public sealed class HttpDiscoveryClientTests : IDisposable
+public sealed partial class HttpDiscoveryClientTests : IDisposable
 {
     private const string Server = "https://example.com/public/mcp";
     private const string PathAwarePrm = "https://example.com/.well-known/oauth-protected-resource/public/mcp";

@@ -6,7 +6,7 @@ using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Flow;
 
-public sealed class TokenEndpointClientTests : IDisposable
+public sealed partial class TokenEndpointClientTests : IDisposable
 {
     private const string TokenUrl = "https://auth.example.com/token";
     private const string Resource = "https://mcp.example.com/mcp";

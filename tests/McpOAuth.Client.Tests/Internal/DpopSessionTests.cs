@@ -226,6 +226,20 @@ public sealed class DpopSessionTests : IDisposable
         TestJwt.Parse(imported.CreateProof("POST", McpEndpoint, "at", authorizationServer: false)).Payload.Should().NotContainKey("nonce");
     }
 
+    [Fact]
+    public void Import_CurveOidThePlatformDoesNotKnow_ReturnsNullNotPlatformNotSupported()
+    {
+        // STORE-07, found by the fuzzer (issue 10): one changed byte in the stored key's curve OID (1.2.840.10045.3.1.7 became
+        // 1.2.70.72.10045.3.1.7) threw PlatformNotSupportedException out of Import.
+        byte[] pkcs8 = Convert.FromBase64String(_session.Key);
+        byte[] p256 = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+        int at = pkcs8.AsSpan().IndexOf(p256);
+        at.Should().BeGreaterThan(0);
+        pkcs8[at + 3] = 0x46;
+
+        DpopSession.Import(Convert.ToBase64String(pkcs8), _time).Should().BeNull();
+    }
+
     [Theory]
     [InlineData("null")]
     [InlineData("empty")]

@@ -28,4 +28,14 @@ public sealed class SafeTextTests
         escaped.Length.Should().BeLessThan(300);
         escaped.Should().EndWith("…");
     }
+
+    [Fact]
+    public void Escape_LongTextOfControlCharacters_NeverLongerThanTheCapPlusTheEllipsis()
+    {
+        // LOG-03, found by the fuzzer (issue 10): escapes appended after the length check ran up to 261 characters.
+        string escaped = SafeText.Escape(new string('a', 255) + new string('\u0017', 10));
+
+        escaped.Length.Should().BeLessThanOrEqualTo(257);
+        escaped.Should().Be(new string('a', 255) + "…");
+    }
 }

@@ -208,6 +208,29 @@ public sealed class UriPolicyTests
         UriPolicy.TryParseAbsolute(value, out _).Should().Be(expected);
     }
 
+    [Theory]
+    [InlineData("https://a\u200b.example.com-")]
+    [InlineData("https://auth.example.com\ufffdtoken")]
+    [InlineData("HTTPS://\u202e")]
+    [InlineData("file://\u202e/e;")]                        // Uri.TryCreate itself threw IndexOutOfRangeException (fuzzer, after the merge)
+    [InlineData("https://auth.example.com/\u202egnp.exe")] // a bidi override only disguises a URL
+    [InlineData("https://b\u00fccher.example/ok")]          // a real IDN host still parses: see the next assertion
+    public void TryParseAbsolute_HostThatIsNoValidIdn_False(string value)
+    {
+        // Found by the fuzzer (issue 10, uri-policy): Uri.TryCreate accepts these, then Uri.IdnHost throws UriFormatException.
+        UriPolicy.TryParseAbsolute(value, out _).Should().Be(value.Contains("b\u00fccher", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("https://a\u200b.example.com-")]
+    [InlineData("https://auth.example.com\ufffdtoken")]
+    public void ResourceIdentifiesServer_ResourceHostThatIsNoValidIdn_FalseInsteadOfThrowing(string resource)
+    {
+        // Found by the fuzzer (issue 10): a hostile protected resource document's 'resource' escaped discovery untyped.
+        UriPolicy.ResourceIdentifiesServer(resource, new Uri("https://a.example.com/mcp")).Should().BeFalse();
+        UriPolicy.ResourceIdentifiesServer(new Uri(resource), new Uri("https://a.example.com/mcp")).Should().BeFalse();
+    }
+
     [Fact]
     public void TryParseAbsolute_LongerThan4096_False()
     {

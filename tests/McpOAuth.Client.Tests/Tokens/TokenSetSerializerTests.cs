@@ -68,6 +68,22 @@ public sealed class TokenSetSerializerTests
         read.Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("7")]
+    [InlineData("2")]
+    [InlineData(" Dynamic")]
+    [InlineData("Dynamic, Preregistered")]
+    [InlineData("dynamic")]
+    public void TryDeserialize_RegistrationKindNotAWrittenName_TokensKeptWithoutTheRegistration(string kind)
+    {
+        // STORE-07, found by the fuzzer (issue 10): Enum.TryParse read numbers and lists as kinds that do not exist.
+        string json = System.Text.Encoding.UTF8.GetString(TokenSetSerializer.Serialize(Full)).Replace("\"Dynamic\"", $"\"{kind}\"", StringComparison.Ordinal);
+
+        TokenSetSerializer.TryDeserialize(System.Text.Encoding.UTF8.GetBytes(json), out TokenSet? read).Should().BeTrue();
+
+        read!.Registration.Should().BeNull();
+    }
+
     [Fact]
     public async Task ListPartitionAsync_DefaultImplementation_ReturnsOnlyThatPartition()
     {

@@ -87,7 +87,8 @@ internal sealed class DeviceCodeFlow(
         DateTimeOffset expiresAt,
         CancellationToken cancellationToken)
     {
-        TimeSpan interval = device.Interval is > 0 and var i ? TimeSpan.FromSeconds(Math.Min(i, MaxInterval.TotalSeconds)) : DefaultInterval;
+        // A hostile interval such as 1e-300 must not turn polling into a tight loop: at least one second (RFC 8628 §3.5).
+        TimeSpan interval = device.Interval is > 0 and var i ? TimeSpan.FromSeconds(Math.Clamp(i, 1, MaxInterval.TotalSeconds)) : DefaultInterval;
         while (true)
         {
             await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);

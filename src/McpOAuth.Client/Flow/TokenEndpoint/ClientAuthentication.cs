@@ -20,9 +20,8 @@ internal sealed record ClientAuthentication(ClientRegistration Client, Asymmetri
     public static ClientAuthentication For(ClientRegistration client, AsymmetricAlgorithm? configuredKey) =>
         new(client, client.Kind == ClientRegistrationKind.Preregistered ? configuredKey : null);
 
-    /// <summary>The secret carried in an <c>Authorization: Basic</c> header, for redacting an echo of it.</summary>
-    public string? HeaderSecret =>
-        Client.TokenEndpointAuthMethod == OAuthWireNames.AuthMethodClientSecretBasic ? Client.ClientSecret : null;
+    /// <summary>The client secret, wherever it travels (a Basic header or the form), for redacting an echo of it.</summary>
+    public string? Secret => Client.ClientSecret;
 
     /// <summary>Adds the client's credentials to a form, and returns the <c>Authorization</c> header they need, if any.</summary>
     public AuthenticationHeaderValue? Apply(List<KeyValuePair<string, string>> form, TimeProvider time)

@@ -146,7 +146,7 @@ internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider 
         OAuthErrorResponse? error = response.TryReadJson(McpOAuthJsonContext.Default.OAuthErrorResponse);
         return error?.Error == OAuthWireNames.UnsupportedTokenType
             ? null
-            : $"HTTP {(int)response.StatusCode} {SafeText.Escape(error?.Error)}";
+            : $"HTTP {(int)response.StatusCode} {OAuthErrors.Safe(error?.Error, form, client.Secret)}";
     }
 
     /// <summary>Any grant's token request: the grant's form plus resource and client authentication, with a DPoP proof when the
@@ -197,7 +197,7 @@ internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider 
                 context.Dpop.RememberNonce(context.TokenEndpoint, fresh, authorizationServer: true);
             }
 
-            TokenSet tokens = TokenResponseReader.Read(body, context, previousRefreshToken, time.GetUtcNow());
+            TokenSet tokens = TokenResponseReader.Read(body, context, previousRefreshToken, time.GetUtcNow(), form);
             logger.TokenIssued(grantLabel);
             return tokens;
         }
@@ -215,7 +215,7 @@ internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider 
             McpOAuthErrorCode.TokenRequestFailed,
             what,
             sent,
-            client.HeaderSecret);
+            client.Secret);
 
     private static List<KeyValuePair<string, string>> WithScope(List<KeyValuePair<string, string>> form, IReadOnlyList<string> scopes)
     {

@@ -8,7 +8,13 @@ internal static class TokenResponseReader
 {
     private const long MaxExpiresInSeconds = int.MaxValue;
 
-    public static TokenSet Read(TokenEndpointResponse body, TokenRequestContext context, string? previousRefreshToken, DateTimeOffset now)
+    /// <summary>The tokens of a successful response; <paramref name="sent"/> is what the request carried, redacted from any message.</summary>
+    public static TokenSet Read(
+        TokenEndpointResponse body,
+        TokenRequestContext context,
+        string? previousRefreshToken,
+        DateTimeOffset now,
+        IReadOnlyList<KeyValuePair<string, string>> sent)
     {
         if (string.IsNullOrEmpty(body.AccessToken) || !IsB64Token(body.AccessToken))
         {
@@ -21,7 +27,7 @@ internal static class TokenResponseReader
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.InvalidResponse,
-                $"The token response has token_type '{SafeText.Escape(body.TokenType)}'; only Bearer{(context.Dpop is null ? string.Empty : " and DPoP")} are supported.");
+                $"The token response has token_type '{OAuthErrors.Safe(body.TokenType, sent, context.Client.Secret)}'; only Bearer{(context.Dpop is null ? string.Empty : " and DPoP")} are supported.");
         }
 
         if (body.RefreshToken is not null && (body.RefreshToken.Length == 0 || !IsB64Token(body.RefreshToken)))
@@ -72,7 +78,7 @@ internal static class TokenResponseReader
             seconds = number;
         }
         else if (element.ValueKind == JsonValueKind.String
-            && double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
+            && double.TryParse(StringOrNull(element), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
         {
             seconds = parsed;
         }
@@ -87,6 +93,20 @@ internal static class TokenResponseReader
         }
 
         return seconds <= 0 ? now : now.AddSeconds(Math.Min(seconds, MaxExpiresInSeconds));
+    }
+
+    /// <summary>The string, or null when it is not valid UTF-8: a deferred <see cref="JsonElement"/> is only transcoded here, and
+    /// <see cref="JsonElement.GetString"/> throws <see cref="InvalidOperationException"/> for it (found by the fuzzer, issue 10).</summary>
+    private static string? StringOrNull(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>RFC 6750 §2.1 b64token: no whitespace or control characters can reach an Authorization header.</summary>

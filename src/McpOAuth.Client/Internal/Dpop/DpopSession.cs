@@ -41,7 +41,8 @@ internal sealed class DpopSession : IDisposable
             key.ImportPkcs8PrivateKey(Convert.FromBase64String(pkcs8), out _);
             return Jwt.IsP256(key) ? new DpopSession(key, time, pkcs8) : null;
         }
-        catch (Exception ex) when (ex is FormatException or CryptographicException)
+        // A PKCS#8 naming a curve this platform lacks throws PlatformNotSupportedException (found by the fuzzer, issue 10).
+        catch (Exception ex) when (ex is FormatException or CryptographicException or PlatformNotSupportedException)
         {
             return null;
         }

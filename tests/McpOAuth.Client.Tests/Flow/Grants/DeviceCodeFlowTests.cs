@@ -116,6 +116,23 @@ public sealed class DeviceCodeFlowTests : IDisposable
         _shown.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task RunAsync_HostileTinyInterval_PollsNoFasterThanOncePerSecond()
+    {
+        // Found reading the fuzz harness (issue 10): interval 1e-300 became a zero delay, a tight polling loop for up to an hour.
+        _rig.RegistersPublicClient();
+        _rig.Network.OnPost(GrantRig.DeviceUrl, FakeResponse.Json(
+            "{\"device_code\":\"DC-1\",\"user_code\":\"UC-1\",\"verification_uri\":\"https://auth.example.com/device\",\"expires_in\":600,\"interval\":1e-300}"));
+        _rig.Network.OnPost(GrantRig.TokenUrl, FakeResponse.Json(GrantRig.TokenJson()));
+
+        Task<TokenSet> run = Flow().RunAsync(_rig.Request(), CancellationToken.None);
+        TimeSpan due = await _rig.Time.NextTimerAsync(d => d <= TimeSpan.FromSeconds(10));
+        _rig.Time.Advance(due);
+        await run.WaitAsync(TestTimeouts.Default);
+
+        due.Should().Be(TimeSpan.FromSeconds(1));
+    }
+
     private DeviceCodeFlow Flow() => new(_rig.Options, _rig.Registrations, _rig.Tokens, _rig.Completion, _rig.Time);
 
     private static FakeResponse DeviceResponse(int expiresIn) => FakeResponse.Json(

@@ -1,0 +1,3 @@
+using McpOAuth.Client.Fuzz;
+
+return FuzzProgram.Run(args);
