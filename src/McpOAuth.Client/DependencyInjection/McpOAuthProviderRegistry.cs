@@ -41,6 +41,7 @@ internal sealed class McpOAuthProviderRegistry
             _services.GetRequiredService<IPendingAuthorizationStore>(),
             backchannel,
             time,
-            logs);
+            logs,
+            _services.GetRequiredService<Telemetry>());
     }
 }

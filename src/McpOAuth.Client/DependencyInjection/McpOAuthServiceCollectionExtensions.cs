@@ -67,6 +67,7 @@ public static class McpOAuthServiceCollectionExtensions
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         services.TryAddSingleton<IPendingAuthorizationStore>(static sp => new InMemoryPendingAuthorizationStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<McpOAuthProviderRegistry>();
+        services.TryAddSingleton(static sp => Telemetry.For(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IMcpOAuthProvider>(static sp =>
             sp.GetRequiredService<McpOAuthProviderRegistry>().Get(Options.Options.DefaultName));
         services.TryAddKeyedSingleton<IMcpOAuthProvider>(name, static (sp, key) =>

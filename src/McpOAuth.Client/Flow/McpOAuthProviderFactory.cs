@@ -55,10 +55,12 @@ public static class McpOAuthProviderFactory
             pendingStore ?? new InMemoryPendingAuthorizationStore(time),
             backchannel,
             time,
-            logs);
+            logs,
+            Telemetry.For(factory: null));
     }
 
-    /// <summary>Composes the provider from the seams: the one place its collaborators are built and wired.</summary>
+    /// <summary>Composes the provider from the seams: the one place its collaborators are built and wired. The seams the
+    /// application supplied are wrapped for telemetry (spans and store errors), never replaced.</summary>
     internal static McpOAuthProvider Create(
         McpOAuthOptions options,
         IDiscoveryClient discovery,
@@ -69,16 +71,22 @@ public static class McpOAuthProviderFactory
         IPendingAuthorizationStore pendingStore,
         Backchannel backchannel,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        Telemetry telemetry)
     {
         ILogger logger = loggerFactory.CreateLogger("McpOAuth.Client");
+        discovery = new InstrumentedDiscoveryClient(discovery);
+        registrar = new InstrumentedClientRegistrar(registrar);
+        store = new InstrumentedTokenStore(store, telemetry);
         var tokens = new TokenEndpointClient(backchannel, time, loggerFactory.CreateLogger("McpOAuth.Client.Tokens"));
         var sessions = new SessionIndex();
+        var loader = new StoreLoader(options, store, sessions, time);
         var gates = new OriginGates();
         var servers = new ServerResolver(options, discovery, logger);
         var registrations = new ClientRegistrations(options, registrar);
         var completion = new GrantCompletion(store, logger);
         var contexts = new StoredContextResolver(options, servers, registrar);
+        var renewer = new TokenRenewer(options, store, contexts, registrations, tokens, completion, time, logger);
         var webSignIn = new WebSignInFlow(options, pkce, pendingStore, registrations, servers, sessions, tokens, completion, time);
         var authorizer = new Authorizer(
             options,
@@ -93,14 +101,15 @@ public static class McpOAuthProviderFactory
             options,
             store,
             sessions,
+            loader,
             gates,
-            servers,
-            new TokenRenewer(options, store, contexts, registrations, tokens, completion, time, logger),
-            authorizer,
+            new ChallengeAnswerer(sessions, loader, servers, renewer, authorizer, completion, telemetry, time, logger),
+            new ExplicitSignIn(options, backchannel, sessions, loader, gates, authorizer, telemetry, time),
             webSignIn,
-            new SignOut(store, sessions, gates, contexts, registrations, tokens),
+            renewer,
             completion,
-            backchannel,
+            new SignOut(store, sessions, gates, contexts, registrations, tokens),
+            telemetry,
             time,
             logger);
     }

@@ -50,6 +50,8 @@ internal sealed class SignOut(
 
     private async Task<Outcome> SignOutOneAsync(TokenSet tokens, Uri resourceUri, CancellationToken cancellationToken)
     {
+        using System.Diagnostics.Activity? activity = Telemetry.Source.StartActivity(McpOAuthTelemetry.RevokeActivity);
+        activity?.SetTag("server.address", resourceUri.IdnHost);
         try
         {
             return await RevokeAsync(tokens, resourceUri, cancellationToken).ConfigureAwait(false);
