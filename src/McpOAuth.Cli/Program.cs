@@ -7,4 +7,4 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-return await CliApp.RunAsync(args, Console.In, Console.Out, Console.Error, cancel.Token);
+return await CliApp.RunAsync(args, CliConsole.System(), cancel.Token);

@@ -7,17 +7,21 @@ internal static class SafeText
 {
     private const int MaxLength = 256;
 
-    public static string Escape(string? value)
+    public static string Escape(string? value) => Escape(value, MaxLength);
+
+    /// <summary>Escapes control characters (ESC, CR, LF, ...) and cuts <paramref name="value"/> after <paramref name="maxLength"/>
+    /// characters; the CLI prints whole messages with <see cref="int.MaxValue"/>.</summary>
+    public static string Escape(string? value, int maxLength)
     {
         if (value is null)
         {
             return "(none)";
         }
 
-        var sb = new StringBuilder(Math.Min(value.Length, MaxLength) + 8);
+        var sb = new StringBuilder(Math.Min(value.Length, maxLength) + 8);
         foreach (char c in value)
         {
-            if (sb.Length >= MaxLength)
+            if (sb.Length >= maxLength)
             {
                 sb.Append('…');
                 break;
