@@ -3,7 +3,6 @@ using System.CommandLine.Invocation;
 using McpOAuth.Cli.Commands;
 using McpOAuth.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace McpOAuth.Cli;
@@ -47,7 +46,7 @@ internal static class CliApp
     private static async Task<int> RunCommandAsync(CliArguments cli, CliConsole console, CancellationToken cancellationToken)
     {
         // Logging costs start-up time (a service provider, the console logger), so it exists only with --verbose.
-        using ILoggerFactory logging = cli.Verbose ? CreateVerboseLogging() : NullLoggerFactory.Instance;
+        using ILoggerFactory? logging = cli.Verbose ? CreateVerboseLogging() : null;
         try
         {
             return cli.Command switch

@@ -5,8 +5,8 @@ namespace McpOAuth.Cli;
 /// <summary>What the CLI runs in: its standard streams, whether standard error is a terminal, the clock and the browser.</summary>
 internal sealed class CliConsole
 {
-    /// <summary>Gets standard input (the pasted redirect of <c>login --no-browser</c>).</summary>
-    public required TextReader In { get; init; }
+    /// <summary>Gets standard input (the pasted redirect of <c>login --no-browser</c>), opened on first use.</summary>
+    public required Func<TextReader> In { get; init; }
 
     /// <summary>Gets standard output: results only (for <c>token</c>, nothing but the token).</summary>
     public required TextWriter Out { get; init; }
@@ -26,7 +26,7 @@ internal sealed class CliConsole
     /// <summary>The process's own console.</summary>
     public static CliConsole System() => new()
     {
-        In = Console.In,
+        In = static () => Console.In, // Console.In sets up the terminal: only login --no-browser needs it.
         Out = Console.Out,
         Error = Console.Error,
         ErrorIsTerminal = !Console.IsErrorRedirected,

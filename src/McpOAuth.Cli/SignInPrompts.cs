@@ -30,7 +30,7 @@ internal static class SignInPrompts
             // Headless: the browser may be on another machine. Accept the redirected URL pasted back, validated like a
             // callback; the loopback listener keeps working for a browser on this machine.
             progress.WriteLine($"After approving, paste the full URL your browser was sent to (it starts with {context.RedirectUri.GetLeftPart(UriPartial.Path)}):");
-            _ = ReadPastedRedirectsAsync(context, console.In, progress);
+            _ = ReadPastedRedirectsAsync(context, console.In(), progress);
             return;
         }
 

@@ -18,7 +18,7 @@ internal static class CliHarness
         using var stderr = new StringWriter();
         var console = new CliConsole
         {
-            In = stdin ?? TextReader.Null,
+            In = () => stdin ?? TextReader.Null,
             Out = stdout,
             Error = stderr,
             Browser = (context, cancellationToken) => browser is null

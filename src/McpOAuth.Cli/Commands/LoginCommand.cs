@@ -6,7 +6,7 @@ namespace McpOAuth.Cli.Commands;
 /// <summary><c>mcp-oauth login</c>: signs in (browser, pasted redirect or device code) and stores the tokens.</summary>
 internal static class LoginCommand
 {
-    public static async Task<int> RunAsync(CliArguments cli, CliConsole console, ILoggerFactory logging, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliArguments cli, CliConsole console, ILoggerFactory? logging, CancellationToken cancellationToken)
     {
         TokenSet tokens;
         using (var progress = new ProgressDisplay(console.Error, console.ErrorIsTerminal, console.Time))

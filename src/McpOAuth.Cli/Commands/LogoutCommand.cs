@@ -6,7 +6,7 @@ namespace McpOAuth.Cli.Commands;
 /// <summary><c>mcp-oauth logout</c>: revokes at the server (RFC 7009) and deletes locally, for one server or <c>--all</c>.</summary>
 internal static class LogoutCommand
 {
-    public static async Task<int> RunAsync(CliArguments cli, CliConsole console, ILoggerFactory logging, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliArguments cli, CliConsole console, ILoggerFactory? logging, CancellationToken cancellationToken)
     {
         SignOutResult result;
         using (var progress = new ProgressDisplay(console.Error, console.ErrorIsTerminal, console.Time))

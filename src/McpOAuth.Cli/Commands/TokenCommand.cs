@@ -7,7 +7,7 @@ namespace McpOAuth.Cli.Commands;
 /// never opens a browser (exit code 3 when a login is needed).</summary>
 internal static class TokenCommand
 {
-    public static async Task<int> RunAsync(CliArguments cli, CliConsole console, ILoggerFactory logging, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliArguments cli, CliConsole console, ILoggerFactory? logging, CancellationToken cancellationToken)
     {
         string? token;
         using (var progress = new ProgressDisplay(console.Error, console.ErrorIsTerminal, console.Time))
