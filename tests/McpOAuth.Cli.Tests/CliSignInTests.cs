@@ -79,12 +79,7 @@ public sealed class CliSignInTests
     {
         const string ClientId = "cli-preregistered";
         const string Secret = "cli-SECRET-0123456789";
-        await using var authorization = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = Secret, TokenEndpointAuthMethod = "client_secret_basic" });
-        });
+        await using var authorization = await StartWithConfidentialClientAsync(ClientId, Secret);
         await using var mcp = await TestMcpServer.StartAsync(authorization);
         using var browser = new ScriptedBrowser();
         using var temp = new TempDirectory();
@@ -108,11 +103,7 @@ public sealed class CliSignInTests
     {
         const string ClientId = "cli-bound-elsewhere";
         const string Secret = "cli-SECRET-9876543210";
-        await using var authorization = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.RegistrationEnabled = false;
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = Secret, TokenEndpointAuthMethod = "client_secret_basic" });
-        });
+        await using var authorization = await StartWithConfidentialClientAsync(ClientId, Secret);
         await using var mcp = await TestMcpServer.StartAsync(authorization);
         using var browser = new ScriptedBrowser();
         using var temp = new TempDirectory();
@@ -164,4 +155,13 @@ public sealed class CliSignInTests
             authorize.QueryValue("login_hint").Should().Be("a@example.com");
         }
     }
+
+    /// <summary>An authorization server without dynamic registration that knows one confidential, pre-registered client.</summary>
+    private static Task<TestAuthorizationServer> StartWithConfidentialClientAsync(string clientId, string secret) =>
+        TestAuthorizationServer.StartAsync(o =>
+        {
+            o.RegistrationEnabled = false;
+            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
+            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = clientId, ClientSecret = secret, TokenEndpointAuthMethod = "client_secret_basic" });
+        });
 }

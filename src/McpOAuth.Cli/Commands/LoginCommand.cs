@@ -8,18 +8,13 @@ internal static class LoginCommand
 {
     public static async Task<int> RunAsync(CliArguments cli, CliConsole console, ILoggerFactory? logging, CancellationToken cancellationToken)
     {
-        TokenSet tokens;
-        using (var progress = new ProgressDisplay(console.Error, console.ErrorIsTerminal, console.Time))
-        {
-            McpOAuthOptions options = CliOptionsFactory.Create(cli, interactive: true, progress);
-            SignInPrompts.Configure(options, cli, console, progress);
-            using FileTokenStore store = CliStore.Open(cli, logging);
-            IMcpOAuthProvider provider = McpOAuthProviderFactory.Create(options, store, loggerFactory: logging);
-            using (provider as IDisposable)
-            {
-                tokens = await provider.SignInAsync(cli.ServerUri!, cli.Scopes.Count > 0 ? cli.Scopes : null, cancellationToken);
-            }
-        }
+        TokenSet tokens = await CliProvider.RunAsync(
+            cli,
+            console,
+            logging,
+            interactive: true,
+            (options, progress) => SignInPrompts.Configure(options, cli, console, progress),
+            provider => provider.SignInAsync(cli.ServerUri!, cli.Scopes.Count > 0 ? cli.Scopes : null, cancellationToken));
 
         if (cli.Json)
         {

@@ -8,18 +8,13 @@ internal static class LogoutCommand
 {
     public static async Task<int> RunAsync(CliArguments cli, CliConsole console, ILoggerFactory? logging, CancellationToken cancellationToken)
     {
-        SignOutResult result;
-        using (var progress = new ProgressDisplay(console.Error, console.ErrorIsTerminal, console.Time))
-        {
-            McpOAuthOptions options = CliOptionsFactory.Create(cli, interactive: false, progress);
-            options.ServerUri = null; // logout --all spans servers; a URL filter is passed to SignOutAsync instead.
-            using FileTokenStore store = CliStore.Open(cli, logging);
-            IMcpOAuthProvider provider = McpOAuthProviderFactory.Create(options, store, loggerFactory: logging);
-            using (provider as IDisposable)
-            {
-                result = await provider.SignOutAsync(cli.All ? null : cli.ServerUri, cancellationToken);
-            }
-        }
+        SignOutResult result = await CliProvider.RunAsync(
+            cli,
+            console,
+            logging,
+            interactive: false,
+            (options, _) => options.ServerUri = null, // logout --all spans servers; a URL filter is passed to SignOutAsync instead.
+            provider => provider.SignOutAsync(cli.All ? null : cli.ServerUri, cancellationToken));
 
         if (result.Removed.Count == 0)
         {

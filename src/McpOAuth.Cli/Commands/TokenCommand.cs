@@ -1,4 +1,3 @@
-using McpOAuth.Client;
 using Microsoft.Extensions.Logging;
 
 namespace McpOAuth.Cli.Commands;
@@ -9,17 +8,8 @@ internal static class TokenCommand
 {
     public static async Task<int> RunAsync(CliArguments cli, CliConsole console, ILoggerFactory? logging, CancellationToken cancellationToken)
     {
-        string? token;
-        using (var progress = new ProgressDisplay(console.Error, console.ErrorIsTerminal, console.Time))
-        {
-            McpOAuthOptions options = CliOptionsFactory.Create(cli, interactive: false, progress);
-            using FileTokenStore store = CliStore.Open(cli, logging);
-            IMcpOAuthProvider provider = McpOAuthProviderFactory.Create(options, store, loggerFactory: logging);
-            using (provider as IDisposable)
-            {
-                token = await provider.GetAccessTokenAsync(cli.ServerUri!, cancellationToken);
-            }
-        }
+        string? token = await CliProvider.RunAsync(
+            cli, console, logging, interactive: false, configure: null, provider => provider.GetAccessTokenAsync(cli.ServerUri!, cancellationToken).AsTask());
 
         if (token is null)
         {
