@@ -25,5 +25,8 @@ dotnet run -c Release --no-build --project tests/McpOAuth.Client.Fuzz -- --budge
 echo "== package"
 dotnet pack src/McpOAuth.Client/McpOAuth.Client.csproj -c Release --no-build -nologo -o artifacts/packages
 
+echo "== Native AOT mcp-oauth: publish with zero trim/AOT warnings, smoke-test the binary"
+bash tests/aot/publish.sh
+
 echo "== MCP conformance suite (the 27 core and 6 extension authorization scenarios)"
 CONFORMANCE_INCLUDE_EXTENSIONS=1 bash tests/conformance/run.sh dotnet "$PWD/tests/McpOAuth.Client.ConformanceClient/bin/Release/net10.0/McpOAuth.Client.ConformanceClient.dll"

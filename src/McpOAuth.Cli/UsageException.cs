@@ -1,6 +1,6 @@
 namespace McpOAuth.Cli;
 
-/// <summary>A command-line mistake; printed with the usage text, exit code 2.</summary>
+/// <summary>A command-line mistake found after parsing (an unset environment variable); exit code 2.</summary>
 internal sealed class UsageException : Exception
 {
     public UsageException()

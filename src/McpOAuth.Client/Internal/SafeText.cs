@@ -7,18 +7,22 @@ internal static class SafeText
 {
     private const int MaxLength = 256;
 
-    public static string Escape(string? value)
+    public static string Escape(string? value) => Escape(value, MaxLength);
+
+    /// <summary>Escapes control characters (ESC, CR, LF, ...) and cuts <paramref name="value"/> after <paramref name="maxLength"/>
+    /// characters; the CLI prints whole messages with <see cref="int.MaxValue"/>.</summary>
+    public static string Escape(string? value, int maxLength)
     {
         if (value is null)
         {
             return "(none)";
         }
 
-        var sb = new StringBuilder(Math.Min(value.Length, MaxLength) + 8);
+        var sb = new StringBuilder(Math.Min(value.Length, maxLength) + 8);
         foreach (char c in value)
         {
             // An escape is six characters: it must fit too, or the result grows past the cap (found by the fuzzer, issue 10).
-            if (sb.Length + (char.IsControl(c) ? 6 : 1) > MaxLength)
+            if (sb.Length + (char.IsControl(c) ? 6 : 1) > maxLength)
             {
                 sb.Append('…');
                 break;

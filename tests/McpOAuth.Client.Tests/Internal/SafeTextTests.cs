@@ -38,4 +38,15 @@ public sealed class SafeTextTests
         escaped.Length.Should().BeLessThanOrEqualTo(257);
         escaped.Should().Be(new string('a', 255) + "…");
     }
+
+    // LOG-03: the CLI prints whole messages (which may quote server text) escaped but never cut.
+    [Fact]
+    public void Escape_WithoutLengthLimit_EscapesEveryControlCharacterAndKeepsAllText()
+    {
+        string message = new string('a', 1_000) + "\u001b[2J" + new string('b', 1_000);
+
+        string escaped = SafeText.Escape(message, int.MaxValue);
+
+        escaped.Should().Be(new string('a', 1_000) + "\\u001b[2J" + new string('b', 1_000));
+    }
 }

@@ -127,6 +127,27 @@ public sealed class McpOAuthCliRealServerTests : IClassFixture<OidcRealServerFix
         }
     }
 
+    // Issue 13 item 2: token prints nothing but the token on stdout, even with --verbose logging a refresh (logs go to stderr).
+    [Fact]
+    public async Task TokenVerbose_Refreshing_LogsOnStandardErrorAndPrintsOnlyTheTokenOnStandardOutput()
+    {
+        using var temp = new TempDirectory();
+        string store = temp.Combine("store");
+        await SignInWithLibraryAsync(store);
+        ExpireStoredAccessToken(Directory.GetFiles(store, "*.json").Should().ContainSingle().Which);
+
+        CliResult result = await ChildProcess.RunCliAsync("token", Url, "--store-dir", store, "--verbose");
+
+        using (new AssertionScope())
+        {
+            result.ExitCode.Should().Be(0, result.Transcript);
+            string[] lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            lines.Should().ContainSingle(result.Transcript);
+            _servers.ValidateForResource(lines[0], Mcp.Resource).Should().NotBeNull("the one line is the refreshed JWT: " + result.Transcript);
+            result.StandardError.Should().Contain("Refreshing the access token...").And.MatchRegex(@"(dbug|info): McpOAuth\.Client", "the library's logs are on stderr");
+        }
+    }
+
     [Fact]
     public async Task Token_NoLogin_ExitsThreeWithOneClearLine()
     {
