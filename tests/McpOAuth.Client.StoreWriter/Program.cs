@@ -6,6 +6,8 @@ using McpOAuth.Client.Tests.RealServer;
 //   write <store-dir> <first-generation>   SetAsync generation N, N+1, ... forever; prints "ready", then "wrote N" after each write.
 //   lock <store-dir>                       LockAsync on the key; prints "locked"; releases at the first stdin line (or EOF),
 //                                          prints "released", then exits.
+//   update <store-dir> <tag> <servers> <n> After the first stdin line, writes generations 1..n to each of <servers> entries of
+//                                          its own (resource https://<tag>-<i>.example/mcp), round-robin; prints "done" (STORE-11).
 // Every line is flushed at once, so the parent knows exactly which writes completed before it kills this process.
 if (args.Length < 2)
 {
@@ -31,6 +33,23 @@ switch (args[0])
         await Console.In.ReadLineAsync();
         await held.DisposeAsync();
         await stdout.WriteLineAsync("released");
+        return 0;
+
+    case "update" when args.Length == 5
+        && int.TryParse(args[3], NumberStyles.None, CultureInfo.InvariantCulture, out int servers)
+        && int.TryParse(args[4], NumberStyles.None, CultureInfo.InvariantCulture, out int generations):
+        await stdout.WriteLineAsync("ready");
+        await Console.In.ReadLineAsync();
+        for (int g = 1; g <= generations; g++)
+        {
+            for (int i = 0; i < servers; i++)
+            {
+                TokenStoreKey key = StoreGenerations.KeyFor(args[2], i);
+                await store.SetAsync(key, StoreGenerations.Create(g) with { Resource = key.Resource });
+            }
+        }
+
+        await stdout.WriteLineAsync("done");
         return 0;
 
     default:

@@ -61,6 +61,14 @@ internal static partial class Log
         Message = "Ignored token file {Path}: {Reason}.")]
     public static partial void TokenFileIgnored(this ILogger logger, string path, string reason);
 
+    [LoggerMessage(EventId = 404, EventName = "PendingTokenWriteAdopted", Level = LogLevel.Information,
+        Message = "Adopted a complete pending write into {Path}: its writer stopped before renaming it, and it is newer than the file.")]
+    public static partial void PendingTokenWriteAdopted(this ILogger logger, string path);
+
+    [LoggerMessage(EventId = 405, EventName = "TokenFileTightened", Level = LogLevel.Warning,
+        Message = "Token file {Path} was readable by other users; its mode is now 0600. Consider signing in again.")]
+    public static partial void TokenFileTightened(this ILogger logger, string path);
+
     [LoggerMessage(EventId = 501, EventName = "ChallengeReceived", Level = LogLevel.Debug,
         Message = "{RequestUri} answered {StatusCode} with challenge error {Error}.")]
     public static partial void ChallengeReceived(this ILogger logger, string requestUri, int statusCode, string error);
