@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using McpOAuth.Client.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -280,15 +278,7 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
     /// <summary>Gets or sets a test hook run after a temporary file is complete and closed, before it is renamed.</summary>
     internal Action<string>? BeforeRename { get; set; }
 
-    internal string PathFor(TokenStoreKey key)
-    {
-        // Length-prefixed parts, so no two keys share an input (STORE-10); the default partition adds nothing, so files written
-        // before partitions existed keep their names.
-        string partition = key.Partition.Length == 0 ? string.Empty : $"{key.Partition.Length}:{key.Partition}";
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{key.Resource.Length}:{key.Resource}{key.Issuer.Length}:{key.Issuer}{key.ClientId.Length}:{key.ClientId}{partition}"));
-        return Path.Combine(_directory, Convert.ToHexString(hash) + ".json");
-    }
+    internal string PathFor(TokenStoreKey key) => Path.Combine(_directory, CredentialId.Of(key) + ".json");
 
     private TokenSet? Read(string path)
     {

@@ -30,6 +30,7 @@ internal static class StoreGenerations
         Resource = Key.Resource,
         Issuer = Key.Issuer,
         ClientId = Key.ClientId,
+        DpopKey = string.Create(CultureInfo.InvariantCulture, $"dpop-private-key.{generation}"),
         Registration = new ClientRegistration
         {
             ClientId = Key.ClientId,

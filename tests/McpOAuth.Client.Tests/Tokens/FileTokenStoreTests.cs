@@ -126,25 +126,6 @@ public sealed partial class FileTokenStoreTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task GetAsync_ExistingWorldReadableTokenFile_RefusedOrTightened()
-    {
-        // STORE-02: a 0644 token file is tightened or refused, with a warning; never silently used as-is
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        await _store.SetAsync(Key, Tokens(Key));
-        string path = _store.PathFor(Key);
-        File.SetUnixFileMode(path, OwnerReadWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-
-        TokenSet? read = await _store.GetAsync(Key);
-
-        (read is null || File.GetUnixFileMode(path) == OwnerReadWrite).Should().BeTrue("a group- or world-readable token file must not be used as it is");
-        _logger.Entries.Should().NotBeEmpty("the widened permissions deserve a warning");
-    }
-
     [Theory]
     [InlineData("../../etc/passwd")]
     [InlineData("..%2F..%2Fetc%2Fpasswd")]
