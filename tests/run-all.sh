@@ -10,6 +10,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 echo "== prerequisites: Chromium for the page tests (Debian package, installed once)"
 bash tests/browser/install.sh
 
+echo "== prerequisites: a Secret Service (gnome-keyring, D-Bus, libsecret) for the keyring store tests"
+bash tests/keyring/install.sh
+
 echo "== build (Release, warnings are errors)"
 dotnet build McpOAuth.Client.sln -c Release -nologo -clp:NoSummary
 
@@ -23,7 +26,9 @@ echo "== fuzzing, CI budget (2 s per target; a finding prints its shrunk input a
 dotnet run -c Release --no-build --project tests/McpOAuth.Client.Fuzz -- --budget ci
 
 echo "== package"
-dotnet pack src/McpOAuth.Client/McpOAuth.Client.csproj -c Release --no-build -nologo -o artifacts/packages
+for project in McpOAuth.Client McpOAuth.Client.Keyring; do
+    dotnet pack "src/$project/$project.csproj" -c Release --no-build -nologo -o artifacts/packages
+done
 
 echo "== Native AOT mcp-oauth: publish with zero trim/AOT warnings, smoke-test the binary"
 bash tests/aot/publish.sh

@@ -61,7 +61,15 @@ internal static partial class Log
         Message = "Ignored token file {Path}: {Reason}.")]
     public static partial void TokenFileIgnored(this ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 404, EventName = "TokenStoreWriteFailed", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 404, EventName = "PendingTokenWriteAdopted", Level = LogLevel.Information,
+        Message = "Adopted a complete pending write into {Path}: its writer stopped before renaming it, and it is newer than the file.")]
+    public static partial void PendingTokenWriteAdopted(this ILogger logger, string path);
+
+    [LoggerMessage(EventId = 405, EventName = "TokenFileTightened", Level = LogLevel.Warning,
+        Message = "Token file {Path} was readable by other users; its mode is now 0600. Consider signing in again.")]
+    public static partial void TokenFileTightened(this ILogger logger, string path);
+
+    [LoggerMessage(EventId = 406, EventName = "TokenStoreWriteFailed", Level = LogLevel.Warning,
         Message = "The token store could not be written ({Code}, {Error}); the tokens serve from memory and are written again on the next renewal.")]
     public static partial void TokenStoreWriteFailed(this ILogger logger, McpOAuthErrorCode code, string error);
 

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Collections.Concurrent;
 using McpOAuth.Client.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,18 +7,23 @@ namespace McpOAuth.Client;
 
 /// <summary>A token store that keeps one JSON file per credential in a directory.</summary>
 /// <remarks>
-/// <para>Tokens are stored <b>unencrypted</b>, protected by file permissions only: the directory is created 0700 and each file
-/// 0600 at creation (never widened then narrowed). Writes go to a temporary file in the same directory that is flushed and
-/// then renamed over the target, so a crash leaves either the old or the new file. Symbolic links are refused. A corrupt or
-/// unreadable file is treated as absent, with a warning.</para>
+/// <para>Tokens are stored <b>unencrypted</b>, protected by file permissions only (for OS-protected storage use the
+/// <c>McpOAuth.Client.Keyring</c> package). On Unix the directory is created 0700 and each file 0600 at creation (never widened
+/// then narrowed); on Windows both get an ACL that grants only the current user, with inheritance disabled. An existing directory
+/// is used only while it is the user's own, 0700 and not a symbolic link; otherwise every operation fails with
+/// <see cref="McpOAuthErrorCode.StoreUnavailable"/> and a message that says how to repair it.</para>
+/// <para>Writes go to a temporary file in the same directory that is flushed and then renamed over the target, so a crash leaves
+/// either the old or the new file; a failed write is reported as <see cref="McpOAuthErrorCode.StoreUnavailable"/> and keeps the old
+/// file. Only regular files are read (a FIFO or device is never opened), symbolic links are refused, and a corrupt or unreadable
+/// file is treated as absent, with a warning.</para>
 /// <para>File names are a SHA-256 of the key, so no URL can steer a path.</para>
 /// </remarks>
 public sealed class FileTokenStore : ITokenStore, IDisposable
 {
-    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     private readonly string _directory;
+    private readonly TokenDirectory _dir;
+    private readonly PendingTokenWrites _pending;
+    private readonly ConcurrentDictionary<TokenStoreKey, byte> _held = new();
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly KeyedLocks<TokenStoreKey> _keyLocks = new();
@@ -49,9 +53,11 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
         }
 
         _directory = Path.GetFullPath(options.Directory ?? GetDefaultDirectory());
+        _dir = new TokenDirectory(_directory);
         _lockTimeout = options.LockTimeout;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _pending = new PendingTokenWrites(_directory, Read, _logger, _time);
     }
 
     /// <summary>Returns the default token directory: <c>$MCP_OAUTH_STORE_DIR</c> when set; on Linux
@@ -84,14 +90,39 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
     public string Directory => _directory;
 
     /// <inheritdoc />
+    /// <exception cref="McpOAuthException">The directory is not the user's own, not 0700, or a symbolic link
+    /// (<see cref="McpOAuthErrorCode.StoreUnavailable"/>).</exception>
+    /// <remarks>While this store holds the credential's lock (<see cref="LockAsync"/>), a complete pending write newer than the file
+    /// (left by a writer that died between its flush and its rename) is first renamed into place: it may hold the only copy of a
+    /// rotated refresh token (REF-05). Without the lock, a read never changes the disk (STORE-09).</remarks>
     public async ValueTask<TokenSet?> GetAsync(TokenStoreKey key, CancellationToken cancellationToken = default)
     {
+        if (!_dir.VerifyIfExists())
+        {
+            return null;
+        }
+
         string path = PathFor(key);
-        TokenSet? tokens = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        if (_held.ContainsKey(key))
+        {
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _pending.Adopt(key, path);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+
+        TokenSet? tokens = Read(path);
         return tokens is not null && tokens.Key == key ? tokens : null;
     }
 
     /// <inheritdoc />
+    /// <exception cref="McpOAuthException">The directory is not safe to use, or the write failed (disk full, permissions, a path
+    /// taken); the previous file is kept (<see cref="McpOAuthErrorCode.StoreUnavailable"/>, the cause as the inner exception).</exception>
     public async ValueTask SetAsync(TokenStoreKey key, TokenSet tokens, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tokens);
@@ -100,39 +131,35 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            EnsureDirectory();
+            _dir.EnsureExists();
             string target = PathFor(key);
-            RefuseLink(target);
-            string temp = Path.Combine(_directory, $".{Path.GetFileNameWithoutExtension(target)}.{Guid.NewGuid():N}.tmp");
+            TokenFile.RefuseLink(target);
+            string temp = PendingTokenWrites.NewTempPath(target);
             try
             {
-                var options = new FileStreamOptions
-                {
-                    Mode = FileMode.CreateNew,
-                    Access = FileAccess.Write,
-                    Share = FileShare.None,
-                    Options = FileOptions.WriteThrough,
-                };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = OwnerOnlyFile;
-                }
-
-                var stream = new FileStream(temp, options);
+                var stream = TokenFile.CreateNew(temp, FileOptions.WriteThrough);
                 await using (stream.ConfigureAwait(false))
                 {
+                    TempFileCreated?.Invoke(temp);
                     await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                     stream.Flush(flushToDisk: true);
                 }
 
+                BeforeRename?.Invoke(temp);
                 File.Move(temp, target, overwrite: true);
-                DeleteTempFiles(target, olderThan: StaleTempAge); // STORE-06: leftovers of writers killed mid-write.
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                TokenFile.TryDelete(temp);
+                throw _dir.Failed("write a token file", ex);
             }
             catch
             {
-                TryDelete(temp);
+                TokenFile.TryDelete(temp);
                 throw;
             }
+
+            _pending.DeleteStale(target); // STORE-06: leftovers of writers killed mid-write.
         }
         finally
         {
@@ -141,17 +168,31 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
     }
 
     /// <inheritdoc />
+    /// <exception cref="McpOAuthException">The directory is not safe to use, or the file could not be deleted
+    /// (<see cref="McpOAuthErrorCode.StoreUnavailable"/>).</exception>
     public async ValueTask RemoveAsync(TokenStoreKey key, CancellationToken cancellationToken = default)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!_dir.VerifyIfExists())
+            {
+                return;
+            }
+
             string path = PathFor(key);
-            RefuseLink(path);
-            TryDelete(path);
+            TokenFile.RefuseLink(path);
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw _dir.Failed("delete a token file", ex);
+            }
 
             // A writer killed mid-write may have left a complete copy of these tokens in a temporary file.
-            DeleteTempFiles(path, olderThan: TimeSpan.Zero);
+            _pending.DeleteAll(path);
         }
         finally
         {
@@ -162,32 +203,28 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
     /// <inheritdoc />
     /// <remarks>An in-process lock, then a lock file (<c>&lt;hash&gt;.lock</c>, opened exclusively) that the operating system
     /// releases if the holder dies, so a killed process never leaves a credential locked.</remarks>
+    /// <exception cref="McpOAuthException">The lock was not acquired in time (<see cref="McpOAuthErrorCode.Timeout"/>), or the
+    /// directory is not safe to use (<see cref="McpOAuthErrorCode.StoreUnavailable"/>).</exception>
     public async ValueTask<IAsyncDisposable> LockAsync(TokenStoreKey key, CancellationToken cancellationToken = default)
     {
         IAsyncDisposable local = await _keyLocks.LockAsync(key, cancellationToken).ConfigureAwait(false);
         try
         {
-            EnsureDirectory();
+            _dir.EnsureExists();
             string path = Path.ChangeExtension(PathFor(key), ".lock");
             DateTimeOffset deadline = _time.GetUtcNow() + _lockTimeout;
             while (true)
             {
+                TokenFile.RefuseLink(path);
                 try
                 {
-                    var options = new FileStreamOptions
-                    {
-                        Mode = FileMode.OpenOrCreate,
-                        Access = FileAccess.ReadWrite,
-                        Share = FileShare.None,
-                    };
-                    if (!OperatingSystem.IsWindows())
-                    {
-                        options.UnixCreateMode = OwnerOnlyFile;
-                    }
-
-                    RefuseLink(path);
-                    var handle = new FileStream(path, options);
-                    return new FileLock(handle, local);
+                    FileStream handle = TokenFile.OpenLock(path);
+                    _held[key] = 0;
+                    return new FileLock(handle, local, () => _held.TryRemove(key, out _));
+                }
+                catch (UnauthorizedAccessException ex)
+                {
+                    throw _dir.Failed("open a lock file", ex);
                 }
                 catch (IOException) when (_time.GetUtcNow() < deadline)
                 {
@@ -210,68 +247,59 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<TokenSet>> ListAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="McpOAuthException">The directory is not safe to use (<see cref="McpOAuthErrorCode.StoreUnavailable"/>).</exception>
+    public ValueTask<IReadOnlyList<TokenSet>> ListAsync(CancellationToken cancellationToken = default)
     {
-        if (!System.IO.Directory.Exists(_directory))
+        if (!_dir.VerifyIfExists())
         {
-            return [];
+            return ValueTask.FromResult<IReadOnlyList<TokenSet>>([]);
         }
 
         var result = new List<TokenSet>();
         foreach (string path in System.IO.Directory.EnumerateFiles(_directory, "*.json"))
         {
-            TokenSet? tokens = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
-            if (tokens is not null)
+            if (Read(path) is { } tokens)
             {
                 result.Add(tokens);
             }
         }
 
-        return result;
+        return ValueTask.FromResult<IReadOnlyList<TokenSet>>(result);
     }
 
-    internal string PathFor(TokenStoreKey key)
-    {
-        // Length-prefixed parts, so no two keys share an input (STORE-10); the default partition adds nothing, so files written
-        // before partitions existed keep their names.
-        string partition = key.Partition.Length == 0 ? string.Empty : $"{key.Partition.Length}:{key.Partition}";
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{key.Resource.Length}:{key.Resource}{key.Issuer.Length}:{key.Issuer}{key.ClientId.Length}:{key.ClientId}{partition}"));
-        return Path.Combine(_directory, Convert.ToHexString(hash) + ".json");
-    }
+    /// <inheritdoc />
+    /// <returns><see cref="TokenProtection.FilePermissions"/>: owner-only plaintext files.</returns>
+    public ValueTask<TokenProtection> GetProtectionAsync(TokenStoreKey key, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(TokenProtection.FilePermissions);
 
-    private async Task<TokenSet?> ReadAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Gets or sets a test hook run right after a temporary file is created, before anything is written to it.</summary>
+    internal Action<string>? TempFileCreated { get; set; }
+
+    /// <summary>Gets or sets a test hook run after a temporary file is complete and closed, before it is renamed.</summary>
+    internal Action<string>? BeforeRename { get; set; }
+
+    internal string PathFor(TokenStoreKey key) => Path.Combine(_directory, CredentialId.Of(key) + ".json");
+
+    private TokenSet? Read(string path)
     {
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            byte[]? bytes = TokenFile.TryRead(path, out string? problem, out bool tightened);
+            if (tightened)
             {
+                _logger.TokenFileTightened(path); // STORE-02
+            }
+
+            if (bytes is null)
+            {
+                if (problem is not null)
+                {
+                    _logger.TokenFileIgnored(path, problem);
+                }
+
                 return null;
             }
 
-            if (info.LinkTarget is not null)
-            {
-                _logger.TokenFileIgnored(path, "it is a symbolic link");
-                return null;
-            }
-
-            if (!OperatingSystem.IsWindows()
-                && (info.UnixFileMode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0)
-            {
-                // STORE-02: a token file others can read is tightened to owner-only before use, and said so.
-                _logger.TokenFileIgnored(path, "it was readable by other users; its mode is now 0600");
-                File.SetUnixFileMode(path, OwnerOnlyFile);
-            }
-
-            if (info.Length > McpOAuthDefaults.MaxResponseBytes)
-            {
-                _logger.TokenFileIgnored(path, "it is too large");
-                return null;
-            }
-
-            byte[] bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
             if (!TokenSetSerializer.TryDeserialize(bytes, out TokenSet? tokens))
             {
                 _logger.TokenFileIgnored(path, "it is not a readable token record");
@@ -293,78 +321,13 @@ public sealed class FileTokenStore : ITokenStore, IDisposable
         return directory;
     }
 
-    private void EnsureDirectory()
-    {
-        var info = new DirectoryInfo(_directory);
-        if (info.Exists)
-        {
-            if (info.LinkTarget is not null)
-            {
-                throw new IOException($"The token directory '{_directory}' is a symbolic link; it was refused.");
-            }
-
-            return;
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            System.IO.Directory.CreateDirectory(_directory);
-        }
-        else
-        {
-            System.IO.Directory.CreateDirectory(_directory, DirectoryMode);
-        }
-    }
-
-    private static readonly TimeSpan StaleTempAge = TimeSpan.FromMinutes(1);
-
-    /// <summary>Deletes a credential's temporary files that were last written longer ago than <paramref name="olderThan"/>.</summary>
-    private void DeleteTempFiles(string target, TimeSpan olderThan)
-    {
-        if (!System.IO.Directory.Exists(_directory))
-        {
-            return;
-        }
-
-        DateTimeOffset cutoff = _time.GetUtcNow() - olderThan;
-        foreach (string temp in System.IO.Directory.EnumerateFiles(_directory, "." + Path.GetFileNameWithoutExtension(target) + ".*.tmp"))
-        {
-            if (olderThan == TimeSpan.Zero || new FileInfo(temp).LastWriteTimeUtc < cutoff.UtcDateTime)
-            {
-                TryDelete(temp);
-            }
-        }
-    }
-
-    private static void RefuseLink(string path)
-    {
-        var info = new FileInfo(path);
-        if (info.Exists && info.LinkTarget is not null)
-        {
-            throw new IOException($"The token file '{path}' is a symbolic link; it was refused.");
-        }
-    }
-
-    private sealed class FileLock(FileStream handle, IAsyncDisposable local) : IAsyncDisposable
+    private sealed class FileLock(FileStream handle, IAsyncDisposable local, Action released) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
+            released();
             await handle.DisposeAsync().ConfigureAwait(false);
             await local.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

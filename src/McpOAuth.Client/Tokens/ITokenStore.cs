@@ -51,4 +51,12 @@ public interface ITokenStore
         IReadOnlyList<TokenSet> all = await ListAsync(cancellationToken).ConfigureAwait(false);
         return [.. all.Where(tokens => string.Equals(tokens.Partition, partition, StringComparison.Ordinal))];
     }
+
+    /// <summary>Tells how a credential is protected at rest: where it is stored now or, when it is not stored, where it would be.</summary>
+    /// <param name="key">The credential.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    /// <returns>The protection; <see cref="TokenProtection.Unknown"/> unless the store overrides this.</returns>
+    /// <exception cref="McpOAuthException">The store cannot be read (<see cref="McpOAuthErrorCode.StoreUnavailable"/>).</exception>
+    ValueTask<TokenProtection> GetProtectionAsync(TokenStoreKey key, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(TokenProtection.Unknown);
 }

@@ -35,4 +35,9 @@ public sealed class InMemoryTokenStore : ITokenStore
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<TokenSet>> ListAsync(CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<TokenSet>>([.. _entries.Values]);
+
+    /// <inheritdoc />
+    /// <returns><see cref="TokenProtection.Memory"/>.</returns>
+    public ValueTask<TokenProtection> GetProtectionAsync(TokenStoreKey key, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(TokenProtection.Memory);
 }

@@ -692,7 +692,7 @@ public sealed class ExtensionGrantTests
             }
         }
 
-        using (var firstRun = McpClientHarness.Create(Configure, tokenStore: new FileTokenStore(directory.Path)))
+        using (var firstRun = McpClientHarness.Create(Configure, tokenStore: new FileTokenStore(directory.Combine("store"))))
         using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
         {
             signIn.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections.Concat(authorizationServer.ExtensionRejections)));
@@ -703,7 +703,7 @@ public sealed class ExtensionGrantTests
         string[] files = Directory.GetFiles(directory.Path, "*", SearchOption.AllDirectories);
         string stored = string.Join("\n", files.Select(File.ReadAllText));
         string tokenFile = File.ReadAllText(files.Should().ContainSingle(f => f.EndsWith(".json", StringComparison.Ordinal)).Subject);
-        using var secondRun = McpClientHarness.Create(Configure, tokenStore: new FileTokenStore(directory.Path));
+        using var secondRun = McpClientHarness.Create(Configure, tokenStore: new FileTokenStore(directory.Combine("store")));
 
         using HttpResponseMessage response = await secondRun.CallAsync(mcpServer.McpUri, "tools/list", 2);
 

@@ -34,7 +34,7 @@ public sealed class StoreFailureTests
         {
             response.Should().HaveStatusCode(HttpStatusCode.OK, "the fresh tokens serve from memory");
             storedWhileFailing.Should().Be(0);
-            logs.Entries.Should().Contain(e => e.EventId.Id == 404 && e.Message.Contains("StoreUnavailable", StringComparison.Ordinal));
+            logs.Entries.Should().Contain(e => e.EventId.Id == 406 && e.Message.Contains("StoreUnavailable", StringComparison.Ordinal));
             renewed.Should().NotBeNull("the refresh token was kept in memory and used");
             (await store.ListAsync()).Should().ContainSingle().Which.AccessToken.Should().Be(renewed);
             logs.AllText.Should().NotContain(renewed!);

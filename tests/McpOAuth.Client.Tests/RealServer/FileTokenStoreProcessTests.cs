@@ -188,6 +188,41 @@ public sealed class FileTokenStoreProcessTests
         Directory.GetFiles(directory).Should().OnlyContain(f => UnixModes.Of(f) == UnixModes.OwnerReadWrite);
     }
 
+    [Fact]
+    public async Task SetAsync_TwoProcessesUpdatingTheirOwnServersEntries_NoUpdateIsLost()
+    {
+        // STORE-11: two processes x 1,000 updates (10 servers each, 100 generations) to different entries of one store
+        const int Servers = 10;
+        const int Generations = 100;
+        using var temp = new TempDirectory();
+        string directory = temp.Combine("store");
+        await using ChildProcess first = ChildProcess.StartStoreWriter("update", directory, "a", "10", "100");
+        await using ChildProcess second = ChildProcess.StartStoreWriter("update", directory, "b", "10", "100");
+        (await first.ReadStandardOutputLineAsync()).Should().Be("ready", first.Describe());
+        (await second.ReadStandardOutputLineAsync()).Should().Be("ready", second.Describe());
+
+        await Task.WhenAll(first.WriteLineAsync("go"), second.WriteLineAsync("go"));
+
+        (await first.ReadStandardOutputLineAsync()).Should().Be("done", first.Describe());
+        (await second.ReadStandardOutputLineAsync()).Should().Be("done", second.Describe());
+        using var store = new FileTokenStore(directory);
+        IReadOnlyList<TokenSet> listed = await store.ListAsync();
+        using (new AssertionScope())
+        {
+            listed.Should().HaveCount(2 * Servers);
+            foreach (string tag in new[] { "a", "b" })
+            {
+                for (int i = 0; i < Servers; i++)
+                {
+                    TokenSet? entry = await store.GetAsync(StoreGenerations.KeyFor(tag, i));
+                    StoreGenerations.GenerationOf(entry!).Should().Be(Generations, $"entry {tag}-{i} ends at the last generation written");
+                }
+            }
+
+            Directory.GetFiles(directory, "*.tmp").Should().BeEmpty();
+        }
+    }
+
     /// <summary>Files other than the credential's own that hold a refresh token.</summary>
     private static string[] CopiesOfTokens(string directory, string credentialFile) =>
         Directory.Exists(directory)

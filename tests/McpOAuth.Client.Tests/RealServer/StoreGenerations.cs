@@ -13,6 +13,10 @@ internal static class StoreGenerations
 
     public static readonly TokenStoreKey Key = new("http://127.0.0.1:9/store-writer/mcp", "http://127.0.0.1:8", "store-writer-client");
 
+    /// <summary>The key of entry <paramref name="index"/> of a writer tagged <paramref name="tag"/>: one server each.</summary>
+    public static TokenStoreKey KeyFor(string tag, int index) =>
+        Key with { Resource = string.Create(CultureInfo.InvariantCulture, $"https://{tag}-{index}.example/mcp") };
+
     private static readonly DateTimeOffset Epoch = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static TokenSet Create(long generation) => new()
@@ -26,6 +30,7 @@ internal static class StoreGenerations
         Resource = Key.Resource,
         Issuer = Key.Issuer,
         ClientId = Key.ClientId,
+        DpopKey = string.Create(CultureInfo.InvariantCulture, $"dpop-private-key.{generation}"),
         Registration = new ClientRegistration
         {
             ClientId = Key.ClientId,

@@ -1,12 +1,22 @@
 namespace McpOAuth.Client.Tests.TestDoubles;
 
-/// <summary>A fresh directory under the system temp path, deleted on dispose.</summary>
+/// <summary>
+/// A fresh directory under the system temp path, deleted on dispose. Owner-only (0700) on Unix, as a token directory must be
+/// (the file store refuses a wider one, STORE-02), so a test may use it as the store's directory itself.
+/// </summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mcpoauth-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(Path);
+        }
+        else
+        {
+            Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     public string Path { get; }

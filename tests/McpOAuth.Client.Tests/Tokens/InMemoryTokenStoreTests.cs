@@ -59,4 +59,12 @@ public sealed class InMemoryTokenStoreTests
         Issuer = key.Issuer,
         ClientId = key.ClientId,
     };
+
+    [Fact]
+    public async Task GetProtectionAsync_AnyCredential_Memory()
+    {
+        var store = new InMemoryTokenStore();
+
+        (await store.GetProtectionAsync(new TokenStoreKey("r", "i", "c"))).Should().Be(TokenProtection.Memory);
+    }
 }
