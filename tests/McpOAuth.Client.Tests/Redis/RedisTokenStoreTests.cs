@@ -116,8 +116,8 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
         await using ServiceProvider first = DataProtectionServices(prefix);
         await using ServiceProvider second = DataProtectionServices(prefix);
         var logger = new CapturingLogger<RedisTokenStore>();
-        await using var writer = Store(prefix, Protector(first));
-        await using var reader = Store(prefix, Protector(second));
+        await using var writer = Store(prefix, protector: Protector(first));
+        await using var reader = Store(prefix, protector: Protector(second));
         await using var withoutKeys = Store(prefix, logger: logger);
 
         await writer.SetAsync(key, tokens);
@@ -139,9 +139,6 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
             logger.AllText.Should().NotContain("fake-");
         }
     }
-
-    private RedisTokenStore Store(string prefix, IDataProtector? protector = null, CapturingLogger<RedisTokenStore>? logger = null) =>
-        new(_redis.Connection, new RedisTokenStoreOptions { KeyPrefix = prefix }, protector, logger);
 
     private ServiceProvider DataProtectionServices(string prefix)
     {
