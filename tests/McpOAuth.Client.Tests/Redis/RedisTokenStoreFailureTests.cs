@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using FluentAssertions.Execution;
 using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +17,7 @@ public sealed class RedisTokenStoreFailureTests
     [Fact]
     public async Task Calls_RedisNeverReachable_FailWithStoreUnavailable()
     {
-        await using ServiceProvider services = Services($"127.0.0.1:{UnusedPort()}");
+        await using ServiceProvider services = Services($"127.0.0.1:{RedisServer.FreePort()}");
         var store = (RedisTokenStore)services.GetRequiredService<ITokenStore>();
 
         McpOAuthException[] errors = await FailuresAsync(store);
@@ -90,7 +88,7 @@ public sealed class RedisTokenStoreFailureTests
     [Fact]
     public async Task GetAsync_CallerCancels_OperationCanceledPassesThroughUnwrapped()
     {
-        await using ServiceProvider services = Services($"127.0.0.1:{UnusedPort()}");
+        await using ServiceProvider services = Services($"127.0.0.1:{RedisServer.FreePort()}");
         ITokenStore store = services.GetRequiredService<ITokenStore>();
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
@@ -133,12 +131,5 @@ public sealed class RedisTokenStoreFailureTests
         ServiceProvider provider = services.BuildServiceProvider();
         provider.GetRequiredService<IOptions<RedisTokenStoreOptions>>().Value.Should().NotBeNull();
         return provider;
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

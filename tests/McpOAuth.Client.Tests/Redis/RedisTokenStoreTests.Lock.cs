@@ -100,14 +100,15 @@ public sealed partial class RedisTokenStoreTests
     {
         string prefix = RedisFixture.NewPrefix();
         TokenStoreKey key = RedisTestTokens.Key("alice");
-        await using var holder = Store(prefix, lease: ShortLease);
-        await using var other = Store(prefix, lockTimeout: ShortLease * 3);
+        // A 3 s lease renewed every second leaves 2 s of slack for a loaded machine's timer; the contender waits two leases.
+        await using var holder = Store(prefix, lease: ShortLease * 3);
+        await using var other = Store(prefix, lockTimeout: ShortLease * 6);
 
         await using (await holder.LockAsync(key))
         {
             Func<Task> take = async () => await other.LockAsync(key);
 
-            (await take.Should().ThrowAsync<McpOAuthException>("the holder renews its 1 s lease while it holds it"))
+            (await take.Should().ThrowAsync<McpOAuthException>("the holder renews its 3 s lease while it holds it"))
                 .Which.Code.Should().Be(McpOAuthErrorCode.Timeout);
         }
     }
