@@ -13,6 +13,9 @@ bash tests/browser/install.sh
 echo "== prerequisites: a Secret Service (gnome-keyring, D-Bus, libsecret) for the keyring store tests"
 bash tests/keyring/install.sh
 
+echo "== prerequisites: redis-server for the Redis store tests (Debian package, loopback only)"
+bash tests/redis/install.sh
+
 echo "== build (Release, warnings are errors)"
 dotnet build McpOAuth.Client.sln -c Release -nologo -clp:NoSummary
 
@@ -26,7 +29,7 @@ echo "== fuzzing, CI budget (2 s per target; a finding prints its shrunk input a
 dotnet run -c Release --no-build --project tests/McpOAuth.Client.Fuzz -- --budget ci
 
 echo "== package"
-for project in McpOAuth.Client McpOAuth.Client.Keyring; do
+for project in McpOAuth.Client McpOAuth.Client.Keyring McpOAuth.Client.Redis; do
     dotnet pack "src/$project/$project.csproj" -c Release --no-build -nologo -o artifacts/packages
 done
 

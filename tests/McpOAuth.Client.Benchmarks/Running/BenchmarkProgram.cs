@@ -22,6 +22,9 @@ internal static class BenchmarkProgram
           --smoke            every benchmark for a few iterations (well under a minute); asserts only correctness (exactly
                              one token request per burst, zero discovery/registration requests on a warm start, one refresh
                              per token and zero 401s under churn), never times; exits 1 on a violation
+          --redis            the Redis store benchmarks (issue 11): steady state against the memory store with Redis
+                             commands counted, 1,000-request expiry bursts across 4 instances, renewal latency; needs
+                             tests/redis/install.sh
           --chart [results]  draws docs/benchmarks.png from a results file (default: the last --all run, else the reference run)
           --report [results] prints the Markdown tables of a results file
           --scenarios        the loopback scenarios only (benchmarks 2 to 5), at full size
@@ -46,6 +49,9 @@ internal static class BenchmarkProgram
                 return await SmokeRun.RunAsync();
             case "--chart":
                 return DrawChart(rest);
+            case "--redis":
+                Console.WriteLine((await McpOAuth.Client.Benchmarks.Redis.RedisStoreScenario.RunAsync(full: true)).Describe());
+                return 0;
             case "--report":
                 Console.WriteLine(ReportWriter.ToMarkdown(RunResults.Load(rest.Length > 0 ? rest[0] : DefaultResults())));
                 return 0;

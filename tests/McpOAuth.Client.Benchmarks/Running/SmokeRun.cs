@@ -86,7 +86,23 @@ internal static class SmokeRun
                 (warm.ChildExitCode == 0 ? string.Empty : $"; child said: {warm.ChildOutput}"));
         }
 
-        foreach (string expected in new[] { "Expiry burst", "Warm start", "Expiry churn" })
+        try
+        {
+            Redis.RedisStoreResult redis = await Redis.RedisStoreScenario.RunAsync(full: false);
+            Check("Redis store, steady state", redis.SteadyStateIsCorrect,
+                $"{redis.SteadyRedisCommands} Redis commands over {redis.SteadyRequests} requests (must be 0)");
+            foreach (BurstOutcome burst in redis.Bursts)
+            {
+                Check("Redis store, expiry burst across 4 instances", burst.IsCorrect,
+                    $"{burst.Requests} requests: {burst.TokenRequests} token request(s), {burst.Succeeded} succeeded, {burst.Unauthorized} 401s");
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Check("Redis store", false, ex.ToString());
+        }
+
+        foreach (string expected in new[] { "Expiry burst", "Warm start", "Expiry churn", "Redis store" })
         {
             if (!checks.Any(c => c.Name.StartsWith(expected, StringComparison.Ordinal)))
             {
