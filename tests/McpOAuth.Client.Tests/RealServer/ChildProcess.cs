@@ -44,6 +44,9 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Gets the path of the built <c>McpOAuth.Client.StoreWriter.dll</c>.</summary>
     public static string StoreWriterPath => BuiltDll(Path.Combine("tests", "McpOAuth.Client.StoreWriter"), "McpOAuth.Client.StoreWriter.dll");
 
+    /// <summary>Gets the path of the built <c>McpOAuth.Client.RedisWorker.dll</c>.</summary>
+    public static string RedisWorkerPath => BuiltDll(Path.Combine("tests", "McpOAuth.Client.RedisWorker"), "McpOAuth.Client.RedisWorker.dll");
+
     /// <summary>Gets the process id.</summary>
     public int Id => _process.Id;
 
@@ -77,6 +80,9 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>Starts the StoreWriter with its arguments.</summary>
     public static ChildProcess StartStoreWriter(params string[] arguments) => Start(StoreWriterPath, "StoreWriter", arguments);
+
+    /// <summary>Starts the RedisWorker with its arguments.</summary>
+    public static ChildProcess StartRedisWorker(params string[] arguments) => Start(RedisWorkerPath, "RedisWorker", arguments);
 
     /// <summary>Runs <c>mcp-oauth</c> to completion with its standard input closed.</summary>
     public static async Task<CliResult> RunCliAsync(params string[] arguments)

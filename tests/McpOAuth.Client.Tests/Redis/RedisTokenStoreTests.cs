@@ -1,0 +1,154 @@
+using System.Text;
+using FluentAssertions.Execution;
+using McpOAuth.Client.Tests.TestDoubles;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace McpOAuth.Client.Tests.Redis;
+
+/// <summary><see cref="RedisTokenStore"/> against a real redis-server (issue 11): records round-trip through the one versioned
+/// format, partitions and key prefixes isolate, and Data Protection leaves no token readable in Redis.</summary>
+public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
+{
+    private readonly RedisFixture _redis;
+
+    public RedisTokenStoreTests(RedisFixture redis) => _redis = redis;
+
+    [Fact]
+    public async Task SetAsync_ThenGetAsyncFromAnotherStore_RoundTripsEveryField()
+    {
+        string prefix = RedisFixture.NewPrefix();
+        TokenStoreKey key = RedisTestTokens.Key("alice");
+        TokenSet tokens = RedisTestTokens.Create(key);
+        await using var writer = Store(prefix);
+        await using var reader = Store(prefix);
+
+        await writer.SetAsync(key, tokens);
+
+        TokenSet? read = await reader.GetAsync(key);
+        using (new AssertionScope())
+        {
+            read.Should().BeEquivalentTo(tokens);
+            (await reader.ListAsync()).Should().ContainSingle().Which.Should().BeEquivalentTo(tokens);
+            (await reader.GetAsync(key with { ClientId = "client-2" })).Should().BeNull();
+        }
+    }
+
+    [Fact]
+    public async Task RemoveAsync_StoredCredential_IsGoneFromGetAndLists()
+    {
+        string prefix = RedisFixture.NewPrefix();
+        TokenStoreKey key = RedisTestTokens.Key("alice");
+        await using var store = Store(prefix);
+        await store.SetAsync(key, RedisTestTokens.Create(key));
+
+        await store.RemoveAsync(key);
+
+        using (new AssertionScope())
+        {
+            (await store.GetAsync(key)).Should().BeNull();
+            (await store.ListAsync()).Should().BeEmpty();
+            (await store.ListPartitionAsync("alice")).Should().BeEmpty();
+        }
+    }
+
+    [Fact]
+    public async Task ListPartitionAsync_TwoUsers_EachSeesOnlyTheirOwnCredentials()
+    {
+        // Issue 11 item 2: alice's token never reaches bob; one user's listing reads no one else's records.
+        string prefix = RedisFixture.NewPrefix();
+        TokenStoreKey alice = RedisTestTokens.Key("alice");
+        TokenStoreKey bob = RedisTestTokens.Key("bob");
+        TokenStoreKey single = RedisTestTokens.Key();
+        await using var store = Store(prefix);
+        await store.SetAsync(alice, RedisTestTokens.Create(alice));
+        await store.SetAsync(bob, RedisTestTokens.Create(bob));
+        await store.SetAsync(single, RedisTestTokens.Create(single));
+
+        IReadOnlyList<TokenSet> ofAlice = await store.ListPartitionAsync("alice");
+        IReadOnlyList<TokenSet> ofBob = await store.ListPartitionAsync("bob");
+        IReadOnlyList<TokenSet> ofDefault = await store.ListPartitionAsync(TokenSet.DefaultPartition);
+
+        using (new AssertionScope())
+        {
+            ofAlice.Should().ContainSingle().Which.AccessToken.Should().Be("fake-access-alice-1");
+            ofBob.Should().ContainSingle().Which.AccessToken.Should().Be("fake-access-bob-1");
+            ofDefault.Should().ContainSingle().Which.Partition.Should().BeEmpty();
+            (await store.GetAsync(alice)).Should().NotBeNull().And.BeEquivalentTo(RedisTestTokens.Create(alice));
+            (await store.ListAsync()).Select(t => t.Partition).Should().BeEquivalentTo(["alice", "bob", string.Empty]);
+            (await store.ListPartitionAsync("carol")).Should().BeEmpty();
+        }
+    }
+
+    [Fact]
+    public async Task KeyPrefix_TwoApplications_ShareRedisWithoutSeeingEachOther()
+    {
+        string first = RedisFixture.NewPrefix();
+        string second = RedisFixture.NewPrefix();
+        TokenStoreKey key = RedisTestTokens.Key("alice");
+        await using var one = Store(first);
+        await using var two = Store(second);
+
+        await one.SetAsync(key, RedisTestTokens.Create(key, generation: 1));
+        await two.SetAsync(key, RedisTestTokens.Create(key, generation: 2));
+
+        Dictionary<string, HashEntry[]> raw = await _redis.RawRecordsAsync(first);
+        using (new AssertionScope())
+        {
+            (await one.GetAsync(key))!.AccessToken.Should().Be("fake-access-alice-1");
+            (await two.GetAsync(key))!.AccessToken.Should().Be("fake-access-alice-2");
+            (await one.ListAsync()).Should().ContainSingle();
+
+            // Every key lives under its prefix, and none names the user, the URL or the client (only hashes).
+            raw.Keys.Should().NotBeEmpty().And.OnlyContain(k => k.StartsWith(first, StringComparison.Ordinal));
+            raw.Keys.Should().NotContain(k => k.Contains("alice", StringComparison.Ordinal) || k.Contains("example", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task SetAsync_WithDataProtection_RedisHoldsNoTokenAndAnotherInstanceWithTheKeyRingReadsIt()
+    {
+        // The documented set-up: the Data Protection key ring in the same Redis, so every instance decrypts every record.
+        string prefix = RedisFixture.NewPrefix();
+        TokenStoreKey key = RedisTestTokens.Key("alice");
+        TokenSet tokens = RedisTestTokens.Create(key);
+        await using ServiceProvider first = DataProtectionServices(prefix);
+        await using ServiceProvider second = DataProtectionServices(prefix);
+        var logger = new CapturingLogger<RedisTokenStore>();
+        await using var writer = Store(prefix, protector: Protector(first));
+        await using var reader = Store(prefix, protector: Protector(second));
+        await using var withoutKeys = Store(prefix, logger: logger);
+
+        await writer.SetAsync(key, tokens);
+
+        string stored = string.Join('\n', (await _redis.RawRecordsAsync(prefix + "{"))
+            .SelectMany(r => r.Value).Select(e => Encoding.UTF8.GetString((byte[])e.Value!)));
+        using (new AssertionScope())
+        {
+            writer.IsProtected.Should().BeTrue();
+            stored.Should().NotBeEmpty();
+            foreach (string secret in new[] { tokens.AccessToken, tokens.RefreshToken!, tokens.DpopKey!, tokens.Registration!.ClientSecret!, "fake-" })
+            {
+                stored.Should().NotContain(secret, "the record is Data Protection ciphertext");
+            }
+
+            (await reader.GetAsync(key)).Should().BeEquivalentTo(tokens);
+            (await withoutKeys.GetAsync(key)).Should().BeNull("a record that cannot be read is treated as absent");
+            logger.Entries.Should().ContainSingle(e => e.EventId.Id == 450);
+            logger.AllText.Should().NotContain("fake-");
+        }
+    }
+
+    private ServiceProvider DataProtectionServices(string prefix)
+    {
+        var services = new ServiceCollection();
+        services.AddDataProtection()
+            .SetApplicationName("mcp-oauth-redis-tests")
+            .PersistKeysToStackExchangeRedis(_redis.Connection, prefix + "dataprotection-keys");
+        return services.BuildServiceProvider();
+    }
+
+    private static IDataProtector Protector(IServiceProvider services) =>
+        services.GetRequiredService<IDataProtectionProvider>().CreateProtector(McpOAuthRedisBuilderExtensions.DataProtectionPurpose);
+}
