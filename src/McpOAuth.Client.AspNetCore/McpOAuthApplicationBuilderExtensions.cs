@@ -43,7 +43,7 @@ public static class McpOAuthApplicationBuilderExtensions
     private static IApplicationBuilder UseMcpOAuthCore(IApplicationBuilder app, string? optionsName)
     {
         ArgumentNullException.ThrowIfNull(app);
-        string name = app.ApplicationServices.GetRequiredService<IOptions<WebAppNames>>().Value.Choose(optionsName, nameof(UseMcpOAuth));
+        string name = (app.ApplicationServices.GetService<IOptions<WebAppNames>>()?.Value ?? new WebAppNames()).Choose(optionsName, nameof(UseMcpOAuth));
         return app.UseMiddleware<McpOAuthMiddleware>(name);
     }
 }

@@ -42,7 +42,7 @@ public static class McpOAuthEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         IServiceProvider services = endpoints.ServiceProvider;
-        string name = services.GetRequiredService<IOptions<WebAppNames>>().Value.Choose(optionsName, nameof(MapMcpOAuthCallback));
+        string name = (services.GetService<IOptions<WebAppNames>>()?.Value ?? new WebAppNames()).Choose(optionsName, nameof(MapMcpOAuthCallback));
         string path = services.GetRequiredService<IOptionsMonitor<McpOAuthWebAppOptions>>().Get(name).CallbackPath;
         var endpoint = new CallbackEndpoint(name);
         return endpoints.MapGet(path, endpoint.InvokeAsync).WithDisplayName("McpOAuth callback");
