@@ -112,8 +112,7 @@ public sealed class WebAppSignInTests
         await using var servers = await Servers.StartAsync();
         await using var app = await TestWebApp.StartAsync(servers.Mcp);
         using var browser = new TestBrowser();
-        using HttpResponseMessage started = await browser.GetAsync(app, "/tools", "alice");
-        Uri aliceCallback = await TestBrowser.ApproveAsync(started.Headers.Location!);
+        Uri aliceCallback = await StartAndApproveAsync(browser, app, "alice");
 
         using HttpResponseMessage asBob = await browser.GetAsync(app.Route(aliceCallback), "bob");
         using HttpResponseMessage bobTools = await browser.GetAsync(app, "/tools", "bob");
@@ -147,8 +146,7 @@ public sealed class WebAppSignInTests
         await using var servers = await Servers.StartAsync(time);
         await using var app = await TestWebApp.StartAsync(servers.Mcp, s => (s.Time, s.Pending) = (time, new InMemoryPendingAuthorizationStore(time)));
         using var browser = new TestBrowser();
-        using HttpResponseMessage started = await browser.GetAsync(app, "/tools", "alice");
-        Uri callback = await TestBrowser.ApproveAsync(started.Headers.Location!);
+        Uri callback = await StartAndApproveAsync(browser, app, "alice");
         time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
 
         using HttpResponseMessage late = await browser.GetAsync(app.Route(callback), "alice");
@@ -166,8 +164,7 @@ public sealed class WebAppSignInTests
         servers.Authorization.Options.IssInRedirectValue = "https://evil.example.com";
         await using var app = await TestWebApp.StartAsync(servers.Mcp);
         using var browser = new TestBrowser();
-        using HttpResponseMessage started = await browser.GetAsync(app, "/tools", "alice");
-        Uri callback = await TestBrowser.ApproveAsync(started.Headers.Location!);
+        Uri callback = await StartAndApproveAsync(browser, app, "alice");
 
         using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), "alice");
 
@@ -183,8 +180,7 @@ public sealed class WebAppSignInTests
         servers.Authorization.Options.AuthorizeErrorDescription = "<script>SERVER-TEXT-1</script>";
         await using var app = await TestWebApp.StartAsync(servers.Mcp);
         using var browser = new TestBrowser();
-        using HttpResponseMessage started = await browser.GetAsync(app, "/tools", "alice");
-        Uri callback = await TestBrowser.ApproveAsync(started.Headers.Location!);
+        Uri callback = await StartAndApproveAsync(browser, app, "alice");
 
         using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), "alice");
 
@@ -199,8 +195,7 @@ public sealed class WebAppSignInTests
         await using var servers = await Servers.StartAsync();
         await using var app = await TestWebApp.StartAsync(servers.Mcp);
         using var browser = new TestBrowser();
-        using HttpResponseMessage started = await browser.GetAsync(app, "/tools", user: null);
-        Uri callback = await TestBrowser.ApproveAsync(started.Headers.Location!);
+        Uri callback = await StartAndApproveAsync(browser, app, user: null);
 
         using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), user: null);
 
@@ -236,7 +231,7 @@ public sealed class WebAppSignInTests
         response.Headers.Location!.AbsoluteUri.Should().Be("https://as.example.com/authorize?state=s");
     }
 
-    internal static async Task<Uri> StartAndApproveAsync(TestBrowser browser, TestWebApp app, string user)
+    internal static async Task<Uri> StartAndApproveAsync(TestBrowser browser, TestWebApp app, string? user)
     {
         using HttpResponseMessage started = await browser.GetAsync(app, "/tools", user);
         started.Should().HaveStatusCode(HttpStatusCode.Redirect);
