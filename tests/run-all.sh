@@ -29,7 +29,7 @@ echo "== fuzzing, CI budget (2 s per target; a finding prints its shrunk input a
 dotnet run -c Release --no-build --project tests/McpOAuth.Client.Fuzz -- --budget ci
 
 echo "== package"
-for project in McpOAuth.Client McpOAuth.Client.Keyring McpOAuth.Client.Redis; do
+for project in McpOAuth.Client McpOAuth.Client.Keyring McpOAuth.Client.Redis McpOAuth.Client.AspNetCore; do
     dotnet pack "src/$project/$project.csproj" -c Release --no-build -nologo -o artifacts/packages
 done
 

@@ -51,8 +51,16 @@ internal static class DynamicClientRegistration
         GrantTypes = request.DeviceAuthorization ? DeviceGrantTypes : GrantTypes,
         ResponseTypes = request.DeviceAuthorization ? null : ResponseTypes,
         TokenEndpointAuthMethod = method,
-        ApplicationType = "native",
+        ApplicationType = ApplicationTypeOf(request.RedirectUri),
     };
+
+    /// <summary>
+    /// OpenID Connect Dynamic Client Registration §2: a <c>native</c> client redirects to loopback or a custom scheme, a
+    /// <c>web</c> client (a hosted application's public callback) to https on a real host. Servers such as Keycloak and
+    /// oidc-provider refuse a native registration with a public https redirect URI.
+    /// </summary>
+    private static string ApplicationTypeOf(Uri? redirectUri) =>
+        redirectUri is { Scheme: "https", IsLoopback: false } ? "web" : "native";
 
     /// <summary>RFC 7591 §3.2.1: the server may change what was asked for; honour it when it is usable, fail clearly when not.</summary>
     private static ClientRegistration Read(BackchannelResponse response, ClientRegistrationRequest request, string requestedMethod)
