@@ -19,6 +19,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
     private readonly WebSignInFlow _webSignIn;
     private readonly GrantCompletion _completion;
     private readonly SignOut _signOut;
+    private readonly SignInFailures _failures;
     private readonly Backchannel _backchannel;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -34,6 +35,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         Authorizer authorizer,
         WebSignInFlow webSignIn,
         SignOut signOut,
+        SignInFailures failures,
         GrantCompletion completion,
         Backchannel backchannel,
         TimeProvider time,
@@ -49,6 +51,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         _webSignIn = webSignIn;
         _completion = completion;
         _signOut = signOut;
+        _failures = failures;
         _backchannel = backchannel;
         _time = time;
         _logger = logger;
@@ -93,7 +96,8 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             _logger.ChallengeReceived(UriPolicy.EndpointKey(challenge.RequestUri), challenge.StatusCode, SafeText.Escape(challenge.Error));
         }
 
-        TokenSet tokens = await _gates.RunAsync(challenge.RequestUri, lifetime => AnswerAsync(challenge, lifetime), cancellationToken)
+        long arrival = _failures.Arrive();
+        TokenSet tokens = await _gates.RunAsync(challenge.RequestUri, lifetime => AnswerAsync(challenge, arrival, lifetime), cancellationToken)
             .ConfigureAwait(false);
 
         // The session that holds the answer; its credential carries the DPoP key when the tokens are bound to one.
@@ -125,7 +129,8 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             async ct =>
             {
                 await EnsureStoreLoadedAsync(ct).ConfigureAwait(false);
-                return await _authorizer.AuthorizeAsync(challenge, requested, bypassCache: true, ct).ConfigureAwait(false);
+                return await _failures.RunAsync(serverUri, arrival: null, () => _authorizer.AuthorizeAsync(challenge, requested, bypassCache: true, ct))
+                    .ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -159,7 +164,7 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
         return [.. stored.OrderBy(t => t.Resource, StringComparer.Ordinal).Select(McpOAuthLogin.From)];
     }
 
-    private async Task<TokenSet> AnswerAsync(McpOAuthChallenge challenge, CancellationToken lifetime)
+    private async Task<TokenSet> AnswerAsync(McpOAuthChallenge challenge, long arrival, CancellationToken lifetime)
     {
         // A 401 is when tokens another process or instance stored since are picked up (never by polling per request).
         await LoadStoreAsync(reload: true, lifetime).ConfigureAwait(false);
@@ -196,7 +201,8 @@ internal sealed class McpOAuthProvider : IMcpOAuthProvider, IDisposable
             _logger.StepUpAuthorization(new Uri(UriPolicy.EndpointKey(challenge.RequestUri)), decision.Scopes.Count);
         }
 
-        return await _authorizer.AuthorizeAsync(challenge, decision.Scopes, decision.BypassCache, lifetime).ConfigureAwait(false);
+        return await _failures.RunAsync(challenge.RequestUri, arrival, () => _authorizer.AuthorizeAsync(challenge, decision.Scopes, decision.BypassCache, lifetime))
+            .ConfigureAwait(false);
     }
 
     private async ValueTask<string?> AccessTokenOfAsync(Uri requestUri, CancellationToken cancellationToken) =>

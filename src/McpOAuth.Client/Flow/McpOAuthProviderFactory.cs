@@ -99,6 +99,7 @@ public static class McpOAuthProviderFactory
             authorizer,
             webSignIn,
             new SignOut(store, sessions, gates, contexts, registrations, tokens),
+            new SignInFailures(time),
             completion,
             backchannel,
             time,
