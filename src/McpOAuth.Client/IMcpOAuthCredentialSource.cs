@@ -27,6 +27,10 @@ public interface IMcpOAuthCredentialSource
     /// <exception cref="ArgumentNullException"><paramref name="challenge"/> is <see langword="null"/>.</exception>
     /// <exception cref="McpOAuthException">Discovery, registration, authorization or the token request failed, or the challenge
     /// cannot be satisfied (<see cref="McpOAuthErrorCode.InsufficientScope"/>, <see cref="McpOAuthErrorCode.AuthorizationLoop"/>).</exception>
+    /// <remarks>The library's provider answers one server's challenges one at a time. Callers that were waiting while a sign-in
+    /// failed get that sign-in's error instead of starting another; after the user declines (<c>access_denied</c>), challenges
+    /// for that server fail with the same denial for a minute, without a browser page, unless the application calls
+    /// <see cref="IMcpOAuthProvider.SignInAsync"/>.</remarks>
     Task<McpOAuthCredential> HandleChallengeAsync(McpOAuthChallenge challenge, CancellationToken cancellationToken = default);
 
     /// <summary>Remembers a <c>DPoP-Nonce</c> that a resource server sent on any response (RFC 9449 §9, §8.2), so the next proof

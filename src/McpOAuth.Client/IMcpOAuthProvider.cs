@@ -23,7 +23,8 @@ public interface IMcpOAuthProvider : IMcpOAuthCredentialSource
     /// <exception cref="ArgumentNullException"><paramref name="serverUri"/> is <see langword="null"/>.</exception>
     /// <exception cref="McpOAuthException">Discovery, registration, authorization or the token request failed.</exception>
     /// <remarks>The server is first sent an unauthenticated request so that its challenge (and <c>resource_metadata</c>) drives
-    /// discovery, as in a real connection.</remarks>
+    /// discovery, as in a real connection. It always asks the user, even within the minute after a declined consent during
+    /// which challenged requests fail at once with the same <see cref="McpOAuthErrorCode.AuthorizationDenied"/>.</remarks>
     Task<TokenSet> SignInAsync(Uri serverUri, IReadOnlyList<string>? scopes = null, CancellationToken cancellationToken = default);
 
     /// <summary>Revokes and deletes the stored credentials of one MCP server, or of every server.</summary>

@@ -20,6 +20,9 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
     private readonly TaskCompletionSource<CallbackResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _connections = new(MaxConnections, MaxConnections);
+
+    // CB-13: the connections still reading their request, oldest first; each one's source cancels that read.
+    private readonly LinkedList<CancellationTokenSource> _reading = new();
     private readonly int _port;
     private int _disposed;
 
@@ -101,8 +104,18 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
 
             if (!_connections.Wait(0))
             {
-                socket.Dispose(); // CB-13: bounded connection count.
-                continue;
+                // CB-13: every slot is taken. The connection that has waited longest without sending its request makes room,
+                // so a local process holding idle connections cannot shut out the browser's callback.
+                EvictOldestReader();
+                try
+                {
+                    await _connections.WaitAsync(stop).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+                {
+                    socket.Dispose();
+                    return;
+                }
             }
 
             _ = HandleAsync(socket);
@@ -119,7 +132,7 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
                 var stream = new NetworkStream(socket, ownsSocket: false);
                 await using (stream.ConfigureAwait(false))
                 {
-                    string? head = await ReadHeadAsync(stream, connectionTimeout.Token).ConfigureAwait(false);
+                    string? head = await ReadHeadEvictableAsync(stream, connectionTimeout.Token).ConfigureAwait(false);
                     (int status, string body) = head is null
                         ? (431, Page("Request too large", "The request was rejected."))
                         : Process(head);
@@ -134,6 +147,47 @@ internal sealed class LoopbackCallbackListener : ICallbackListener
         finally
         {
             _connections.Release();
+        }
+    }
+
+    /// <summary>Reads the request head until the connection times out, or is evicted for a newer one (CB-13).</summary>
+    private async Task<string?> ReadHeadEvictableAsync(NetworkStream stream, CancellationToken connectionTimeout)
+    {
+        var evict = new CancellationTokenSource();
+        LinkedListNode<CancellationTokenSource> node;
+        lock (_reading)
+        {
+            node = _reading.AddLast(evict);
+        }
+
+        try
+        {
+            using var read = CancellationTokenSource.CreateLinkedTokenSource(connectionTimeout, evict.Token);
+            return await ReadHeadAsync(stream, read.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_reading)
+            {
+                if (node.List is not null)
+                {
+                    _reading.Remove(node);
+                }
+
+                evict.Dispose();
+            }
+        }
+    }
+
+    private void EvictOldestReader()
+    {
+        lock (_reading)
+        {
+            if (_reading.First is { } oldest)
+            {
+                _reading.RemoveFirst();
+                oldest.Value.Cancel();
+            }
         }
     }
 

@@ -75,7 +75,8 @@ internal sealed class McpOAuthProvider(
         }
 
         telemetry.Challenges.Add(1, new KeyValuePair<string, object?>("kind", KindOf(challenge)));
-        TokenSet tokens = await gates.RunAsync(challenge.RequestUri, lifetime => answerer.AnswerAsync(challenge, lifetime), cancellationToken)
+        long arrival = answerer.Arrive();
+        TokenSet tokens = await gates.RunAsync(challenge.RequestUri, lifetime => answerer.AnswerAsync(challenge, arrival, lifetime), cancellationToken)
             .ConfigureAwait(false);
 
         // The session that holds the answer; its credential carries the DPoP key when the tokens are bound to one.

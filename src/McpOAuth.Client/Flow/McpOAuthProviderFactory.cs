@@ -82,6 +82,7 @@ public static class McpOAuthProviderFactory
         var sessions = new SessionIndex();
         var loader = new StoreLoader(options, store, sessions, time);
         var gates = new OriginGates();
+        var failures = new SignInFailures(time);
         var servers = new ServerResolver(options, discovery, logger);
         var registrations = new ClientRegistrations(options, registrar);
         var completion = new GrantCompletion(store, logger);
@@ -103,8 +104,8 @@ public static class McpOAuthProviderFactory
             sessions,
             loader,
             gates,
-            new ChallengeAnswerer(sessions, loader, servers, renewer, authorizer, completion, telemetry, time, logger),
-            new ExplicitSignIn(options, backchannel, sessions, loader, gates, authorizer, telemetry, time),
+            new ChallengeAnswerer(sessions, loader, servers, renewer, authorizer, completion, failures, telemetry, time, logger),
+            new ExplicitSignIn(options, backchannel, sessions, loader, gates, authorizer, failures, telemetry, time),
             webSignIn,
             renewer,
             completion,

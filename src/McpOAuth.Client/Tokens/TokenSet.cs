@@ -1,7 +1,13 @@
+using System.Text.Json.Serialization;
+using McpOAuth.Client.Internal;
+
 namespace McpOAuth.Client;
 
 /// <summary>The tokens issued for one resource by one authorization server to one client.</summary>
-/// <remarks>Its <see cref="ToString"/> prints only the expiry and whether a refresh token is held.</remarks>
+/// <remarks>Its <see cref="ToString"/> prints only the expiry and whether a refresh token is held, and System.Text.Json writes
+/// it without its secrets (tokens, the DPoP key, the registration), so logging or caching it as JSON leaks none (LOG-04). To
+/// persist tokens, use <see cref="TokenSetSerializer"/>; a <see cref="TokenSet"/> is never read back from JSON.</remarks>
+[JsonConverter(typeof(RedactedTokenSetConverter))]
 public sealed record TokenSet
 {
     /// <summary>The partition of an application with one user: the empty string.</summary>

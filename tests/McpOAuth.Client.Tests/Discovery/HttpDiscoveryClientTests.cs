@@ -310,7 +310,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     [InlineData("revocation_endpoint", "http://auth.example.com/revoke")]
     public async Task GetAuthorizationServerMetadataAsync_UnsafeEndpoint_InsecureEndpoint(string member, string value)
     {
-        // DISC-08, DISC-09, REG-01, AUTHZ-01
+        // DISC-08, DISC-09, REG-01, AUTHZ-01, AUTHZ-02 (userinfo)
         JsonObject document = Asm(Issuer);
         document[member] = value;
         _server.OnGet(OAuthPathInsert, FakeResponse.Json(document));

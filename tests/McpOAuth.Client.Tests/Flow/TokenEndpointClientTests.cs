@@ -441,6 +441,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     [Fact]
     public async Task ExchangeCodeAsync_CallerCancels_OperationCanceledPassesThrough()
     {
+        // TOK-06: the caller's cancellation is honoured and passes through unwrapped
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _server.OnRequest = (_, _) =>
         {

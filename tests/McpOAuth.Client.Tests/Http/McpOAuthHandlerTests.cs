@@ -35,6 +35,7 @@ public sealed class McpOAuthHandlerTests : IDisposable
     [Fact]
     public async Task SendAsync_ServerRejectsFirstToken_ResendsOnceWithTheAnsweredToken()
     {
+        // RS-10: one resend, with the credential the challenge was answered with
         var provider = new FakeMcpOAuthProvider("AT-1", "AT-2");
         _server.OnPost(Mcp, Unauthorized(Challenge401), FakeResponse.Json("{}"));
 
@@ -117,6 +118,7 @@ public sealed class McpOAuthHandlerTests : IDisposable
     [Fact]
     public async Task SendAsync_401NamingOnlyAnotherScheme_ReturnedAsIs()
     {
+        // RS-11: a 401 that challenges only another scheme is not answered with OAuth
         var provider = new FakeMcpOAuthProvider("AT-1", "AT-2");
         _server.OnPost(Mcp, Unauthorized("Basic realm=\"x\""));
 
@@ -162,7 +164,7 @@ public sealed class McpOAuthHandlerTests : IDisposable
     [Fact]
     public async Task SendAsync_StreamedBody_ResentByteForByte()
     {
-        // RS-13: the resend carries the same body, though the content was a one-shot stream
+        // RS-10: the resend carries the same body, though the content was a one-shot stream
         var provider = new FakeMcpOAuthProvider(null, "AT-2");
         _server.OnPost(Mcp, Unauthorized(Challenge401), FakeResponse.Json("{}"));
         byte[] body = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"x\":\"h\u00e9llo\"}}");

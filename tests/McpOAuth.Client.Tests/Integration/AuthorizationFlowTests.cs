@@ -8,7 +8,7 @@ namespace McpOAuth.Client.Tests.Integration;
 /// token, and the retried request.</summary>
 public sealed class AuthorizationFlowTests
 {
-    // AUTH-03, AUTH-04, AUTH-09, AUTH-21..23, AUTH-32..34, AUTH-36, AUTH-39, AUTHZ-04, TOK-07, REG-02, CB-02, RS-10.
+    // AUTH-03, AUTH-04, AUTH-09, AUTH-21..23, AUTH-32..34, AUTH-36, AUTH-39, AUTHZ-04, TOK-07, REG-02, CB-02, RS-06, RS-10.
     [Fact]
     public async Task SendAsync_FirstRequest_RunsFullFlowAndRetriesWithBearer()
     {
@@ -134,7 +134,7 @@ public sealed class AuthorizationFlowTests
         }
     }
 
-    // AllowInteractive = false: discovery may run, but no browser and no authorization request.
+    // REF-06 (no interactive flow allowed), AllowInteractive = false: discovery may run, but no browser and no authorization request.
     [Fact]
     public async Task SendAsync_InteractiveDisabled_ThrowsReauthenticationRequiredWithoutBrowser()
     {

@@ -35,6 +35,7 @@ public sealed class NetworkPolicyTests
     [Fact]
     public async Task Connect_AllowListedHostUnderTheStrictPolicy_Connects()
     {
+        // NET-01: the allow-list is the only way a private address is reached under the strict policy
         await using var server = await TestAuthorizationServer.StartAsync();
         var strict = new ConnectPolicy(refusePrivateNetworks: true, ["dev.test"], (_, _) => ValueTask.FromResult(new[] { IPAddress.Loopback }));
         using var client = new HttpClient(BackchannelFactory.CreatePrimaryHandler(strict));
@@ -60,7 +61,7 @@ public sealed class NetworkPolicyTests
     [Fact]
     public async Task Connect_ThroughAProxy_TheTargetIsCheckedNotOnlyTheProxy()
     {
-        // Issue 10 item 0: with HTTPS_PROXY set, the connection goes to the proxy; the metadata address behind it is still refused.
+        // NET-01, Issue 10 item 0: with HTTPS_PROXY set, the connection goes to the proxy; the metadata address behind it is still refused.
         await using var proxy = await TestAuthorizationServer.StartAsync();
         SocketsHttpHandler handler = BackchannelFactory.CreatePrimaryHandler(ConnectPolicy.Default);
         handler.Proxy = new WebProxy(proxy.BaseUri);
@@ -76,6 +77,7 @@ public sealed class NetworkPolicyTests
     [Fact]
     public async Task SendAsync_StrictPolicyWithoutAnAllowList_RefusesTheLoopbackServersItWouldOtherwiseUse()
     {
+        // NET-01: the strict policy refuses loopback servers unless allow-listed
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var refused = McpClientHarness.Create(o => o.Network.RefusePrivateNetworks = true);
@@ -106,6 +108,7 @@ public sealed class NetworkPolicyTests
     [Fact]
     public async Task AddMcpOAuth_ApplicationReplacesThePrimaryHandler_RedirectsStillOff()
     {
+        // NET-05 with DI: an application's primary handler does not re-enable redirects
         var services = new ServiceCollection();
         services.AddMcpOAuth();
         services.AddHttpClient(McpOAuthDefaults.BackchannelHttpClientName)

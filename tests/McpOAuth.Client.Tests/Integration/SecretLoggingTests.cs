@@ -7,7 +7,7 @@ namespace McpOAuth.Client.Tests.Integration;
 /// <summary>LOG-01: nothing secret reaches a log line or an exception, raw, URL-encoded or base64.</summary>
 public sealed class SecretLoggingTests
 {
-    // LOG-01, AUTH-45: a full flow with a confidential DCR client, then a refresh, with every category at Trace.
+    // LOG-01, RS-06, AUTH-45: a full flow with a confidential DCR client, then a refresh, with every category at Trace.
     [Fact]
     public async Task SendAsync_FullFlowAndRefreshAtTrace_LogsNoSecret()
     {

@@ -62,7 +62,7 @@ public sealed class StepUpTests
         client.Browser.LaunchCount.Should().Be(1, "the step-up would be the second authorization of one request");
     }
 
-    // AUTH-30, RS-12: the AS never grants mcp:write, so the same challenge repeats without a new scope; the client stops.
+    // AUTH-30, RS-12, TOK-09: the AS never grants mcp:write, so the same challenge repeats without a new scope; the client stops.
     [Fact]
     public async Task SendAsync_InsufficientScopeRepeatsWithoutNewScope_ThrowsInsufficientScopeWithinThreeAuthorizations()
     {

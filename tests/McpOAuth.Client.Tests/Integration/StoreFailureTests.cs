@@ -12,6 +12,7 @@ public sealed class StoreFailureTests
     [Fact]
     public async Task SendAsync_StoreWriteFailsAfterSignIn_RequestSucceedsAndTheWriteIsRetriedOnTheNextRenewal()
     {
+        // STORE-08: keeps working from memory, reports the failure typed and without secrets, retries the write on the next change
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
         {
@@ -44,6 +45,7 @@ public sealed class StoreFailureTests
     [Fact]
     public async Task SignInAsync_StoreCannotBeWritten_TypedErrorButTheTokensStillServe()
     {
+        // STORE-08: an explicit sign-in reports the unsaved login (StoreUnavailable); its tokens still serve
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var store = new FlakyTokenStore { Failing = true };

@@ -21,6 +21,7 @@ public sealed class ConnectPolicyTests
     [InlineData("2002:a9fe:a9fe::1")]        // 169.254.169.254 through 6to4
     public void IsAllowed_LinkLocalMetadataMulticastOrUnspecified_Refused(string address)
     {
+        // NET-01, NET-02: refused under every policy and allow-list, in every encoding
         ConnectPolicy.IsAlwaysAllowed(IPAddress.Parse(address)).Should().BeFalse();
         new ConnectPolicy(refusePrivateNetworks: true, [address]).IsAllowed(IPAddress.Parse(address), address).Should().BeFalse("an allow-list never opens metadata addresses");
     }

@@ -25,6 +25,7 @@ public sealed class FileTokenStoreProcessTests
     [Fact]
     public async Task SetAsync_WriterKilledAtVariedPoints_FreshStoreAlwaysReadsOneCompleteGeneration()
     {
+        // STORE-06: killed mid-write, the store still reads one complete generation
         using var temp = new TempDirectory();
         string directory = temp.Combine("store");
         long onDisk = 0; // the generation a fresh store read after the previous round; 0 before anything was written
@@ -160,6 +161,7 @@ public sealed class FileTokenStoreProcessTests
     [Fact]
     public async Task LockAsync_HolderKilled_OperatingSystemReleasesTheLockAtTheNextAttempt()
     {
+        // STORE-11: a lock whose holder died is free again at once
         using var temp = new TempDirectory();
         string directory = temp.Combine("store");
         var time = new ObservableTimeProvider();

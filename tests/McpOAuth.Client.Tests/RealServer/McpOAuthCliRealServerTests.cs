@@ -22,6 +22,7 @@ public sealed class McpOAuthCliRealServerTests : IClassFixture<OidcRealServerFix
     [Fact]
     public async Task Token_TwoProcessesRefreshOneExpiredCredential_BothPrintTheSameFreshTokenAndTheGrantSurvives()
     {
+        // REF-04: two processes, one store, one refresh at the server, and the grant survives
         using var temp = new TempDirectory();
         string store = temp.Combine("store");
         TokenSet signedIn = await SignInWithLibraryAsync(store);

@@ -95,6 +95,7 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
     [Fact]
     public async Task SendAsync_HundredConcurrentRequestsOnExpiredToken_OneRefreshReachesTheServerAndAllSucceed()
     {
+        // REF-01 against a real authorization server
         using var temp = new TempDirectory();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var client = Client.Create(_servers, temp.Combine("store"), time);

@@ -12,6 +12,7 @@ internal sealed class ExplicitSignIn(
     StoreLoader loader,
     OriginGates gates,
     Authorizer authorizer,
+    SignInFailures failures,
     Telemetry telemetry,
     TimeProvider time)
 {
@@ -33,12 +34,13 @@ internal sealed class ExplicitSignIn(
             async ct =>
             {
                 await loader.EnsureLoadedAsync(ct).ConfigureAwait(false);
-                return await Telemetry.MeasureAsync(
+                // The application asking again: runs even during a denial's cooldown, and forgets the failure when it succeeds.
+                return await failures.RunAsync(serverUri, arrival: null, () => Telemetry.MeasureAsync(
                     McpOAuthTelemetry.AuthorizeActivity,
                     telemetry.AuthorizationDuration,
                     serverUri,
                     time,
-                    () => authorizer.AuthorizeAsync(challenge, requested, bypassCache: true, ct)).ConfigureAwait(false);
+                    () => authorizer.AuthorizeAsync(challenge, requested, bypassCache: true, ct))).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
 

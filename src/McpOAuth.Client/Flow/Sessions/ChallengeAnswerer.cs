@@ -14,11 +14,15 @@ internal sealed class ChallengeAnswerer(
     TokenRenewer renewer,
     Authorizer authorizer,
     GrantCompletion completion,
+    SignInFailures failures,
     Telemetry telemetry,
     TimeProvider time,
     ILogger logger)
 {
-    public async Task<TokenSet> AnswerAsync(McpOAuthChallenge challenge, CancellationToken lifetime)
+    /// <summary>Numbers a caller before it waits on the gate (see <see cref="SignInFailures"/>).</summary>
+    public long Arrive() => failures.Arrive();
+
+    public async Task<TokenSet> AnswerAsync(McpOAuthChallenge challenge, long arrival, CancellationToken lifetime)
     {
         // A 401 is when tokens another process or instance stored since are picked up (never by polling per request).
         await loader.ReloadAsync(lifetime).ConfigureAwait(false);
@@ -45,12 +49,13 @@ internal sealed class ChallengeAnswerer(
             logger.StepUpAuthorization(new Uri(UriPolicy.EndpointKey(challenge.RequestUri)), decision.Scopes.Count);
         }
 
-        return await Telemetry.MeasureAsync(
+        // LOAD-01, SCOPE-02: a caller queued behind a failed sign-in, or arriving while a denial cools down, shares that failure.
+        return await failures.RunAsync(challenge.RequestUri, arrival, () => Telemetry.MeasureAsync(
             McpOAuthTelemetry.AuthorizeActivity,
             telemetry.AuthorizationDuration,
             challenge.RequestUri,
             time,
-            () => authorizer.AuthorizeAsync(challenge, decision.Scopes, decision.BypassCache, lifetime)).ConfigureAwait(false);
+            () => authorizer.AuthorizeAsync(challenge, decision.Scopes, decision.BypassCache, lifetime))).ConfigureAwait(false);
     }
 
     /// <summary>AUTH-43: the rejected token refreshed once, but not when the resource now names another authorization server

@@ -54,7 +54,7 @@ public sealed class AuthorizationCodeFlowTests : IDisposable
     [Fact]
     public async Task RunAsync_PkceNotAdvertised_RefusedBeforeAnyListenerOrRequest()
     {
-        // AUTH-13
+        // AUTH-13, DISC-06
         using var rig = new GrantRig(server: s => s with { CodeChallengeMethodsSupported = null });
         var callbacks = Callback("CODE-1");
 
