@@ -71,14 +71,14 @@ public static class McpOAuthProviderFactory
         var sessions = new SessionIndex();
         var gates = new OriginGates();
         var servers = new ServerResolver(options, discovery, logger);
-        var registrations = new ClientRegistrations(options, registrar);
+        var registrations = new ClientRegistrations(options, registrar, store);
         var completion = new GrantCompletion(store, logger);
         var contexts = new StoredContextResolver(options, servers, registrar);
         var authorizer = new Authorizer(
             options,
             servers,
             sessions,
-            new AuthorizationCodeFlow(options, pkce, callbacks, registrations, tokens, completion, time),
+            new AuthorizationCodeFlow(options, pkce, callbacks, registrations, tokens, completion, time, logger),
             new DeviceCodeFlow(options, registrations, tokens, completion, time),
             new MachineGrantFlow(options, registrations, tokens, completion, time, logger),
             logger);

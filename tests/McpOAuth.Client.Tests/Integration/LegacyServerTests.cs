@@ -18,6 +18,7 @@ public sealed class LegacyServerTests
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
             o.MetadataLocations = ProtectedResourceMetadataLocations.None);
         string mcpOrigin = mcpServer.BaseUri.GetLeftPart(UriPartial.Authority);
+        mcpServer.Options.Resource = mcpOrigin; // A 2025-03-26 credential belongs to the origin (issue 12 item 1).
         authorizationServer.Options.IssInRedirectValue = mcpOrigin; // The legacy AS is, by definition, the MCP origin.
         mcpServer.Options.OnRequest = async context =>
         {
@@ -46,7 +47,7 @@ public sealed class LegacyServerTests
                 "POST /mcp 200");
             mcpServer.RequestsTo("/.well-known/oauth-authorization-server").Single().HeaderValue("MCP-Protocol-Version").Should().Be("2025-03-26");
             McpClientHarness.Describe(authorizationServer.Requests).Should().Equal("POST /register 201", "GET /authorize 302", "POST /token 200");
-            authorizationServer.AuthorizeRequests.Single().QueryValue("resource").Should().Be(mcpServer.McpEndpoint);
+            authorizationServer.AuthorizeRequests.Single().QueryValue("resource").Should().Be(mcpOrigin, "the 2025-03-26 authorization base URL discards the path");
         }
     }
 
@@ -57,6 +58,7 @@ public sealed class LegacyServerTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.IssInRedirect = IssRedirectMode.Omit);
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
             o.MetadataLocations = ProtectedResourceMetadataLocations.None);
+        mcpServer.Options.Resource = mcpServer.BaseUri.GetLeftPart(UriPartial.Authority);
         using var proxy = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
         mcpServer.Options.OnRequest = async context =>
         {

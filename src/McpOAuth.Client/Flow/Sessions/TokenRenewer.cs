@@ -104,7 +104,9 @@ internal sealed class TokenRenewer(
             options.OnProgress?.Invoke(McpOAuthStage.Refreshing);
             try
             {
-                TokenSet refreshed = await tokenEndpoint.RefreshAsync(request, current.RefreshToken, cancellationToken).ConfigureAwait(false);
+                // RFC 6749 §6: no scope means "as granted"; Entra's v2 endpoint wants it repeated (SendScopeOnRefresh).
+                IReadOnlyList<string>? scope = options.SendScopeOnRefresh ? request.Scopes : null;
+                TokenSet refreshed = await tokenEndpoint.RefreshAsync(request, current.RefreshToken, scope, cancellationToken).ConfigureAwait(false);
                 return await completion.RefreshedAsync(session, refreshed, dpop, cancellationToken).ConfigureAwait(false);
             }
             catch (McpOAuthException ex) when (ex.Code is McpOAuthErrorCode.InvalidGrant or McpOAuthErrorCode.InvalidClient)
