@@ -51,6 +51,13 @@ internal static class ServerSuitability
                 $"The authorization server '{SafeText.Escape(issuer)}' does not list 'code' in response_types_supported, so it cannot serve the authorization code flow; authorization was not started.");
         }
 
+        if (server.GrantTypesSupported is { Count: > 0 } grants && !grants.Contains(OAuthWireNames.AuthorizationCodeGrant, StringComparer.Ordinal))
+        {
+            return new McpOAuthException(
+                McpOAuthErrorCode.GrantNotSupported,
+                $"The authorization server '{SafeText.Escape(issuer)}' does not list the authorization_code grant in grant_types_supported; authorization was not started.");
+        }
+
         if (options.RequirePkceMetadata && server.CodeChallengeMethodsSupported?.Contains(OAuthWireNames.S256, StringComparer.Ordinal) != true)
         {
             return new McpOAuthException(
