@@ -67,13 +67,15 @@ public sealed class McpOAuthOptions
     /// <summary>Gets or sets whether the RFC 8707 <c>resource</c> parameter is sent.</summary>
     /// <value>The default is <see langword="true"/>, as MCP requires (AUTH-34). Set it to <see langword="false"/> (mcp-oauth:
     /// <c>--no-resource</c>) only for servers that reject it, such as Microsoft Entra ID v2, which answers <c>invalid_target</c>
-    /// (AADSTS9010010) when <c>resource</c> and <c>scope</c> come together.</value>
+    /// (AADSTS9010010) when <c>resource</c> and <c>scope</c> come together. Without it, refresh requests repeat the scope
+    /// (see <see cref="SendScopeOnRefresh"/>).</value>
     public bool SendResourceParameter { get; set; } = true;
 
     /// <summary>Gets or sets whether a refresh request repeats the granted scopes.</summary>
     /// <value>The default is <see langword="false"/>: RFC 6749 §6 reads an omitted <c>scope</c> as "as originally granted", so
-    /// a server that did not echo <c>offline_access</c> or that lists scopes with commas keeps refreshing. Set it to
-    /// <see langword="true"/> for Microsoft Entra ID, whose v2 token endpoint requires <c>scope</c> on refresh.</value>
+    /// a server that did not echo <c>offline_access</c> or that lists scopes with commas keeps refreshing. The scope is repeated
+    /// anyway when <see cref="SendResourceParameter"/> is <see langword="false"/>: it is then all that names the resource
+    /// (Microsoft Entra ID's v2 token endpoint requires it on refresh). Set this for another server that wants it.</value>
     public bool SendScopeOnRefresh { get; set; }
 
     /// <summary>Gets or sets whether the authorization server must advertise PKCE S256 in <c>code_challenge_methods_supported</c>.</summary>

@@ -113,6 +113,33 @@ public sealed class ReferenceClientDefaultsTests
         }
     }
 
+    // SendScopeOnRefresh: for a server that wants the scope repeated even with the resource parameter.
+    [Fact]
+    public async Task SendAsync_SendScopeOnRefresh_RefreshRepeatsTheGrantedScopes()
+    {
+        var time = new FakeTimeProvider();
+        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        {
+            o.TimeProvider = time;
+            o.AccessTokenLifetime = Lifetime;
+        });
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        {
+            o.TimeProvider = time;
+            o.ChallengeScope = "mcp:read";
+        });
+        using var client = McpClientHarness.Create(o => o.SendScopeOnRefresh = true, time);
+        (await client.CallAsync(mcpServer.McpUri, "tools/list")).Dispose();
+        time.Advance(Lifetime + TimeSpan.FromSeconds(1));
+
+        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
+
+        response.Should().HaveStatusCode(HttpStatusCode.OK);
+        RecordedRequest refresh = authorizationServer.TokenRequests.Single(r => r.FormValue("grant_type") == "refresh_token");
+        refresh.FormValue("scope").Should().Be("mcp:read");
+        refresh.FormValue("resource").Should().Be(mcpServer.Resource);
+    }
+
     // REF-10: the server restarted and forgot its clients. mcp-oauth login (SignInAsync, a new process with the stored login)
     // finds out before the browser opens, registers again and signs in once.
     [Fact]

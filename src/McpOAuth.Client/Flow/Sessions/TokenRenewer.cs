@@ -104,8 +104,9 @@ internal sealed class TokenRenewer(
             options.OnProgress?.Invoke(McpOAuthStage.Refreshing);
             try
             {
-                // RFC 6749 §6: no scope means "as granted"; Entra's v2 endpoint wants it repeated (SendScopeOnRefresh).
-                IReadOnlyList<string>? scope = options.SendScopeOnRefresh ? request.Scopes : null;
+                // RFC 6749 §6: no scope means "as granted". It is repeated when asked to, and when no resource parameter is sent: the
+                // scope is then all that names the resource (Entra's v2 endpoint requires it, and would refresh for another API).
+                IReadOnlyList<string>? scope = options.SendScopeOnRefresh || !options.SendResourceParameter ? request.Scopes : null;
                 TokenSet refreshed = await tokenEndpoint.RefreshAsync(request, current.RefreshToken, scope, cancellationToken).ConfigureAwait(false);
                 return await completion.RefreshedAsync(session, refreshed, dpop, cancellationToken).ConfigureAwait(false);
             }

@@ -1,0 +1,46 @@
+namespace McpOAuth.Client.Tests.Integration.Providers;
+
+/// <summary>One provider emulated on loopback (issue 12 item 4): its authorization server with the provider's documented quirks,
+/// an MCP server that accepts its tokens, and the recipe of docs/providers.md as library options and as mcp-oauth arguments.</summary>
+internal sealed class ProviderEmulation : IAsyncDisposable
+{
+    public required string Name { get; init; }
+
+    public required TestAuthorizationServer AuthorizationServer { get; init; }
+
+    public required TestMcpServer McpServer { get; init; }
+
+    /// <summary>Gets the library options of the recipe.</summary>
+    public required Action<McpOAuthOptions> Recipe { get; init; }
+
+    /// <summary>Gets the same recipe as <c>mcp-oauth login &lt;url&gt;</c> arguments; a secret is read from
+    /// <see cref="SecretVariable"/>.</summary>
+    public required IReadOnlyList<string> CliRecipe { get; init; }
+
+    /// <summary>Gets the environment variable <c>--client-secret-env</c> names, with its value, for a confidential client.</summary>
+    public (string Name, string Value)? SecretVariable { get; init; }
+
+    /// <summary>Gets whether the provider issues refresh tokens under the recipe.</summary>
+    public required bool IssuesRefreshTokens { get; init; }
+
+    /// <summary>Gets a client with the recipe (and any changes a test makes on top).</summary>
+    public McpClientHarness Client(Action<McpOAuthOptions>? change = null, TimeProvider? time = null, ITokenStore? store = null) =>
+        McpClientHarness.Create(
+            o =>
+            {
+                Recipe(o);
+                change?.Invoke(o);
+            },
+            time,
+            tokenStore: store);
+
+    /// <summary>Gets a client with only the options a user would try first: none, or a client id where the provider has no
+    /// registration at all.</summary>
+    public static McpClientHarness DefaultClient(Action<McpOAuthOptions>? change = null) => McpClientHarness.Create(change);
+
+    public async ValueTask DisposeAsync()
+    {
+        await McpServer.DisposeAsync();
+        await AuthorizationServer.DisposeAsync();
+    }
+}
