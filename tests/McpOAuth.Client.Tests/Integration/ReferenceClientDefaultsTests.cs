@@ -74,9 +74,11 @@ public sealed class ReferenceClientDefaultsTests
     }
 
     // RFC 6749 §6: refresh without scope, so a server that did not echo offline_access and lists granted scopes with commas
-    // keeps refreshing, and the granted scopes are kept as scopes.
-    [Fact]
-    public async Task SendAsync_GrantEchoesNoOfflineAccessAndUsesCommas_RefreshesTwiceWithoutScope()
+    // keeps refreshing, and the granted scopes are kept as scopes. SendScopeOnRefresh repeats them, space-separated.
+    [Theory]
+    [InlineData(false, null)]
+    [InlineData(true, "mcp:read mcp:write")]
+    public async Task SendAsync_GrantEchoesNoOfflineAccessAndUsesCommas_RefreshesTwice(bool sendScopeOnRefresh, string? refreshScope)
     {
         var time = new FakeTimeProvider();
         await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
@@ -93,7 +95,7 @@ public sealed class ReferenceClientDefaultsTests
             o.ChallengeScope = "mcp:read mcp:write";
         });
         var store = new InMemoryTokenStore();
-        using var client = McpClientHarness.Create(timeProvider: time, tokenStore: store);
+        using var client = McpClientHarness.Create(o => o.SendScopeOnRefresh = sendScopeOnRefresh, time, tokenStore: store);
         (await client.CallAsync(mcpServer.McpUri, "tools/list")).Dispose();
 
         for (int id = 2; id <= 3; id++)
@@ -107,37 +109,10 @@ public sealed class ReferenceClientDefaultsTests
         using (new AssertionScope())
         {
             refreshes.Select(r => r.StatusCode).Should().Equal(200, 200);
-            refreshes.Should().OnlyContain(r => r.FormValue("scope") == null);
+            refreshes.Should().OnlyContain(r => r.FormValue("scope") == refreshScope && r.FormValue("resource") == mcpServer.Resource);
             (await store.ListAsync()).Single().Scopes.Should().Equal("mcp:read", "mcp:write");
             client.Browser.LaunchCount.Should().Be(1);
         }
-    }
-
-    // SendScopeOnRefresh: for a server that wants the scope repeated even with the resource parameter.
-    [Fact]
-    public async Task SendAsync_SendScopeOnRefresh_RefreshRepeatsTheGrantedScopes()
-    {
-        var time = new FakeTimeProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = Lifetime;
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
-        {
-            o.TimeProvider = time;
-            o.ChallengeScope = "mcp:read";
-        });
-        using var client = McpClientHarness.Create(o => o.SendScopeOnRefresh = true, time);
-        (await client.CallAsync(mcpServer.McpUri, "tools/list")).Dispose();
-        time.Advance(Lifetime + TimeSpan.FromSeconds(1));
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
-        RecordedRequest refresh = authorizationServer.TokenRequests.Single(r => r.FormValue("grant_type") == "refresh_token");
-        refresh.FormValue("scope").Should().Be("mcp:read");
-        refresh.FormValue("resource").Should().Be(mcpServer.Resource);
     }
 
     // REF-10: the server restarted and forgot its clients. mcp-oauth login (SignInAsync, a new process with the stored login)

@@ -22,7 +22,11 @@ internal static class KeycloakEmulation
             o.ScopesSupported = ["openid", "profile", "email", "offline_access", "mcp:tools"];
             o.RevocationEnabled = true;
             o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId });
-            o.OnRegistrationRequest = RefuseUntrustedHostAsync;
+            o.OnRegistrationRequest = ProviderEmulation.Answer(StatusCodes.Status403Forbidden, new JsonObject
+            {
+                ["error"] = "insufficient_scope",
+                ["error_description"] = "Policy 'Trusted Hosts' rejected request to client-registration service. Details: Host not trusted.",
+            });
         });
         TestMcpServer mcp = await TestMcpServer.StartAsync(keycloak, o =>
         {
@@ -42,16 +46,5 @@ internal static class KeycloakEmulation
             CliRecipe = ["--client-id", ClientId, "--issuer", keycloak.Issuer],
             IssuesRefreshTokens = true,
         };
-    }
-
-    /// <summary>Keycloak's default client registration policy for anonymous requests.</summary>
-    private static async Task<bool> RefuseUntrustedHostAsync(HttpContext context)
-    {
-        await TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status403Forbidden, new JsonObject
-        {
-            ["error"] = "insufficient_scope",
-            ["error_description"] = "Policy 'Trusted Hosts' rejected request to client-registration service. Details: Host not trusted.",
-        });
-        return true;
     }
 }

@@ -32,7 +32,14 @@ internal static class OktaEmulation
                 RedirectUris = [$"http://127.0.0.1:{callbackPort}/callback"],
             });
             o.IssueRefreshTokenWhen = request => request.QueryValue("scope")?.Split(' ').Contains("offline_access") == true;
-            o.OnRegistrationRequest = RefuseWithoutApiTokenAsync;
+            o.OnRegistrationRequest = ProviderEmulation.Answer(StatusCodes.Status401Unauthorized, new JsonObject
+            {
+                ["errorCode"] = "E0000011",
+                ["errorSummary"] = "Invalid token provided",
+                ["errorLink"] = "E0000011",
+                ["errorId"] = "oae-test",
+                ["errorCauses"] = new JsonArray(),
+            });
         });
         TestMcpServer mcp = await TestMcpServer.StartAsync(okta, o =>
         {
@@ -58,20 +65,6 @@ internal static class OktaEmulation
             ],
             IssuesRefreshTokens = true,
         };
-    }
-
-    /// <summary>Okta's answer to a registration without an SSWS API token.</summary>
-    private static async Task<bool> RefuseWithoutApiTokenAsync(HttpContext context)
-    {
-        await TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status401Unauthorized, new JsonObject
-        {
-            ["errorCode"] = "E0000011",
-            ["errorSummary"] = "Invalid token provided",
-            ["errorLink"] = "E0000011",
-            ["errorId"] = "oae-test",
-            ["errorCauses"] = new JsonArray(),
-        });
-        return true;
     }
 
     /// <summary>A port free right now, for the fixed redirect URI Okta's app registration lists.</summary>

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
 namespace McpOAuth.Client.Tests.Integration.Providers;
 
 /// <summary>One provider emulated on loopback (issue 12 item 4): its authorization server with the provider's documented quirks,
@@ -37,6 +40,13 @@ internal sealed class ProviderEmulation : IAsyncDisposable
     /// <summary>Gets a client with only the options a user would try first: none, or a client id where the provider has no
     /// registration at all.</summary>
     public static McpClientHarness DefaultClient(Action<McpOAuthOptions>? change = null) => McpClientHarness.Create(change);
+
+    /// <summary>A test-server hook that answers every request it sees with one JSON body, as a provider's refusal.</summary>
+    public static Func<HttpContext, Task<bool>> Answer(int statusCode, JsonObject body) => async context =>
+    {
+        await TestAuthorizationServer.WriteJsonAsync(context, statusCode, body.DeepClone());
+        return true;
+    };
 
     public async ValueTask DisposeAsync()
     {
