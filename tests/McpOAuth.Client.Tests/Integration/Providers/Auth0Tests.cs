@@ -1,4 +1,5 @@
 using FluentAssertions.Execution;
+using McpOAuth.Client.Tests.TestServers.Providers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration.Providers;
@@ -26,7 +27,7 @@ public sealed class Auth0Tests
     public async Task NoAudience_TokenRejectedRightAfterSignIn_ErrorNamesAuthParamAudience()
     {
         await using ProviderEmulation auth0 = await Auth0Emulation.StartAsync();
-        using McpClientHarness client = ProviderEmulation.DefaultClient();
+        using McpClientHarness client = ProviderClients.Default();
 
         Func<Task> act = () => client.CallAsync(auth0.McpServer.McpUri, "tools/list");
 

@@ -1,4 +1,5 @@
 using FluentAssertions.Execution;
+using McpOAuth.Client.Tests.TestServers.Providers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration.Providers;
@@ -32,7 +33,7 @@ public sealed class EntraTests
     public async Task NoClientId_ErrorNamesClientIdAndIssuer()
     {
         await using ProviderEmulation entra = await EntraEmulation.StartAsync();
-        using McpClientHarness client = ProviderEmulation.DefaultClient(o => o.RequirePkceMetadata = false);
+        using McpClientHarness client = ProviderClients.Default(o => o.RequirePkceMetadata = false);
 
         Func<Task> act = () => client.CallAsync(entra.McpServer.McpUri, "tools/list");
 

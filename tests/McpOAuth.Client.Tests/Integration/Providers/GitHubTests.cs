@@ -1,4 +1,5 @@
 using FluentAssertions.Execution;
+using McpOAuth.Client.Tests.TestServers.Providers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration.Providers;
@@ -28,7 +29,7 @@ public sealed class GitHubTests
     public async Task NoClientId_ErrorNamesClientIdSecretAndIssuer()
     {
         await using ProviderEmulation github = await GitHubEmulation.StartAsync();
-        using McpClientHarness client = ProviderEmulation.DefaultClient(o => o.RequirePkceMetadata = false);
+        using McpClientHarness client = ProviderClients.Default(o => o.RequirePkceMetadata = false);
 
         Func<Task> act = () => client.CallAsync(github.McpServer.McpUri, "tools/list");
 

@@ -1,4 +1,5 @@
 using FluentAssertions.Execution;
+using McpOAuth.Client.Tests.TestServers.Providers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration.Providers;
@@ -37,7 +38,7 @@ public sealed class KeycloakTests
     public async Task DynamicRegistrationRefusedByTrustedHosts_ErrorNamesClientId()
     {
         await using ProviderEmulation keycloak = await KeycloakEmulation.StartAsync();
-        using McpClientHarness client = ProviderEmulation.DefaultClient();
+        using McpClientHarness client = ProviderClients.Default();
 
         Func<Task> act = () => client.CallAsync(keycloak.McpServer.McpUri, "tools/list");
 

@@ -1,4 +1,5 @@
 using FluentAssertions.Execution;
+using McpOAuth.Client.Tests.TestServers.Providers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration.Providers;
@@ -26,7 +27,7 @@ public sealed class OktaTests
     public async Task DynamicRegistrationWithoutApiToken_ErrorNamesClientId()
     {
         await using ProviderEmulation okta = await OktaEmulation.StartAsync();
-        using McpClientHarness client = ProviderEmulation.DefaultClient();
+        using McpClientHarness client = ProviderClients.Default();
 
         Func<Task> act = () => client.CallAsync(okta.McpServer.McpUri, "tools/list");
 

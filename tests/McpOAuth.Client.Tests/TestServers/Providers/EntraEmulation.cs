@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace McpOAuth.Client.Tests.Integration.Providers;
+namespace McpOAuth.Client.Tests.TestServers.Providers;
 
 /// <summary>
 /// Microsoft Entra ID v2 as the research file describes it: a tenant issuer (<c>/&lt;tenant&gt;/v2.0</c>) whose OpenID metadata is

@@ -1,4 +1,4 @@
-namespace McpOAuth.Client.Tests.Integration.Providers;
+namespace McpOAuth.Client.Tests.TestServers.Providers;
 
 /// <summary>
 /// Auth0 as the research file describes it: an issuer with a trailing slash, dynamic registration enabled on the tenant,

@@ -1,4 +1,4 @@
-namespace McpOAuth.Client.Tests.Integration.Providers;
+namespace McpOAuth.Client.Tests.TestServers.Providers;
 
 /// <summary>
 /// GitHub's OAuth apps as the research file describes them: issuer <c>/login/oauth</c>, no PKCE metadata, no dynamic

@@ -1,4 +1,4 @@
-namespace McpOAuth.Client.Tests.Integration.Providers;
+namespace McpOAuth.Client.Tests.TestServers.Providers;
 
 /// <summary>
 /// An MCP server behind Cloudflare's workers-oauth-provider as the research file describes it: dynamic registration, PKCE

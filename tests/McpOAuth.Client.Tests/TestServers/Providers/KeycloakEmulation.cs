@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace McpOAuth.Client.Tests.Integration.Providers;
+namespace McpOAuth.Client.Tests.TestServers.Providers;
 
 /// <summary>
 /// Keycloak as the research file describes it: a realm issuer (<c>/realms/&lt;name&gt;</c>) whose OpenID metadata is appended

@@ -1,4 +1,4 @@
-namespace McpOAuth.Client.Tests.Integration.Providers;
+namespace McpOAuth.Client.Tests.TestServers.Providers;
 
 /// <summary>
 /// Google as the research file describes it: issuer at the origin with OpenID metadata, PKCE advertised, no dynamic

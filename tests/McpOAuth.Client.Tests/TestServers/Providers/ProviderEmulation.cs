@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace McpOAuth.Client.Tests.Integration.Providers;
+namespace McpOAuth.Client.Tests.TestServers.Providers;
 
 /// <summary>One provider emulated on loopback (issue 12 item 4): its authorization server with the provider's documented quirks,
-/// an MCP server that accepts its tokens, and the recipe of docs/providers.md as library options and as mcp-oauth arguments.</summary>
+/// an MCP server that accepts its tokens, and the recipe of docs/providers.md as library options and as mcp-oauth arguments.
+/// Free of the library tests' harness, so the CLI tests compile it in too.</summary>
 internal sealed class ProviderEmulation : IAsyncDisposable
 {
     public required string Name { get; init; }
@@ -25,21 +26,6 @@ internal sealed class ProviderEmulation : IAsyncDisposable
 
     /// <summary>Gets whether the provider issues refresh tokens under the recipe.</summary>
     public required bool IssuesRefreshTokens { get; init; }
-
-    /// <summary>Gets a client with the recipe (and any changes a test makes on top).</summary>
-    public McpClientHarness Client(Action<McpOAuthOptions>? change = null, TimeProvider? time = null, ITokenStore? store = null) =>
-        McpClientHarness.Create(
-            o =>
-            {
-                Recipe(o);
-                change?.Invoke(o);
-            },
-            time,
-            tokenStore: store);
-
-    /// <summary>Gets a client with only the options a user would try first: none, or a client id where the provider has no
-    /// registration at all.</summary>
-    public static McpClientHarness DefaultClient(Action<McpOAuthOptions>? change = null) => McpClientHarness.Create(change);
 
     /// <summary>A test-server hook that answers every request it sees with one JSON body, as a provider's refusal.</summary>
     public static Func<HttpContext, Task<bool>> Answer(int statusCode, JsonObject body) => async context =>
