@@ -14,9 +14,9 @@ internal static class AuthParameterBinding
             return;
         }
 
-        // MERGE: McpOAuthOptions.AdditionalAuthorizationParameters (IDictionary<string, string>) is added by the library change of
-        // issue 12 item 2. When it exists, replace the throw below with this line:
-        //     foreach ((string name, string value) in parameters) { options.AdditionalAuthorizationParameters[name] = value; }
-        throw new UsageException("--auth-param needs a library with McpOAuthOptions.AdditionalAuthorizationParameters; this build has none.");
+        foreach ((string name, string value) in parameters)
+        {
+            options.AdditionalAuthorizationParameters[name] = value;
+        }
     }
 }

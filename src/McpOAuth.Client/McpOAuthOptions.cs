@@ -39,24 +39,63 @@ public sealed class McpOAuthOptions
     /// <summary>Gets the client registration settings: a pre-registered client, a Client ID Metadata Document, or dynamic registration.</summary>
     public ClientRegistrationOptions Client { get; } = new();
 
-    /// <summary>Gets the scopes to request when the server's challenge names none.</summary>
-    /// <value>The default is empty: the protected resource metadata's <c>scopes_supported</c> is used, else no scope (AUTH-26).</value>
-    /// <remarks>Scopes named by a <c>WWW-Authenticate</c> challenge are always added (AUTH-27).</remarks>
+    /// <summary>Gets the scopes always requested: added to the scopes a server's challenge names, and requested instead of the
+    /// protected resource metadata's <c>scopes_supported</c> when the challenge names none.</summary>
+    /// <value>The default is empty: the challenge's scopes, else the protected resource metadata's <c>scopes_supported</c>, else no
+    /// scope (AUTH-26, AUTH-27).</value>
+    /// <remarks>Put here what every sign-in needs whatever the server says, such as Microsoft Entra ID's
+    /// <c>api://&lt;app-id&gt;/.default</c>, or <c>offline_access</c> for a pre-registered client (mcp-oauth: <c>--scope</c>).</remarks>
     public IList<string> Scopes { get; } = [];
 
-    /// <summary>Gets or sets whether <c>offline_access</c> is requested when the authorization server lists it.</summary>
-    /// <value>The default is <see langword="true"/>. It is never requested when the server's <c>scopes_supported</c> lacks it (AUTH-31).</value>
+    /// <summary>Gets or sets whether <c>offline_access</c> is added for a client that may use refresh tokens.</summary>
+    /// <value>The default is <see langword="true"/>. It is added only when the authorization server lists it in <c>scopes_supported</c>
+    /// (AUTH-31) and the client's grant types include <c>refresh_token</c>: the client this library registers dynamically. A
+    /// pre-registered or metadata-document client's grant types are not known here; add <c>offline_access</c> to
+    /// <see cref="Scopes"/> for it.</value>
+    /// <remarks>An authorization request asking for <c>offline_access</c> also carries <c>prompt=consent</c>, which OpenID Connect
+    /// Core §11 requires before a refresh token is issued, unless <see cref="AdditionalAuthorizationParameters"/> sets <c>prompt</c>.</remarks>
     public bool RequestOfflineAccess { get; set; } = true;
 
+    /// <summary>Gets the extra parameters of the authorization request, such as <c>audience</c> (Auth0), <c>access_type</c> and
+    /// <c>prompt</c> (Google) or <c>login_hint</c>.</summary>
+    /// <value>The default is empty. Names are compared ordinally.</value>
+    /// <remarks>They are sent on the authorization request and on the RFC 8628 device authorization request (mcp-oauth:
+    /// <c>--auth-param NAME=VALUE</c>). The parameters the protocol sets (<c>response_type</c>, <c>client_id</c>,
+    /// <c>redirect_uri</c>, <c>state</c>, <c>code_challenge</c>, <c>code_challenge_method</c>, <c>resource</c>, <c>scope</c>) and the
+    /// ones that could replace them (<c>request</c>, <c>request_uri</c>, <c>response_mode</c>) are refused by validation: scopes go in
+    /// <see cref="Scopes"/>, and <see cref="SendResourceParameter"/> turns <c>resource</c> off. A <c>prompt</c> set here replaces the
+    /// <c>prompt=consent</c> sent with <c>offline_access</c>.</remarks>
+    public IDictionary<string, string> AdditionalAuthorizationParameters { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Gets or sets whether the RFC 8707 <c>resource</c> parameter is sent.</summary>
-    /// <value>The default is <see langword="true"/>, as MCP requires (AUTH-34). Set it to <see langword="false"/> only for servers that
-    /// reject it, such as Microsoft Entra ID.</value>
+    /// <value>The default is <see langword="true"/>, as MCP requires (AUTH-34). Set it to <see langword="false"/> (mcp-oauth:
+    /// <c>--no-resource</c>) only for servers that reject it, such as Microsoft Entra ID v2, which answers <c>invalid_target</c>
+    /// (AADSTS9010010) when <c>resource</c> and <c>scope</c> come together. Without it, refresh requests repeat the scope
+    /// (see <see cref="SendScopeOnRefresh"/>).</value>
     public bool SendResourceParameter { get; set; } = true;
 
+    /// <summary>Gets or sets whether a refresh request repeats the granted scopes.</summary>
+    /// <value>The default is <see langword="false"/>: RFC 6749 §6 reads an omitted <c>scope</c> as "as originally granted", so
+    /// a server that did not echo <c>offline_access</c> or that lists scopes with commas keeps refreshing. The scope is repeated
+    /// anyway when <see cref="SendResourceParameter"/> is <see langword="false"/>: it is then all that names the resource
+    /// (Microsoft Entra ID's v2 token endpoint requires it on refresh). Set this for another server that wants it.</value>
+    public bool SendScopeOnRefresh { get; set; }
+
     /// <summary>Gets or sets whether the authorization server must advertise PKCE S256 in <c>code_challenge_methods_supported</c>.</summary>
-    /// <value>The default is <see langword="true"/> (AUTH-13). Set it to <see langword="false"/> only for a server known to support
-    /// S256 without saying so; S256 is always used either way.</value>
+    /// <value>The default is <see langword="true"/> (AUTH-13). Set it to <see langword="false"/> (mcp-oauth:
+    /// <c>--allow-missing-pkce-metadata</c>) only for a server known to support S256 without saying so (Microsoft Entra ID,
+    /// GitHub); S256 is always used either way.</value>
     public bool RequirePkceMetadata { get; set; } = true;
+
+    /// <summary>Gets or sets whether the metadata of <see cref="ClientRegistrationOptions.Issuer"/> may declare its issuer with a
+    /// <c>{tenantid}</c> placeholder in place of one path segment, as Microsoft Entra ID's multi-tenant <c>common</c>,
+    /// <c>organizations</c> and <c>consumers</c> endpoints do.</summary>
+    /// <value>The default is <see langword="false"/>: the declared issuer must equal the one the metadata was fetched for
+    /// (RFC 8414 §3.3). Requires <see cref="ClientRegistrationOptions.Issuer"/>.</value>
+    /// <remarks>Only the configured issuer is relaxed, and only when putting its own segment in place of <c>{tenantid}</c> gives
+    /// exactly that issuer: the same origin, the same path, one placeholder. Every other server is compared byte for byte, and
+    /// the endpoints still come from the configured issuer's own metadata.</remarks>
+    public bool AllowTenantPlaceholderInIssuer { get; set; }
 
     /// <summary>Gets or sets whether plain http to loopback hosts is allowed for OAuth endpoints.</summary>
     /// <value>The default is <see langword="false"/>; http to loopback is still allowed when the MCP server itself is an http
@@ -96,7 +135,13 @@ public sealed class McpOAuthOptions
     public Action<McpOAuthStage>? OnProgress { get; set; }
 
     /// <summary>Gets or sets the hook that chooses among several authorization servers.</summary>
-    /// <value>The default is <see langword="null"/>: the first usable entry of <c>authorization_servers</c> (AUTH-08).</value>
+    /// <value>The default is <see langword="null"/>: the first usable entry of <c>authorization_servers</c> (AUTH-08). An entry is
+    /// passed over when its metadata cannot be found or is invalid, or when it cannot serve this client: the grant is not
+    /// supported, <c>response_types_supported</c> lacks <c>code</c>, PKCE S256 is not advertised (see
+    /// <see cref="RequirePkceMetadata"/>), device authorization is missing when <see cref="UseDeviceAuthorization"/> is set, or the
+    /// configured client is bound to another issuer. When none can be used, the first entry's reason is reported.</value>
+    /// <remarks>The hook receives the entries in order (at most 16) and returns one of them; its choice is used alone, without
+    /// falling through, and returning <see langword="null"/> or an unlisted value fails the sign-in.</remarks>
     public Func<IReadOnlyList<string>, string?>? SelectAuthorizationServer { get; set; }
 
     /// <summary>Gets or sets the loopback port of the redirect URI.</summary>

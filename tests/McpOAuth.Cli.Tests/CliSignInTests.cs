@@ -136,7 +136,7 @@ public sealed class CliSignInTests
     }
 
     // Issue 12 item 2: --auth-param reaches the authorization request.
-    [Fact(Skip = "MERGE: enable when McpOAuthOptions.AdditionalAuthorizationParameters exists (see AuthParameterBinding).")]
+    [Fact]
     public async Task Login_AuthParam_IsSentOnTheAuthorizationRequest()
     {
         await using var authorization = await TestAuthorizationServer.StartAsync();

@@ -25,6 +25,14 @@ internal static partial class Log
         Message = "{Issuer} publishes no authorization server metadata; using the 2025-03-26 default endpoints.")]
     public static partial void LegacyDefaultEndpoints(this ILogger logger, string issuer);
 
+    [LoggerMessage(EventId = 107, EventName = "AuthorizationServerSkipped", Level = LogLevel.Information,
+        Message = "Passed over the authorization server {Issuer} ({Reason}); trying the next one the resource lists.")]
+    public static partial void AuthorizationServerSkipped(this ILogger logger, string issuer, McpOAuthErrorCode reason);
+
+    [LoggerMessage(EventId = 108, EventName = "TenantPlaceholderIssuerAccepted", Level = LogLevel.Information,
+        Message = "The metadata of {Issuer} declares its issuer with a {{tenantid}} placeholder; accepted for this configured issuer only.")]
+    public static partial void TenantPlaceholderIssuerAccepted(this ILogger logger, string issuer);
+
     [LoggerMessage(EventId = 201, EventName = "ClientRegistered", Level = LogLevel.Information,
         Message = "Registered OAuth client {ClientId} at {RegistrationEndpoint}.")]
     public static partial void ClientRegistered(this ILogger logger, string clientId, Uri registrationEndpoint);
@@ -36,6 +44,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 203, EventName = "ClientRegistrationForgotten", Level = LogLevel.Information,
         Message = "Dropped the client registration for {Issuer}; the next sign-in registers again.")]
     public static partial void ClientRegistrationForgotten(this ILogger logger, string issuer);
+
+    [LoggerMessage(EventId = 204, EventName = "ClientRegistrationStale", Level = LogLevel.Warning,
+        Message = "The authorization server {Issuer} no longer knows the client {ClientId} registered earlier (invalid_client); registering again before the browser opens.")]
+    public static partial void ClientRegistrationStale(this ILogger logger, string issuer, string clientId);
 
     [LoggerMessage(EventId = 301, EventName = "AuthorizationStarted", Level = LogLevel.Information,
         Message = "Starting authorization at {Issuer} for {Resource}.")]

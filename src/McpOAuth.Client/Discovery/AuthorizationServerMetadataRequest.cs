@@ -15,4 +15,8 @@ public sealed class AuthorizationServerMetadataRequest
 
     /// <summary>Gets whether http to loopback hosts is allowed.</summary>
     internal bool AllowHttpOnLoopback { get; init; }
+
+    /// <summary>Gets whether the metadata may declare this issuer with a <c>{tenantid}</c> placeholder
+    /// (<see cref="McpOAuthOptions.AllowTenantPlaceholderInIssuer"/>, for the configured issuer only).</summary>
+    internal bool AllowTenantPlaceholder { get; init; }
 }

@@ -37,7 +37,8 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string cacheKey = (request.Legacy ? "legacy\n" : "\n") + (request.AllowHttpOnLoopback ? "http\n" : "https\n") + request.Issuer;
+        string cacheKey = (request.Legacy ? "legacy\n" : "\n") + (request.AllowHttpOnLoopback ? "http\n" : "https\n")
+            + (request.AllowTenantPlaceholder ? "tenant\n" : "\n") + request.Issuer;
         return GetCachedAsync(_servers, cacheKey, request.BypassCache, ct => FetchAuthorizationServerAsync(request, ct), cancellationToken);
     }
 
@@ -169,7 +170,7 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
                 continue;
             }
 
-            Validate(document, request, candidate);
+            document = Validate(document, request, candidate);
             _logger.AuthorizationServerMetadataFound(candidate);
             return document;
         }
@@ -177,14 +178,25 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
         return null;
     }
 
-    private static void Validate(AuthorizationServerDocument document, AuthorizationServerMetadataRequest request, Uri candidate)
+    /// <summary>Checks a document and returns it as it is used: with the issuer it was fetched for when a narrow
+    /// <c>{tenantid}</c> placeholder was allowed and matched.</summary>
+    private AuthorizationServerDocument Validate(AuthorizationServerDocument document, AuthorizationServerMetadataRequest request, Uri candidate)
     {
-        // AUTH-12, RFC 8414 §3.3: identical string, no normalization.
+        // AUTH-12, RFC 8414 §3.3: identical string, no normalization; one opt-in exception for the configured issuer.
         if (!string.Equals(document.Issuer, request.Issuer, StringComparison.Ordinal))
         {
-            throw new McpOAuthException(
-                McpOAuthErrorCode.IssuerMismatch,
-                $"The authorization server metadata at {candidate.GetLeftPart(UriPartial.Path)} declares the issuer '{SafeText.Escape(document.Issuer)}', not '{SafeText.Escape(request.Issuer)}'; none of its endpoints is used.");
+            if (!request.AllowTenantPlaceholder || !TenantIssuerTemplate.Instantiates(document.Issuer, request.Issuer))
+            {
+                string hint = TenantIssuerTemplate.HasPlaceholder(document.Issuer)
+                    ? " For Microsoft Entra ID's multi-tenant endpoints, bind the client to this issuer (Client.Issuer; mcp-oauth: --issuer URL) and set McpOAuthOptions.AllowTenantPlaceholderInIssuer."
+                    : string.Empty;
+                throw new McpOAuthException(
+                    McpOAuthErrorCode.IssuerMismatch,
+                    $"The authorization server metadata at {candidate.GetLeftPart(UriPartial.Path)} declares the issuer '{SafeText.Escape(document.Issuer)}', not '{SafeText.Escape(request.Issuer)}'; none of its endpoints is used.{hint}");
+            }
+
+            _logger.TenantPlaceholderIssuerAccepted(request.Issuer);
+            document = document with { Issuer = request.Issuer };
         }
 
         if (document.AuthorizationEndpoint is null || document.TokenEndpoint is null)
@@ -206,6 +218,8 @@ internal sealed class HttpDiscoveryClient : IDiscoveryClient
         {
             UriPolicy.RequireSecureEndpoint(document.RevocationEndpoint, request.AllowHttpOnLoopback, "revocation endpoint");
         }
+
+        return document;
     }
 
     private T? TryParse<T>(BackchannelResponse response, Uri uri, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)

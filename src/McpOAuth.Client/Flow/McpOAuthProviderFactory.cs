@@ -84,7 +84,7 @@ public static class McpOAuthProviderFactory
         var gates = new OriginGates();
         var failures = new SignInFailures(time);
         var servers = new ServerResolver(options, discovery, logger);
-        var registrations = new ClientRegistrations(options, registrar);
+        var registrations = new ClientRegistrations(options, registrar, store);
         var completion = new GrantCompletion(store, logger);
         var contexts = new StoredContextResolver(options, servers, registrar);
         var renewer = new TokenRenewer(options, store, contexts, registrations, tokens, completion, time, logger);
@@ -93,7 +93,7 @@ public static class McpOAuthProviderFactory
             options,
             servers,
             sessions,
-            new AuthorizationCodeFlow(options, pkce, callbacks, registrations, tokens, completion, time),
+            new AuthorizationCodeFlow(options, pkce, callbacks, registrations, tokens, completion, time, logger),
             webSignIn,
             new DeviceCodeFlow(options, registrations, tokens, completion, time),
             new MachineGrantFlow(options, registrations, tokens, completion, time, logger),

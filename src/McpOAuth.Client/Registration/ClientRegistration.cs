@@ -22,6 +22,10 @@ public sealed record ClientRegistration
     /// <summary>Gets how the client id was obtained.</summary>
     public ClientRegistrationKind Kind { get; init; }
 
+    /// <summary>Gets the grant types the registration response confirmed, or null when not known (a pre-registered client, a
+    /// metadata document, or a registration read back from a store, which always asked for <c>refresh_token</c>).</summary>
+    internal IReadOnlyList<string>? GrantTypes { get; init; }
+
     /// <summary>Returns a description without the client secret.</summary>
     /// <returns>The client id, issuer, method and kind.</returns>
     public override string ToString() =>

@@ -16,6 +16,10 @@ public sealed class ClientRegistrationRequest
     /// <summary>Gets whether the client will use the RFC 8628 device authorization grant rather than a redirect.</summary>
     public bool DeviceAuthorization { get; init; }
 
+    /// <summary>Gets the scopes a dynamic registration asks for (RFC 7591 §2 <c>scope</c>): those of the sign-in and those the
+    /// resource advertises; empty to send none.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
     /// <summary>Gets the configured client settings.</summary>
     public required ClientRegistrationOptions Options { get; init; }
 

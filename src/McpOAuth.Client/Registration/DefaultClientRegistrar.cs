@@ -77,7 +77,7 @@ internal sealed class DefaultClientRegistrar : IClientRegistrar
 
         throw new McpOAuthException(
             McpOAuthErrorCode.ClientRegistrationRequired,
-            $"The authorization server '{SafeText.Escape(request.Issuer)}' offers no way to register this client (no usable Client ID Metadata Document and no dynamic registration). Configure a client id registered with it (McpOAuthOptions.Client.ClientId, or --client-id).");
+            $"The authorization server '{SafeText.Escape(request.Issuer)}' offers no way to register this client (no registration endpoint and no usable Client ID Metadata Document). Register a client with it (redirect URI http://127.0.0.1/callback) and configure it: McpOAuthOptions.Client.ClientId with Client.Issuer (mcp-oauth: --client-id ID --issuer {SafeText.Escape(request.Issuer)}; add --client-secret-env VAR for a confidential client).");
     }
 
     public ValueTask ForgetAsync(ClientRegistration registration, CancellationToken cancellationToken = default)

@@ -23,15 +23,7 @@ internal static class DynamicClientRegistration
         BackchannelResponse response = await backchannel.PostJsonAsync(endpoint, json, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            OAuthErrorResponse? error = response.TryReadJson(McpOAuthJsonContext.Default.OAuthErrorResponse);
-            throw new McpOAuthException(
-                McpOAuthErrorCode.RegistrationFailed,
-                $"Dynamic client registration at {endpoint.GetLeftPart(UriPartial.Path)} failed with HTTP {(int)response.StatusCode} {SafeText.Escape(error?.Error)}: {SafeText.Escape(error?.ErrorDescription)}. If the server rejects loopback redirect URIs, configure a pre-registered client id.")
-            {
-                Error = error?.Error,
-                ErrorDescription = error?.ErrorDescription,
-                ErrorUri = error?.ErrorUri,
-            };
+            throw Refused(response, endpoint);
         }
 
         ClientRegistration registered = Read(response, request, method);
@@ -43,6 +35,27 @@ internal static class DynamicClientRegistration
         return registered;
     }
 
+    /// <summary>A refused registration, with what the refusal means for the user: a rate limit is not a configuration problem, and
+    /// a server that does not take anonymous registrations needs a client registered by hand.</summary>
+    private static McpOAuthException Refused(BackchannelResponse response, Uri endpoint)
+    {
+        OAuthErrorResponse? error = response.TryReadJson(McpOAuthJsonContext.Default.OAuthErrorResponse);
+        string what = $"Dynamic client registration at {endpoint.GetLeftPart(UriPartial.Path)} failed with HTTP {(int)response.StatusCode} {SafeText.Escape(error?.Error)}: {SafeText.Escape(error?.ErrorDescription)}.";
+        string advice = (int)response.StatusCode switch
+        {
+            429 => " The server is limiting how often clients register (too many requests): nothing is wrong with this client's configuration; try again later.",
+            401 or 403 => " The server does not take anonymous registrations (Keycloak's Trusted Hosts policy, Okta without an API token). Register a client with it and configure it: McpOAuthOptions.Client.ClientId with Client.Issuer (mcp-oauth: --client-id ID --issuer URL; add --client-secret-env VAR for a confidential client).",
+            _ when error?.Error == "invalid_redirect_uri" => " The server refuses loopback redirect URIs: register a client with the redirect URI http://127.0.0.1:PORT/callback and configure it (McpOAuthOptions.Client.ClientId and CallbackPort; mcp-oauth: --client-id ID --callback-port PORT).",
+            _ => " If the server cannot register this client, register one by hand and configure McpOAuthOptions.Client.ClientId (mcp-oauth: --client-id ID --issuer URL).",
+        };
+        return new McpOAuthException(McpOAuthErrorCode.RegistrationFailed, what + advice)
+        {
+            Error = error?.Error,
+            ErrorDescription = error?.ErrorDescription,
+            ErrorUri = error?.ErrorUri,
+        };
+    }
+
     private static ClientRegistrationRequestBody BodyOf(ClientRegistrationRequest request, string method) => new()
     {
         RedirectUris = request.DeviceAuthorization ? null : DefaultClientRegistrar.RedirectUrisOf(request),
@@ -52,6 +65,7 @@ internal static class DynamicClientRegistration
         ResponseTypes = request.DeviceAuthorization ? null : ResponseTypes,
         TokenEndpointAuthMethod = method,
         ApplicationType = ApplicationTypeOf(request.RedirectUri),
+        Scope = request.Scopes.Count > 0 ? string.Join(' ', request.Scopes) : null, // RFC 7591 §2, as the MCP TypeScript SDK sends it.
     };
 
     /// <summary>
@@ -111,6 +125,7 @@ internal static class DynamicClientRegistration
             Issuer = request.Issuer,
             RedirectUris = DefaultClientRegistrar.RedirectUrisOf(request),
             Kind = ClientRegistrationKind.Dynamic,
+            GrantTypes = registered.GrantTypes,
         };
     }
 

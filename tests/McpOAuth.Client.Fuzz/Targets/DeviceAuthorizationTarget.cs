@@ -32,7 +32,7 @@ internal sealed class DeviceAuthorizationTarget : BackchannelTarget
 
         var tokens = new TokenEndpointClient(server.Backchannel, server.Time, ScriptedServer.Logger);
         DeviceAuthorizationResponse device = Properties.Wait(tokens.RequestDeviceAuthorizationAsync(
-            new Uri("https://auth.example.com/device"), new ClientAuthentication(client), ["files:read"], Wire.Resource, CancellationToken.None));
+            new Uri("https://auth.example.com/device"), new ClientAuthentication(client), ["files:read"], Wire.Resource, [], CancellationToken.None));
 
         Properties.That(!string.IsNullOrEmpty(device.DeviceCode), "no device code");
         Properties.That(device.UserCode is { Length: > 0 and <= 64 } code && !code.Any(char.IsControl), "unusable user code accepted");

@@ -41,9 +41,9 @@ internal sealed class OAuthErrorTarget : BackchannelTarget
 
         // The device authorization request carries the client secret but no refresh token.
         Properties.Typed(
-            () => Properties.Wait(tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(client), [], null, CancellationToken.None)),
+            () => Properties.Wait(tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(client), [], null, [], CancellationToken.None)),
             secrets);
         var context = new TokenRequestContext(Wire.TokenEndpoint, new ClientAuthentication(client), Wire.Resource, Wire.Resource, []);
-        _ = Properties.Wait(tokens.RefreshAsync(context, Wire.RefreshToken, CancellationToken.None));
+        _ = Properties.Wait(tokens.RefreshAsync(context, Wire.RefreshToken, null, CancellationToken.None));
     }
 }

@@ -54,7 +54,7 @@ internal sealed class TokenResponseTarget : BackchannelTarget
 
         TokenSet result = Properties.Wait(grant switch
         {
-            "refresh" => tokens.RefreshAsync(context, Wire.RefreshToken, CancellationToken.None),
+            "refresh" => tokens.RefreshAsync(context, Wire.RefreshToken, null, CancellationToken.None),
             "device" => tokens.PollDeviceCodeAsync(context, Wire.DeviceCode, CancellationToken.None),
             _ => tokens.ExchangeCodeAsync(context, Wire.Code, Wire.Verifier, Wire.RedirectUri, CancellationToken.None),
         });

@@ -281,6 +281,50 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_TenantPlaceholderAllowedForThisIssuer_AcceptedAsTheIssuerItWasFetchedFor()
+    {
+        // Issue 12 item 2: Entra's multi-tenant metadata declares https://login.microsoftonline.com/{tenantid}/v2.0
+        const string organizations = "https://login.microsoftonline.com/organizations/v2.0";
+        _server.OnGet("https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+            FakeResponse.Json(Asm("https://login.microsoftonline.com/{tenantid}/v2.0")));
+
+        AuthorizationServerDocument? document = await _discovery.GetAuthorizationServerMetadataAsync(
+            new AuthorizationServerMetadataRequest { Issuer = organizations, AllowTenantPlaceholder = true },
+            CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        document!.Issuer.Should().Be(organizations, "the rest of the flow compares against the issuer the metadata was fetched for");
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_TenantPlaceholderNotAllowed_IssuerMismatchNamingTheOption()
+    {
+        const string organizations = "https://login.microsoftonline.com/organizations/v2.0";
+        _server.OnGet("https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+            FakeResponse.Json(Asm("https://login.microsoftonline.com/{tenantid}/v2.0")));
+
+        Func<Task> act = () => GetAsmAsync(organizations);
+
+        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        ex.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
+        ex.Message.Should().Contain("AllowTenantPlaceholderInIssuer").And.Contain("--issuer");
+    }
+
+    [Fact]
+    public async Task GetAuthorizationServerMetadataAsync_PlaceholderAllowedButAnotherHost_IssuerMismatch()
+    {
+        // The relaxation never lets a document name another server.
+        const string organizations = "https://login.microsoftonline.com/organizations/v2.0";
+        _server.OnGet("https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+            FakeResponse.Json(Asm("https://attacker.example/{tenantid}/v2.0")));
+
+        Func<Task> act = () => _discovery.GetAuthorizationServerMetadataAsync(
+            new AuthorizationServerMetadataRequest { Issuer = organizations, AllowTenantPlaceholder = true },
+            CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
+    }
+
+    [Fact]
     public async Task GetAuthorizationServerMetadataAsync_IssuerMissing_IssuerMismatch()
     {
         // DISC-04

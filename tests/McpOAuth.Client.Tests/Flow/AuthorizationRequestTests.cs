@@ -51,6 +51,65 @@ public sealed class AuthorizationRequestTests
     }
 
     [Theory]
+    [InlineData(new[] { "mcp:read", "offline_access" }, "consent")]
+    [InlineData(new[] { "mcp:read" }, null)]
+    [InlineData(new string[0], null)]
+    public void Build_OfflineAccessRequested_PromptConsentAdded(string[] scopes, string? prompt)
+    {
+        // OIDC Core §11 (issue 12 item 1): without prompt=consent an OpenID provider drops offline_access and no refresh token
+        // is issued; the MCP TypeScript SDK adds it the same way
+        Uri uri = Build("https://auth.example.com/authorize", scopes, resource: null);
+
+        Dictionary<string, StringValues> query = FormEncoding.Parse(uri.Query);
+        (query.TryGetValue("prompt", out StringValues value) ? value.ToString() : null).Should().Be(prompt);
+    }
+
+    [Fact]
+    public void Build_AdditionalParameters_AppendedEscapedAndAConfiguredPromptReplacesConsent()
+    {
+        // Issue 12 item 2: audience (Auth0), access_type and prompt (Google), login_hint
+        Uri uri = Build(
+            "https://auth.example.com/authorize",
+            ["openid", "offline_access"],
+            "https://mcp.example.com/mcp",
+            [new("audience", "https://api.example.com/a b"), new("access_type", "offline"), new("prompt", "select_account consent"), new("login_hint", "a&b=c@example.com")]);
+
+        Dictionary<string, StringValues> query = FormEncoding.Parse(uri.Query);
+        using (new AssertionScope())
+        {
+            query["audience"].ToString().Should().Be("https://api.example.com/a b");
+            query["access_type"].ToString().Should().Be("offline");
+            query["prompt"].Should().ContainSingle().Which.Should().Be("select_account consent");
+            query["login_hint"].ToString().Should().Be("a&b=c@example.com");
+            query["state"].ToString().Should().Be("state-1");
+            query.Should().HaveCount(12);
+        }
+    }
+
+    [Fact]
+    public void Build_EndpointCarriesItsOwnPrompt_NoSecondPrompt()
+    {
+        Uri uri = Build("https://auth.example.com/authorize?prompt=login", ["offline_access"], resource: null);
+
+        FormEncoding.Parse(uri.Query)["prompt"].Should().ContainSingle().Which.Should().Be("login");
+    }
+
+    [Theory]
+    [InlineData("state")]
+    [InlineData("Redirect_URI")]
+    [InlineData("scope")]
+    [InlineData("resource")]
+    [InlineData("request_uri")]
+    [InlineData("response_mode")]
+    public void Build_AdditionalParameterIsAProtocolParameter_Refused(string name)
+    {
+        // Defence behind the options validator: a protocol parameter is never overridden (issue 12 item 2)
+        Action act = () => Build("https://auth.example.com/authorize", [], resource: null, [new(name, "attacker")]);
+
+        act.Should().Throw<McpOAuthException>().Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
+    }
+
+    [Theory]
     [InlineData("https://auth.example.com/authorize?tenant=x")]
     [InlineData("https://auth.example.com/authorize?tenant=x&")]
     public void Build_EndpointWithItsOwnQuery_Preserved(string endpoint)
@@ -92,6 +151,6 @@ public sealed class AuthorizationRequestTests
         act.Should().Throw<McpOAuthException>().Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
     }
 
-    private static Uri Build(string endpoint, IReadOnlyList<string> scopes, string? resource) =>
-        AuthorizationRequest.Build(endpoint, Client, RedirectUri, "state-1", Pkce, scopes, resource);
+    private static Uri Build(string endpoint, IReadOnlyList<string> scopes, string? resource, IEnumerable<KeyValuePair<string, string>>? additional = null) =>
+        AuthorizationRequest.Build(endpoint, Client, RedirectUri, "state-1", Pkce, scopes, resource, additional ?? []);
 }

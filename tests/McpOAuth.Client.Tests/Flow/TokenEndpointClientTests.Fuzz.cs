@@ -52,7 +52,7 @@ public sealed partial class TokenEndpointClientTests
             $"{{\"error\":\"invalid_client {EchoedSecret}\",\"error_description\":\"bad secret {EchoedSecret}\"}}", HttpStatusCode.Unauthorized));
 
         Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(
-            new Uri("https://auth.example.com/device"), new McpOAuth.Client.Internal.ClientAuthentication(Client("client_secret_post", secret: EchoedSecret)), [], null, CancellationToken.None)
+            new Uri("https://auth.example.com/device"), new McpOAuth.Client.Internal.ClientAuthentication(Client("client_secret_post", secret: EchoedSecret)), [], null, [], CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;

@@ -187,14 +187,15 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     [InlineData("{\"access_token\":null,\"token_type\":\"Bearer\"}")]
     [InlineData("{\"access_token\":\"at\\r\\nX-Injected: 1\",\"token_type\":\"Bearer\"}")]
     [InlineData("{\"access_token\":\"at 1\",\"token_type\":\"Bearer\"}")]
-    [InlineData("{\"access_token\":\"at\\\"1\",\"token_type\":\"Bearer\"}")]
-    [InlineData("{\"access_token\":\"at,1\",\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":\"at\\t1\",\"token_type\":\"Bearer\"}")]
+    [InlineData("{\"access_token\":\"at\\u007f\",\"token_type\":\"Bearer\"}")]
     [InlineData("{\"access_token\":\"\\u00e9t\\u00e9\",\"token_type\":\"Bearer\"}")]
     [InlineData("{\"access_token\":12345,\"token_type\":\"Bearer\"}")]
     [InlineData("{\"access_token\":{\"a\":1},\"token_type\":\"Bearer\"}")]
-    public async Task ExchangeCodeAsync_AccessTokenMissingOrNotB64Token_InvalidResponse(string body)
+    public async Task ExchangeCodeAsync_AccessTokenMissingOrNotVisibleAscii_InvalidResponse(string body)
     {
-        // TOK-02, RFC 6750 §2.1: nothing that could inject into a later Authorization header
+        // TOK-02, RFC 6749 §A.12: nothing that could split or inject into a later Authorization header (space, tab, CR LF, DEL,
+        // non-ASCII)
         RespondWith(body);
 
         Func<Task> act = () => ExchangeAsync(Client("none"));
@@ -205,9 +206,12 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     [Theory]
     [InlineData("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln")]
     [InlineData("abc-._~+/==")]
-    public async Task ExchangeCodeAsync_B64TokenAccessToken_Accepted(string accessToken)
+    [InlineData("user-1:grant-2:c2VjcmV0")]
+    [InlineData("at,1!#$%&'()*;<>?@[]^`{|}")]
+    public async Task ExchangeCodeAsync_OpaqueVisibleAsciiAccessToken_Accepted(string accessToken)
     {
-        // TOK-02: every b64token character is allowed
+        // TOK-02, RFC 6749 §A.12 (issue 12 item 1): access tokens are opaque, such as Cloudflare workers-oauth-provider's
+        // userId:grantId:secret; every visible ASCII character is allowed, not only RFC 6750 b64token ones
         RespondWith(TokenJson(accessToken: accessToken));
 
         TokenSet tokens = await ExchangeAsync(Client("none"));
@@ -218,6 +222,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     [Theory]
     [InlineData("\"rt 1\"")]
     [InlineData("\"rt\\r\\n\"")]
+    [InlineData("\"r\\u00e9\"")]
     [InlineData("\"\"")]
     public async Task ExchangeCodeAsync_UnusableRefreshToken_InvalidResponse(string refreshToken)
     {
@@ -483,12 +488,12 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     }
 
     [Fact]
-    public async Task RefreshAsync_Request_SendsGrantRefreshTokenResourceScopeAndClientId()
+    public async Task RefreshAsync_ScopeGiven_SendsGrantRefreshTokenResourceScopeAndClientId()
     {
-        // REF-08, AUTH-34 (spec Q5: resource on refresh)
+        // REF-08, AUTH-34 (spec Q5: resource on refresh); scope only when the caller narrows or the server needs it (Entra)
         RespondWith(TokenJson());
 
-        await _tokens.RefreshAsync(Context(Client("none"), scopes: ["mcp:read", "mcp:write"]), "rt-old", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await _tokens.RefreshAsync(Context(Client("none"), scopes: ["mcp:read", "mcp:write"]), "rt-old", ["mcp:read", "mcp:write"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
         request.Uri.AbsoluteUri.Should().Be(TokenUrl);
@@ -503,13 +508,55 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     }
 
     [Fact]
-    public async Task RefreshAsync_NoScopes_OmitsScope()
+    public async Task RefreshAsync_NoScopeGiven_OmitsScopeAndTheTokensKeepTheGrantedScopes()
     {
+        // RFC 6749 §6: an omitted scope is "as originally granted" (issue 12 item 1)
         RespondWith(TokenJson());
 
-        await RefreshAsync("rt-old");
+        TokenSet tokens = await _tokens.RefreshAsync(Context(Client("none"), scopes: ["repo", "gist"]), "rt-old", scope: null, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
 
         _server.Requests.Single().Form.Should().NotContainKey("scope");
+        tokens.Scopes.Should().Equal("repo", "gist");
+    }
+
+    [Fact]
+    public async Task IsClientForgottenAsync_Request_AnExchangeOfACodeNeverIssuedAuthenticatedAsTheClient()
+    {
+        // REF-10 (issue 12 item 1): the probe looks like a real exchange, so a known client gets as far as the code check
+        RespondWith("{\"error\":\"invalid_grant\"}");
+
+        await _tokens.IsClientForgottenAsync(Context(Client("client_secret_post", "client-1", "S3CRET")), RedirectUri, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
+
+        IReadOnlyDictionary<string, IReadOnlyList<string>> form = _server.Requests.Single().Form;
+        using (new AssertionScope())
+        {
+            form["grant_type"].Should().Equal("authorization_code");
+            form["code"].Single().Should().StartWith("never-issued-");
+            form["redirect_uri"].Should().Equal(RedirectUri.OriginalString);
+            form["code_verifier"].Single().Should().HaveLength(43, "a well-formed RFC 7636 verifier");
+            form["client_id"].Should().Equal("client-1");
+            form["client_secret"].Should().Equal("S3CRET");
+            form.Should().NotContainKey("resource");
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"error\":\"invalid_client\"}", HttpStatusCode.Unauthorized, true)]
+    [InlineData("{\"error\":\"invalid_client\",\"error_description\":\"Invalid client_id\"}", HttpStatusCode.BadRequest, true)]
+    [InlineData("{\"error\":\"invalid_grant\"}", HttpStatusCode.BadRequest, false)]
+    [InlineData("{\"error\":\"invalid_request\"}", HttpStatusCode.BadRequest, false)]
+    [InlineData("{\"error\":\"unauthorized_client\"}", HttpStatusCode.BadRequest, false)]
+    [InlineData("{}", HttpStatusCode.InternalServerError, false)]
+    public async Task IsClientForgottenAsync_Answer_OnlyInvalidClientMeansForgotten(string body, HttpStatusCode status, bool forgotten)
+    {
+        // invalid_client: the server does not know the client; invalid_grant: it does, and refused the code.
+        _server.OnPost(TokenUrl, FakeResponse.Json(body, status));
+
+        bool result = await _tokens.IsClientForgottenAsync(Context(Client("none")), RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        result.Should().Be(forgotten);
     }
 
     [Fact]
@@ -551,7 +598,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         ClientRegistration client = Client("client_secret_post", "client-1", "CLIENT-SECRET-1");
 
         await _tokens.ExchangeCodeAsync(Context(client), "CODE-SECRET-1", "VERIFIER-SECRET-1", RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
-        Func<Task> refresh = () => _tokens.RefreshAsync(Context(client), "RT-SECRET-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        Func<Task> refresh = () => _tokens.RefreshAsync(Context(client), "RT-SECRET-1", scope: null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
         McpOAuthException ex = (await refresh.Should().ThrowAsync<McpOAuthException>()).Which;
 
         string everything = _logger.AllText + "\n" + ex;
@@ -564,15 +611,15 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     }
 
     [Fact]
-    public async Task RequestDeviceAuthorizationAsync_Request_PostsScopeResourceAndClientId()
+    public async Task RequestDeviceAuthorizationAsync_Request_PostsScopeResourceAdditionalParametersAndClientId()
     {
-        // RFC 8628 §3.1, AUTH-34: resource is sent here too
+        // RFC 8628 §3.1, AUTH-34: resource is sent here too; issue 12 item 2: so are the configured extra parameters (Auth0's audience)
         const string deviceUrl = "https://auth.example.com/device";
         _server.OnPost(deviceUrl, FakeResponse.Json(
             "{\"device_code\":\"DC-1\",\"user_code\":\"ABCD-EFGH\",\"verification_uri\":\"https://auth.example.com/activate\",\"expires_in\":600,\"interval\":5}"));
 
         DeviceAuthorizationResponse device = await _tokens
-            .RequestDeviceAuthorizationAsync(new Uri(deviceUrl), new ClientAuthentication(Client("none")), ["mcp:read"], Resource, CancellationToken.None)
+            .RequestDeviceAuthorizationAsync(new Uri(deviceUrl), new ClientAuthentication(Client("none")), ["mcp:read"], Resource, [new("audience", "https://api.example.com")], CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         device.DeviceCode.Should().Be("DC-1");
@@ -581,6 +628,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         {
             ["scope"] = ["mcp:read"],
             ["resource"] = [Resource],
+            ["audience"] = ["https://api.example.com"],
             ["client_id"] = ["client-1"],
         });
     }
@@ -595,7 +643,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // RFC 8628 §3.2: device_code, user_code and verification_uri are required
         _server.OnPost("https://auth.example.com/device", FakeResponse.Json(body));
 
-        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Client("none")), [], null, CancellationToken.None)
+        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Client("none")), [], null, [], CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
@@ -608,7 +656,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     {
         _server.OnPost("https://auth.example.com/device", FakeResponse.Json($"{{\"error\":\"{error}\"}}", status));
 
-        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Client("none")), [], null, CancellationToken.None)
+        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Client("none")), [], null, [], CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
@@ -655,7 +703,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         _tokens.ExchangeCodeAsync(Context(client), "code-123", "verifier-456", RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
     private Task<TokenSet> RefreshAsync(string refreshToken) =>
-        _tokens.RefreshAsync(Context(Client("none")), refreshToken, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        _tokens.RefreshAsync(Context(Client("none")), refreshToken, scope: null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
     private static TokenRequestContext Context(ClientRegistration client, string? resource = Resource, IReadOnlyList<string>? scopes = null) =>
         new(new Uri(TokenUrl), new ClientAuthentication(client), resource, Resource, scopes ?? []);

@@ -18,6 +18,7 @@ public sealed class LegacyServerTests
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
             o.MetadataLocations = ProtectedResourceMetadataLocations.None);
         string mcpOrigin = mcpServer.BaseUri.GetLeftPart(UriPartial.Authority);
+        mcpServer.Options.Resource = mcpOrigin; // A 2025-03-26 credential belongs to the origin (issue 12 item 1).
         authorizationServer.Options.IssInRedirectValue = mcpOrigin; // The legacy AS is, by definition, the MCP origin.
         mcpServer.Options.OnRequest = async context =>
         {
@@ -46,7 +47,7 @@ public sealed class LegacyServerTests
                 "POST /mcp 200");
             mcpServer.RequestsTo("/.well-known/oauth-authorization-server").Single().HeaderValue("MCP-Protocol-Version").Should().Be("2025-03-26");
             McpClientHarness.Describe(authorizationServer.Requests).Should().Equal("POST /register 201", "GET /authorize 302", "POST /token 200");
-            authorizationServer.AuthorizeRequests.Single().QueryValue("resource").Should().Be(mcpServer.McpEndpoint);
+            authorizationServer.AuthorizeRequests.Single().QueryValue("resource").Should().Be(mcpOrigin, "the 2025-03-26 authorization base URL discards the path");
         }
     }
 
@@ -57,6 +58,7 @@ public sealed class LegacyServerTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.IssInRedirect = IssRedirectMode.Omit);
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
             o.MetadataLocations = ProtectedResourceMetadataLocations.None);
+        mcpServer.Options.Resource = mcpServer.BaseUri.GetLeftPart(UriPartial.Authority);
         using var proxy = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
         mcpServer.Options.OnRequest = async context =>
         {
@@ -87,6 +89,79 @@ public sealed class LegacyServerTests
                 "POST /mcp 200");
             authorizationServer.AuthorizeRequests.Single().QueryValue("code_challenge_method").Should().Be("S256");
         }
+    }
+
+    // Research gap 8, issue 12 item 1: an HTTP+SSE server of 2025-03-26 streams from GET /sse and takes messages at
+    // POST /messages?sessionId=…. One sign-in serves both endpoints, and the next process's first call to /messages goes out
+    // with the stored credential instead of starting a second sign-in.
+    [Fact]
+    public async Task SendAsync_HttpSseServer_StreamAndMessagesShareOneCredentialAcrossRuns()
+    {
+        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.IssInRedirect = IssRedirectMode.Custom);
+        await using var sseServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        {
+            o.McpPath = "/sse";
+            o.MetadataLocations = ProtectedResourceMetadataLocations.None;
+        });
+        string origin = sseServer.BaseUri.GetLeftPart(UriPartial.Authority);
+        authorizationServer.Options.IssInRedirectValue = origin;
+        sseServer.Options.OnRequest = context => ServeHttpSseAsync(context, authorizationServer, origin);
+        var store = new InMemoryTokenStore();
+        using var client = McpClientHarness.Create(tokenStore: store);
+
+        using HttpResponseMessage stream = await client.Http.GetAsync(new Uri(origin + "/sse")).WaitAsync(McpClientHarness.HangGuard);
+        string endpoint = (await stream.Content.ReadAsStringAsync()).Split('\n').Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+        using HttpResponseMessage message = await client.PostAsync(new Uri(origin + endpoint), McpClientHarness.JsonRpc("tools/list"));
+        using var nextRun = McpClientHarness.Create(o => o.AllowInteractive = false, tokenStore: store);
+        using HttpResponseMessage nextMessage = await nextRun.PostAsync(new Uri(origin + endpoint), McpClientHarness.JsonRpc("tools/list", 2));
+
+        using (new AssertionScope())
+        {
+            stream.Should().HaveStatusCode(HttpStatusCode.OK);
+            message.Should().HaveStatusCode(HttpStatusCode.Accepted);
+            nextMessage.Should().HaveStatusCode(HttpStatusCode.Accepted);
+            authorizationServer.AuthorizeRequestCount.Should().Be(1, "one sign-in for the whole server");
+            authorizationServer.AuthorizeRequests.Single().QueryValue("resource").Should().Be(origin);
+            string token = authorizationServer.IssuedAccessTokens.Single().Token;
+            sseServer.RequestsTo("/messages").Select(r => r.BearerToken).Should().Equal(token, token);
+            sseServer.RequestsTo("/sse").Select(r => r.BearerToken).Should().Equal(null, token);
+        }
+    }
+
+    /// <summary>The HTTP+SSE transport with OAuth at the origin (2025-03-26): metadata at the root, the stream, the messages.</summary>
+    private static async Task<bool> ServeHttpSseAsync(HttpContext context, TestAuthorizationServer authorizationServer, string origin)
+    {
+        string path = context.Request.Path.Value ?? string.Empty;
+        if (path == "/.well-known/oauth-authorization-server")
+        {
+            JsonObject metadata = authorizationServer.CreateMetadataDocument();
+            metadata["issuer"] = origin;
+            await TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status200OK, metadata);
+            return true;
+        }
+
+        if (path is not ("/sse" or "/messages"))
+        {
+            return false;
+        }
+
+        string? token = context.GetRecordedRequest().BearerToken;
+        if (token is null || !authorizationServer.IsAccessTokenValid(token, origin, out _))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return true;
+        }
+
+        if (path == "/sse")
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("event: endpoint\ndata: /messages?sessionId=session-1\n\n", context.RequestAborted);
+            return true;
+        }
+
+        context.Response.StatusCode = context.Request.Query["sessionId"] == "session-1" ? StatusCodes.Status202Accepted : StatusCodes.Status404NotFound;
+        return true;
     }
 
     private static async Task ForwardAsync(HttpClient proxy, HttpContext context, Uri target)

@@ -86,13 +86,48 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     }
 
     [Fact]
-    public async Task GetRegistrationAsync_NoOptionAvailable_ClientRegistrationRequired()
+    public async Task GetRegistrationAsync_NoOptionAvailable_ClientRegistrationRequiredNamingTheFix()
     {
-        // AUTH-16, AUTH-17 (4): never an authorization request without a client_id
+        // AUTH-16, AUTH-17 (4): never an authorization request without a client_id; issue 12 item 5: option and CLI flags
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server(registration: false));
 
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ClientRegistrationRequired);
+        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        ex.Code.Should().Be(McpOAuthErrorCode.ClientRegistrationRequired);
+        ex.Message.Should().Contain("Client.ClientId").And.Contain("--client-id").And.Contain("--issuer " + Issuer).And.Contain("--client-secret-env");
         _server.Requests.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Forbidden, "{\"error\":\"insufficient_scope\",\"error_description\":\"Policy 'Trusted Hosts' rejected request to client-registration service. Details: Host not trusted.\"}")]
+    [InlineData(HttpStatusCode.Unauthorized, "{\"errorCode\":\"E0000011\",\"errorSummary\":\"Invalid token provided\"}")]
+    public async Task GetRegistrationAsync_AnonymousRegistrationRefused_MessageNamesThePreRegisteredClientOptions(HttpStatusCode status, string body)
+    {
+        // Issue 12 item 5: Keycloak's Trusted Hosts policy (403), Okta without an API token (401)
+        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(body, status));
+
+        Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
+
+        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        ex.Code.Should().Be(McpOAuthErrorCode.RegistrationFailed);
+        ex.Message.Should().Contain("Client.ClientId").And.Contain("--client-id").And.Contain("--issuer");
+    }
+
+    [Fact]
+    public async Task GetRegistrationAsync_RateLimited429_SaysSoAndGivesNoConfigurationAdvice()
+    {
+        // Issue 12 item 1: a 429 was reported with advice about loopback redirect URIs
+        _server.OnPost(RegistrationEndpoint, FakeResponse.Json("{\"error\":\"too_many_requests\"}", HttpStatusCode.TooManyRequests));
+
+        Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
+
+        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        using (new AssertionScope())
+        {
+            ex.Code.Should().Be(McpOAuthErrorCode.RegistrationFailed);
+            ex.Message.Should().Contain("HTTP 429").And.Contain("too many requests").And.Contain("try again later");
+            ex.Message.Should().NotContain("loopback").And.NotContain("--client-id");
+            _server.Requests.Should().ContainSingle("a registration is never retried blindly");
+        }
     }
 
     [Fact]
@@ -125,6 +160,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
             root.GetProperty("token_endpoint_auth_method").GetString().Should().Be("none");
             root.GetProperty("client_name").GetString().Should().Be("Test App");
             root.TryGetProperty("client_secret", out _).Should().BeFalse();
+            root.TryGetProperty("scope", out _).Should().BeFalse("no scope was asked for");
             registration.TokenEndpointAuthMethod.Should().Be("none");
             registration.ClientSecret.Should().BeNull();
         }
@@ -483,6 +519,30 @@ public sealed class DefaultClientRegistrarTests : IDisposable
         Func<Task> act = () => _registrar.GetRegistrationAsync(null!);
 
         await act.Should().ThrowAsync<ArgumentNullException>();
+    }
+
+    [Fact]
+    public async Task GetRegistrationAsync_ScopesGiven_SentSpaceSeparatedAndTheConfirmedGrantTypesKept()
+    {
+        // RFC 7591 §2 scope (issue 12 item 1); §3.2.1: the grant types the server registered decide offline_access later
+        JsonObject registered = RegisteredBody("dcr-client");
+        registered["grant_types"] = new JsonArray("authorization_code");
+        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(registered, HttpStatusCode.Created));
+
+        ClientRegistration registration = await _registrar.GetRegistrationAsync(
+            new ClientRegistrationRequest
+            {
+                Issuer = Issuer,
+                AuthorizationServer = Server(),
+                RedirectUri = RedirectUri,
+                Scopes = ["mcp:read", "mcp:write", "offline_access"],
+                Options = new ClientRegistrationOptions(),
+            },
+            CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        using JsonDocument body = JsonDocument.Parse(_server.Requests.Single().Body);
+        body.RootElement.GetProperty("scope").GetString().Should().Be("mcp:read mcp:write offline_access");
+        registration.GrantTypes.Should().Equal("authorization_code");
     }
 
     private Task<ClientRegistration> RegisterAsync(ClientRegistrationOptions options, AuthorizationServerDocument server, Uri? redirectUri = null, string issuer = Issuer) =>

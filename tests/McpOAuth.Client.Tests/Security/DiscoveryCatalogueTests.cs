@@ -29,19 +29,27 @@ public sealed class DiscoveryCatalogueTests
     [InlineData("http://evil.example")]
     [InlineData("https://user@evil.example")]
     [InlineData("https://evil.example/as#frag")]
-    public async Task SendAsync_FirstAuthorizationServerIsInsecure_RefusedBeforeAnyRequestAndNoFallback(string entry)
+    public async Task SendAsync_FirstAuthorizationServerIsInsecure_DroppedAndTheListedSecureOneUsed(string entry)
     {
-        // PRM-05: an insecure entry chosen first is refused outright (InsecureEndpoint), not silently skipped for another.
+        // PRM-05 ("dropped or rejected"): an insecure first entry is never an issuer. Since issue 12 (AUTH-08, as the reference
+        // client does) an entry that cannot be used gives way to the next listed one, judged on its own metadata: the sign-in
+        // happens at the secure, listed server, exactly once, and the stored credential names that issuer.
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
             o.MutateMetadata = d => d["authorization_servers"] = new JsonArray(entry, authorizationServer.Issuer));
         using var client = McpClientHarness.Create();
 
-        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
+        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
 
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
-        authorizationServer.Requests.Should().BeEmpty();
-        client.Browser.LaunchCount.Should().Be(0);
+        using (new AssertionScope())
+        {
+            response.Should().HaveStatusCode(HttpStatusCode.OK);
+            authorizationServer.IssuedAccessTokens.Should().ContainSingle();
+            client.Browser.LaunchCount.Should().Be(1);
+            client.Browser.LaunchedUris.Single().GetLeftPart(UriPartial.Authority)
+                .Should().Be(new Uri(authorizationServer.Issuer).GetLeftPart(UriPartial.Authority));
+            (await client.Provider.ListLoginsAsync()).Should().ContainSingle().Which.Key.Issuer.Should().Be(authorizationServer.Issuer);
+        }
     }
 
     [Fact]

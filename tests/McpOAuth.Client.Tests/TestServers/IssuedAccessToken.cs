@@ -27,6 +27,10 @@ public sealed record IssuedAccessToken
     /// <summary>Gets when the token expires.</summary>
     public DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>Gets the parameters of the authorization request the grant came from (empty for other grants), e.g. Auth0's
+    /// <c>audience</c>.</summary>
+    public IReadOnlyDictionary<string, string> AuthorizationParameters { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Gets a value indicating whether the token was revoked.</summary>
     public bool IsRevoked { get; init; }
 }

@@ -20,7 +20,7 @@ internal static class RedirectUris
     /// <summary>Whether <paramref name="requested"/> is allowed for a client with <paramref name="registered"/> URIs:
     /// an exact match, or a loopback-literal <c>http</c> URI that differs from a registered one only in its port.
     /// A client with no registered URIs may use any loopback-literal <c>http</c> URI.</summary>
-    public static bool IsAllowed(IReadOnlyList<string> registered, string requested)
+    public static bool IsAllowed(IReadOnlyList<string> registered, string requested, bool exact = false)
     {
         if (!Uri.TryCreate(requested, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0)
         {
@@ -40,7 +40,7 @@ internal static class RedirectUris
                 return true;
             }
 
-            if (loopback
+            if (loopback && !exact
                 && Uri.TryCreate(candidate, UriKind.Absolute, out var registeredUri)
                 && registeredUri.Scheme == Uri.UriSchemeHttp
                 && string.Equals(registeredUri.Host, uri.Host, StringComparison.OrdinalIgnoreCase)

@@ -43,7 +43,7 @@ public sealed partial class TestAuthorizationServer
 
             redirectUri = client.RedirectUris[0];
         }
-        else if (RedirectUris.IsAllowed(client.RedirectUris, sentRedirectUri))
+        else if (RedirectUris.IsAllowed(client.RedirectUris, sentRedirectUri, Options.ExactRedirectUriMatching))
         {
             redirectUri = sentRedirectUri;
         }
@@ -92,8 +92,12 @@ public sealed partial class TestAuthorizationServer
         }
 
         var code = TestCrypto.NewOpaqueValue("code-");
+        var grantId = TestCrypto.NewOpaqueValue("grant-");
         lock (_gate)
         {
+            _grantTerms[grantId] = new GrantTerms(
+                request.Query.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal),
+                o.IssueRefreshTokenWhen?.Invoke(request) ?? true);
             _codes[code] = new AuthorizationCodeGrant
             {
                 ClientId = client.ClientId,
@@ -103,7 +107,7 @@ public sealed partial class TestAuthorizationServer
                 Resource = resource,
                 Scope = o.GrantScope is { } grant ? grant(request.QueryValue("scope")) : request.QueryValue("scope"),
                 ExpiresAt = o.TimeProvider.GetUtcNow() + o.AuthorizationCodeLifetime,
-                GrantId = TestCrypto.NewOpaqueValue("grant-"),
+                GrantId = grantId,
             };
         }
 

@@ -11,7 +11,7 @@ public sealed partial class TestAuthorizationServer
         var (error, client) = ValidateClientRequest(request);
         if (error is not null)
         {
-            await WriteOAuthErrorAsync(context, error);
+            await WriteTokenEndpointErrorAsync(context, request, error);
             return;
         }
 
@@ -27,14 +27,47 @@ public sealed partial class TestAuthorizationServer
 
         if (result is OAuthError oauthError)
         {
-            await WriteOAuthErrorAsync(context, oauthError);
+            await WriteTokenEndpointErrorAsync(context, request, oauthError);
             return;
         }
 
         var body = (JsonObject)result;
         Options.MutateTokenResponse?.Invoke(body);
         context.Response.Headers.Pragma = "no-cache";
-        await WriteJsonAsync(context, StatusCodes.Status200OK, body);
+        await WriteTokenEndpointBodyAsync(context, request, StatusCodes.Status200OK, body);
+    }
+
+    /// <summary>An error as GitHub sends it when asked to: with HTTP 200, and form-encoded without <c>Accept: application/json</c>.</summary>
+    private async Task WriteTokenEndpointErrorAsync(HttpContext context, RecordedRequest request, OAuthError error)
+    {
+        if (!Options.TokenErrorsWithStatus200 && !Options.FormEncodedTokenResponsesUnlessJsonAccepted)
+        {
+            await WriteOAuthErrorAsync(context, error);
+            return;
+        }
+
+        var body = new JsonObject { ["error"] = error.Error };
+        if (error.Description is not null)
+        {
+            body["error_description"] = error.Description;
+        }
+
+        await WriteTokenEndpointBodyAsync(context, request, Options.TokenErrorsWithStatus200 ? StatusCodes.Status200OK : error.StatusCode, body);
+    }
+
+    private async Task WriteTokenEndpointBodyAsync(HttpContext context, RecordedRequest request, int statusCode, JsonObject body)
+    {
+        bool acceptsJson = request.HeaderValue("Accept")?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true;
+        if (!Options.FormEncodedTokenResponsesUnlessJsonAccepted || acceptsJson)
+        {
+            await WriteJsonAsync(context, statusCode, body);
+            return;
+        }
+
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "application/x-www-form-urlencoded; charset=utf-8";
+        string form = string.Join('&', body.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value?.ToString() ?? string.Empty)));
+        await context.Response.WriteAsync(form, context.RequestAborted);
     }
 
     private async Task HandleRevocationAsync(HttpContext context, RecordedRequest request)
@@ -218,7 +251,8 @@ public sealed partial class TestAuthorizationServer
                 return new OAuthError(400, "invalid_target", "resource differs from the authorization request");
             }
 
-            return IssueTokenResponseLocked(client.ClientId, grant.Resource, grant.Scope, "authorization_code", grant.GrantId, newRefreshToken: Options.IssueRefreshTokens);
+            return IssueTokenResponseLocked(
+                client.ClientId, grant.Resource, grant.Scope, "authorization_code", grant.GrantId, newRefreshToken: Options.IssueRefreshTokens && RefreshTokensFor(grant.GrantId));
         }
     }
 
@@ -296,7 +330,7 @@ public sealed partial class TestAuthorizationServer
 
         if (newRefreshToken)
         {
-            var refreshToken = TestCrypto.NewOpaqueValue("rt-");
+            var refreshToken = NewTokenValue("rt-");
             _refreshTokens[refreshToken] = new RefreshTokenState
             {
                 ClientId = clientId,

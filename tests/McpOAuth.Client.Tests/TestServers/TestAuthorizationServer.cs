@@ -23,6 +23,7 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
     private readonly Dictionary<string, IssuedAccessToken> _accessTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RefreshTokenState> _refreshTokens = new(StringComparer.Ordinal);
     private readonly HashSet<string> _revokedGrants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GrantTerms> _grantTerms = new(StringComparer.Ordinal);
     private readonly HttpClient _metadataDocumentClient = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
     private WebApplication? _app;
     private Uri? _baseUri;
@@ -493,7 +494,7 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
         var now = Options.TimeProvider.GetUtcNow();
         var token = new IssuedAccessToken
         {
-            Token = TestCrypto.NewOpaqueValue("at-"),
+            Token = NewTokenValue("at-"),
             ClientId = clientId,
             Resource = resource,
             Scopes = SplitScope(scope),
@@ -501,10 +502,16 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
             GrantId = grantId,
             IssuedAt = now,
             ExpiresAt = now + Options.AccessTokenLifetime,
+            AuthorizationParameters = _grantTerms.TryGetValue(grantId, out var terms) ? terms.AuthorizationParameters : new Dictionary<string, string>(),
         };
         _accessTokens[token.Token] = token;
         return token;
     }
+
+    private string NewTokenValue(string prefix) =>
+        Options.ShapeToken is { } shape ? shape(TestCrypto.NewOpaqueValue(prefix)) : TestCrypto.NewOpaqueValue(prefix);
+
+    private bool RefreshTokensFor(string grantId) => !_grantTerms.TryGetValue(grantId, out var terms) || terms.RefreshTokens;
 
     private static string[] SplitScope(string? scope) =>
         scope is null ? [] : scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -544,6 +551,9 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
 
         public bool Rotated { get; set; }
     }
+
+    /// <summary>What an authorization request decided for its grant: its parameters, and whether it earns refresh tokens.</summary>
+    private sealed record GrantTerms(IReadOnlyDictionary<string, string> AuthorizationParameters, bool RefreshTokens);
 
     private sealed record OAuthError(int StatusCode, string Error, string? Description, bool BasicChallenge = false)
     {

@@ -120,6 +120,30 @@ public sealed class TestAuthorizationServerOptions
     /// <summary>Gets or sets a hook that edits each successful token response before it is sent.</summary>
     public Action<JsonObject>? MutateTokenResponse { get; set; }
 
+    /// <summary>Gets or sets a function deciding at <c>/authorize</c> whether the grant gets refresh tokens, from the authorization
+    /// request (Google: <c>access_type=offline</c> with <c>prompt=consent</c>; Okta and Entra: <c>offline_access</c>).</summary>
+    /// <value>The default is <see langword="null"/>: every grant does (when <see cref="IssueRefreshTokens"/> is set).</value>
+    public Func<RecordedRequest, bool>? IssueRefreshTokenWhen { get; set; }
+
+    /// <summary>Gets or sets a function that shapes every new access and refresh token value, e.g. Cloudflare
+    /// workers-oauth-provider's <c>userId:grantId:secret</c>.</summary>
+    /// <value>The default is <see langword="null"/>: <c>at-…</c> and <c>rt-…</c>.</value>
+    public Func<string, string>? ShapeToken { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether token endpoint errors are sent with HTTP 200, as GitHub does.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool TokenErrorsWithStatus200 { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the token endpoint answers
+    /// <c>application/x-www-form-urlencoded</c> unless the request accepts <c>application/json</c>, as GitHub does.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool FormEncodedTokenResponsesUnlessJsonAccepted { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether redirect URIs are compared exactly, port included, even on loopback
+    /// (Okta), instead of RFC 8252 §7.3's any-port rule.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool ExactRedirectUriMatching { get; set; }
+
     /// <summary>Gets or sets a value indicating whether <c>/revoke</c> (RFC 7009) exists and is advertised.</summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool RevocationEnabled { get; set; }

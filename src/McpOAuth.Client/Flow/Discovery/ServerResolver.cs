@@ -33,28 +33,49 @@ internal sealed class ServerResolver(McpOAuthOptions options, IDiscoveryClient d
         }
 
         string resource = metadata.Resource!;
-        string issuer = SelectIssuer(metadata.AuthorizationServers!);
-        AuthorizationServerDocument server = await discovery.GetAuthorizationServerMetadataAsync(
-            new AuthorizationServerMetadataRequest { Issuer = issuer, BypassCache = bypassCache, AllowHttpOnLoopback = allowHttp },
-            cancellationToken).ConfigureAwait(false)
-            ?? throw new McpOAuthException(
-                McpOAuthErrorCode.DiscoveryFailed,
-                $"The authorization server '{SafeText.Escape(issuer)}' publishes no RFC 8414 or OpenID Connect metadata.");
-        return new ResolvedServer(resource, ResourceUriOf(resource, serverUri), issuer, server, metadata, DefaultEndpoints: false, allowHttp);
+        McpOAuthException? firstProblem = null;
+        foreach (string issuer in CandidatesOf(metadata.AuthorizationServers!))
+        {
+            McpOAuthException? problem;
+            try
+            {
+                AuthorizationServerDocument? server = await GetMetadataAsync(issuer, legacy: false, bypassCache, allowHttp, cancellationToken).ConfigureAwait(false);
+                problem = server is null
+                    ? new McpOAuthException(
+                        McpOAuthErrorCode.DiscoveryFailed,
+                        $"The authorization server '{SafeText.Escape(issuer)}' publishes no RFC 8414 or OpenID Connect metadata.")
+                    : ServerSuitability.ProblemWith(options, issuer, server, defaultEndpoints: false);
+                if (problem is null)
+                {
+                    return new ResolvedServer(resource, ResourceUriOf(resource, serverUri), issuer, server!, metadata, DefaultEndpoints: false, allowHttp);
+                }
+            }
+            catch (McpOAuthException ex)
+            {
+                problem = ex;
+            }
+
+            // AUTH-08: an entry that cannot be used gives way to the next. Each entry is judged on its own metadata, so falling
+            // through never takes one server's word for another's.
+            firstProblem ??= problem;
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.AuthorizationServerSkipped(SafeText.Escape(issuer), problem.Code);
+            }
+        }
+
+        throw firstProblem!;
     }
 
     /// <summary>The metadata of the issuer behind stored tokens, found again from that issuer's own documents (AUTH-24), or null.</summary>
     public async Task<AuthorizationServerDocument?> FindIssuerAsync(string issuer, Uri resourceUri, CancellationToken cancellationToken)
     {
         bool allowHttp = AllowHttpFor(resourceUri);
-        AuthorizationServerDocument? server = await discovery.GetAuthorizationServerMetadataAsync(
-            new AuthorizationServerMetadataRequest { Issuer = issuer, AllowHttpOnLoopback = allowHttp },
-            cancellationToken).ConfigureAwait(false);
+        AuthorizationServerDocument? server = await GetMetadataAsync(issuer, legacy: false, bypassCache: false, allowHttp, cancellationToken).ConfigureAwait(false);
         if (server is null && options.AllowLegacyDiscovery)
         {
-            server = await discovery.GetAuthorizationServerMetadataAsync(
-                new AuthorizationServerMetadataRequest { Issuer = issuer, Legacy = true, AllowHttpOnLoopback = allowHttp },
-                cancellationToken).ConfigureAwait(false) ?? LegacyDefaults(issuer);
+            server = await GetMetadataAsync(issuer, legacy: true, bypassCache: false, allowHttp, cancellationToken).ConfigureAwait(false)
+                ?? LegacyDefaults(issuer);
         }
 
         return server;
@@ -79,7 +100,9 @@ internal sealed class ServerResolver(McpOAuthOptions options, IDiscoveryClient d
             ?? string.Equals(issuer, UriPolicy.Origin(serverUri), StringComparison.Ordinal);
     }
 
-    /// <summary>AUTH-15: a 2025-03-26 server; its origin is the authorization server.</summary>
+    /// <summary>AUTH-15: a 2025-03-26 server; its origin is the authorization server, and the credential is the origin's: the
+    /// 2025-03-26 authorization base URL discards the path, so an HTTP+SSE server's <c>/sse</c> stream and its
+    /// <c>/messages?sessionId=…</c> endpoint share one sign-in, also after a restart.</summary>
     private async Task<ResolvedServer> ResolveLegacyAsync(Uri serverUri, bool bypassCache, bool allowHttp, CancellationToken cancellationToken)
     {
         if (!options.AllowLegacyDiscovery)
@@ -94,48 +117,60 @@ internal sealed class ServerResolver(McpOAuthOptions options, IDiscoveryClient d
             logger.ProtectedResourceMetadataNotFound(new Uri(UriPolicy.EndpointKey(serverUri)));
         }
 
-        string resource = UriPolicy.CanonicalResource(serverUri);
         string issuer = UriPolicy.Origin(serverUri);
-        AuthorizationServerDocument? server = await discovery.GetAuthorizationServerMetadataAsync(
-            new AuthorizationServerMetadataRequest { Issuer = issuer, Legacy = true, BypassCache = bypassCache, AllowHttpOnLoopback = allowHttp },
-            cancellationToken).ConfigureAwait(false);
+        string resource = issuer;
+        AuthorizationServerDocument? server = await GetMetadataAsync(issuer, legacy: true, bypassCache, allowHttp, cancellationToken).ConfigureAwait(false);
         bool defaults = server is null;
         if (defaults)
         {
             logger.LegacyDefaultEndpoints(issuer);
         }
 
-        return new ResolvedServer(resource, ResourceUriOf(resource, serverUri), issuer, server ?? LegacyDefaults(issuer), Metadata: null, defaults, allowHttp);
+        server ??= LegacyDefaults(issuer);
+        if (ServerSuitability.ProblemWith(options, issuer, server, defaults) is { } problem)
+        {
+            throw problem;
+        }
+
+        return new ResolvedServer(resource, ResourceUriOf(resource, serverUri), issuer, server, Metadata: null, defaults, allowHttp);
     }
 
-    private string SelectIssuer(IReadOnlyList<string> authorizationServers)
+    /// <summary>The entries to try, in order: the hook's one choice, or every entry that parses as a URL (at most 16).</summary>
+    private List<string> CandidatesOf(IReadOnlyList<string> authorizationServers)
     {
-        IReadOnlyList<string> candidates = authorizationServers.Count > McpOAuthDefaults.MaxAuthorizationServers
+        IReadOnlyList<string> listed = authorizationServers.Count > McpOAuthDefaults.MaxAuthorizationServers
             ? [.. authorizationServers.Take(McpOAuthDefaults.MaxAuthorizationServers)]
             : authorizationServers;
         if (options.SelectAuthorizationServer is { } select)
         {
-            string? chosen = select(candidates);
-            if (chosen is null || !candidates.Contains(chosen, StringComparer.Ordinal))
-            {
-                throw new McpOAuthException(
+            string? chosen = select(listed);
+            return chosen is not null && listed.Contains(chosen, StringComparer.Ordinal)
+                ? [chosen]
+                : throw new McpOAuthException(
                     McpOAuthErrorCode.DiscoveryFailed,
                     "The authorization server selector chose none of the servers the protected resource lists.");
-            }
-
-            return chosen;
         }
 
-        foreach (string candidate in candidates)
-        {
-            if (UriPolicy.TryParseAbsolute(candidate, out _))
-            {
-                return candidate;
-            }
-        }
-
-        throw new McpOAuthException(McpOAuthErrorCode.DiscoveryFailed, "The protected resource lists no usable authorization server.");
+        List<string> candidates = [.. listed.Where(candidate => UriPolicy.TryParseAbsolute(candidate, out _))];
+        return candidates.Count > 0
+            ? candidates
+            : throw new McpOAuthException(McpOAuthErrorCode.DiscoveryFailed, "The protected resource lists no usable authorization server.");
     }
+
+    /// <summary>One issuer's metadata; the issuer the configured client is bound to may declare Entra's <c>{tenantid}</c>
+    /// placeholder when the options allow it for that issuer alone.</summary>
+    private Task<AuthorizationServerDocument?> GetMetadataAsync(string issuer, bool legacy, bool bypassCache, bool allowHttp, CancellationToken cancellationToken) =>
+        discovery.GetAuthorizationServerMetadataAsync(
+            new AuthorizationServerMetadataRequest
+            {
+                Issuer = issuer,
+                Legacy = legacy,
+                BypassCache = bypassCache,
+                AllowHttpOnLoopback = allowHttp,
+                AllowTenantPlaceholder = options.AllowTenantPlaceholderInIssuer && !legacy
+                    && string.Equals(options.Client.Issuer, issuer, StringComparison.Ordinal),
+            },
+            cancellationToken);
 
     private static Uri ResourceUriOf(string resource, Uri serverUri) =>
         UriPolicy.TryParseAbsolute(resource, out Uri resourceUri) ? resourceUri : serverUri;

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Logging;
+
 namespace McpOAuth.Client.Internal;
 
 /// <summary>The interactive authorization code grant with PKCE through a loopback redirect (AUTH-32..AUTH-38): listen, register
-/// (or reuse the client registered for this issuer and port), open the browser, wait for the checked callback, exchange the code.</summary>
+/// (or reuse the client registered for this issuer and port, once the server confirms it still knows it), open the browser, wait
+/// for the checked callback, exchange the code.</summary>
 internal sealed class AuthorizationCodeFlow(
     McpOAuthOptions options,
     IPkceGenerator pkceGenerator,
@@ -9,20 +12,18 @@ internal sealed class AuthorizationCodeFlow(
     ClientRegistrations registrations,
     TokenEndpointClient tokenEndpoint,
     GrantCompletion completion,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger logger)
 {
     public async Task<TokenSet> RunAsync(GrantRequest request, CancellationToken cancellationToken)
     {
         ResolvedServer resolved = request.Server;
         AuthorizationServerDocument server = resolved.Server;
 
-        // AUTH-13, AUTH-33: PKCE S256 must be advertised unless the caller opted out for this server.
-        if (!resolved.DefaultEndpoints && options.RequirePkceMetadata
-            && server.CodeChallengeMethodsSupported?.Contains(OAuthWireNames.S256, StringComparer.Ordinal) != true)
+        // AUTH-13, AUTH-33: PKCE S256 advertised unless the caller opted out, and the code response type.
+        if (ServerSuitability.CodeFlowProblem(options, request.Issuer, server, resolved.DefaultEndpoints) is { } problem)
         {
-            throw new McpOAuthException(
-                McpOAuthErrorCode.PkceUnsupported,
-                $"The authorization server '{SafeText.Escape(request.Issuer)}' does not advertise PKCE with S256 (code_challenge_methods_supported); authorization was not started. Set RequirePkceMetadata to false only if you know it supports S256.");
+            throw problem;
         }
 
         string state = AuthorizationRequest.NewState();
@@ -47,10 +48,11 @@ internal sealed class AuthorizationCodeFlow(
         await using (listener.ConfigureAwait(false))
         {
             session.LastRedirectPort = listener.RedirectUri.Port;
-            ClientRegistration client = await ClientForAsync(known, resolved, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
+            ClientRegistration client = await ClientForAsync(known, request, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
             var context = new AuthorizationContext(request.Issuer, server, client, options.ResourceParameterFor(request.Resource));
-            CallbackResult result = await AuthorizeInBrowserAsync(context, listener, state, pkce, request.Scopes.Parameter, cancellationToken)
-                .ConfigureAwait(false);
+            CallbackResult result = await ResourceRejection.WhenRejectedAsync(
+                context.ResourceParameter,
+                () => AuthorizeInBrowserAsync(context, listener, state, pkce, request.Scopes.ParameterFor(client), cancellationToken)).ConfigureAwait(false);
             options.OnProgress?.Invoke(McpOAuthStage.ExchangingCode);
 
             // RFC 9449: a DPoP-bound token when asked for, or when the server's challenge demands one; one key per credential.
@@ -59,13 +61,13 @@ internal sealed class AuthorizationCodeFlow(
             TokenSet tokens;
             try
             {
-                tokens = await tokenEndpoint.ExchangeCodeAsync(tokenRequest, result.Code, pkce.Verifier, listener.RedirectUri, cancellationToken)
-                    .ConfigureAwait(false);
+                tokens = await ResourceRejection.WhenRejectedAsync(
+                    context.ResourceParameter,
+                    () => tokenEndpoint.ExchangeCodeAsync(tokenRequest, result.Code, pkce.Verifier, listener.RedirectUri, cancellationToken)).ConfigureAwait(false);
             }
             catch (McpOAuthException ex) when (ex.Code == McpOAuthErrorCode.InvalidClient)
             {
-                await registrations.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
-                session.ForgetContext();
+                await registrations.DropDeadClientAsync(session, client, cancellationToken).ConfigureAwait(false);
                 throw client.Kind == ClientRegistrationKind.Dynamic && request.ReuseKnownClient ? new StaleRegistrationException(ex) : ex;
             }
 
@@ -78,17 +80,46 @@ internal sealed class AuthorizationCodeFlow(
     /// response must prove with <c>iss</c> that it comes from the server the request went to (RFC 9207, RFC 9700 §4.4).</summary>
     private bool UnboundClientId => !string.IsNullOrEmpty(options.Client.ClientId) && options.Client.Issuer is null;
 
-    /// <summary>A known dynamic client is reused when it registered this very redirect URI; anything else goes to the registrar.</summary>
-    private async Task<ClientRegistration> ClientForAsync(ClientRegistration? known, ResolvedServer resolved, Uri redirectUri, CancellationToken cancellationToken)
+    /// <summary>A known dynamic client is reused when it registered this very redirect URI and the server still knows it; anything
+    /// else goes to the registrar.</summary>
+    private async Task<ClientRegistration> ClientForAsync(ClientRegistration? known, GrantRequest request, Uri redirectUri, CancellationToken cancellationToken)
     {
+        ResolvedServer resolved = request.Server;
         if (known is not null && known.RedirectUris.Contains(redirectUri.OriginalString, StringComparer.Ordinal))
         {
-            return known;
+            // Only a client read back from the store is asked about: one this process already used with the server is known to it
+            // (and a server that restarted since is caught at the exchange, which registers once more).
+            bool confirmed = request.Session.Context is { } context && context.Client == known;
+            if (confirmed || !await IsForgottenAsync(known, resolved, redirectUri, cancellationToken).ConfigureAwait(false))
+            {
+                return known;
+            }
+
+            // REF-10: a server with an in-memory client table forgot us on restart. Found before the browser opens, where the user
+            // would meet invalid_client on a page that may never redirect back (RFC 6749 §4.1.2.1).
+            logger.ClientRegistrationStale(SafeText.Escape(request.Issuer), SafeText.Escape(known.ClientId));
+            await registrations.DropDeadClientAsync(request.Session, known, cancellationToken).ConfigureAwait(false);
         }
 
         options.OnProgress?.Invoke(McpOAuthStage.Registering);
-        return await registrations.GetAsync(resolved.Issuer, resolved.Server, resolved.AllowHttp, redirectUri, deviceAuthorization: false, cancellationToken)
+        return await registrations.GetAsync(
+            resolved.Issuer, resolved.Server, resolved.AllowHttp, redirectUri, deviceAuthorization: false, request.Scopes.ForRegistration(), cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the token endpoint whether it still knows the client; an unreachable server is the exchange's problem, later.</summary>
+    private async Task<bool> IsForgottenAsync(ClientRegistration known, ResolvedServer resolved, Uri redirectUri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var context = new AuthorizationContext(resolved.Issuer, resolved.Server, known, ResourceParameter: null);
+            return await tokenEndpoint.IsClientForgottenAsync(context.TokenRequest(resolved.Resource, [], dpop: null, assertionKey: null), redirectUri, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (McpOAuthException ex) when (ex.Code is McpOAuthErrorCode.ServerUnreachable or McpOAuthErrorCode.Timeout)
+        {
+            return false;
+        }
     }
 
     private async Task<CallbackResult> AuthorizeInBrowserAsync(
@@ -100,7 +131,8 @@ internal sealed class AuthorizationCodeFlow(
         CancellationToken cancellationToken)
     {
         Uri authorizationUri = AuthorizationRequest.Build(
-            context.Server.AuthorizationEndpoint!, context.Client, listener.RedirectUri, state, pkce, scopes, context.ResourceParameter);
+            context.Server.AuthorizationEndpoint!, context.Client, listener.RedirectUri, state, pkce, scopes, context.ResourceParameter,
+            options.AdditionalAuthorizationParameters);
         options.OnProgress?.Invoke(McpOAuthStage.WaitingForBrowser);
         var launch = new BrowserLaunchContext
         {

@@ -2,16 +2,28 @@ namespace McpOAuth.Client.Internal;
 
 /// <summary>
 /// The client a grant uses at a resolved authorization server, through the <see cref="IClientRegistrar"/> seam, and checked to
-/// belong to that server's issuer (AUTH-24). The one place a registration request is built.
+/// belong to that server's issuer (AUTH-24). The one place a registration request is built, and the one place a client the
+/// server no longer knows is dropped with everything issued to it.
 /// </summary>
-internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegistrar registrar)
+internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegistrar registrar, ITokenStore store)
 {
+    /// <summary>The client for a machine grant, which never registers dynamically.</summary>
+    public Task<ClientRegistration> GetAsync(
+        string issuer,
+        AuthorizationServerDocument server,
+        bool allowHttp,
+        Uri? redirectUri,
+        bool deviceAuthorization,
+        CancellationToken cancellationToken) =>
+        GetAsync(issuer, server, allowHttp, redirectUri, deviceAuthorization, scopes: [], cancellationToken);
+
     /// <summary>The client for a grant: pre-registered, metadata document or dynamic, as the registrar decides.</summary>
     /// <param name="issuer">The authorization server's issuer.</param>
     /// <param name="server">Its metadata.</param>
     /// <param name="allowHttp">Whether http to loopback is allowed.</param>
     /// <param name="redirectUri">The loopback redirect URI of a code flow; null otherwise.</param>
     /// <param name="deviceAuthorization">Whether the device grant will be used.</param>
+    /// <param name="scopes">The <c>scope</c> a dynamic registration asks for; empty for none.</param>
     /// <param name="cancellationToken">Cancels a registration.</param>
     public async Task<ClientRegistration> GetAsync(
         string issuer,
@@ -19,6 +31,7 @@ internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegist
         bool allowHttp,
         Uri? redirectUri,
         bool deviceAuthorization,
+        IReadOnlyList<string> scopes,
         CancellationToken cancellationToken)
     {
         ClientRegistration client = await registrar.GetRegistrationAsync(
@@ -28,6 +41,7 @@ internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegist
                 AuthorizationServer = server,
                 RedirectUri = redirectUri,
                 DeviceAuthorization = deviceAuthorization,
+                Scopes = scopes,
                 Options = options.Client,
                 AllowHttpOnLoopback = allowHttp,
             },
@@ -45,6 +59,21 @@ internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegist
     /// <summary>The server no longer knows the client: the registrar drops it, so the next sign-in registers again.</summary>
     public ValueTask ForgetAsync(ClientRegistration client, CancellationToken cancellationToken) =>
         registrar.ForgetAsync(client, cancellationToken);
+
+    /// <summary>REF-10: the server answered <c>invalid_client</c> for a client: the registration goes, and so do the session's tokens
+    /// issued to it (their refresh token died with the client), from memory and from the store, so a sign-in that fails from here
+    /// on leaves no login that <c>status</c> or <c>token</c> would show as valid.</summary>
+    public async Task DropDeadClientAsync(ServerSession session, ClientRegistration client, CancellationToken cancellationToken)
+    {
+        await registrar.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
+        session.ForgetContext();
+        if (session.Tokens is { } tokens && string.Equals(tokens.ClientId, client.ClientId, StringComparison.Ordinal)
+            && string.Equals(tokens.Issuer, client.Issuer, StringComparison.Ordinal))
+        {
+            session.Clear();
+            await store.RemoveAsync(tokens.Key, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>How the client authenticates: the configured assertion key goes only with the configured client.</summary>
     public ClientAuthentication AuthenticationOf(ClientRegistration client) => ClientAuthentication.For(client, options.Client.ClientAssertionKey);

@@ -19,24 +19,28 @@ internal sealed class DeviceCodeFlow(
     public async Task<TokenSet> RunAsync(GrantRequest request, CancellationToken cancellationToken)
     {
         ResolvedServer resolved = request.Server;
-        if (resolved.Server.DeviceAuthorizationEndpoint is null)
+        if (ServerSuitability.DeviceProblem(request.Issuer, resolved.Server) is { } problem)
         {
-            throw new McpOAuthException(
-                McpOAuthErrorCode.DeviceAuthorizationUnsupported,
-                $"The authorization server '{SafeText.Escape(request.Issuer)}' does not offer device authorization (no device_authorization_endpoint); sign in with a browser instead.");
+            throw problem;
         }
 
         Uri endpoint = UriPolicy.RequireSecureEndpoint(resolved.Server.DeviceAuthorizationEndpoint, resolved.AllowHttp, "device authorization endpoint");
         options.OnProgress?.Invoke(McpOAuthStage.Registering);
         ClientRegistration client = await registrations
-            .GetAsync(request.Issuer, resolved.Server, resolved.AllowHttp, redirectUri: null, deviceAuthorization: true, cancellationToken)
+            .GetAsync(request.Issuer, resolved.Server, resolved.AllowHttp, redirectUri: null, deviceAuthorization: true, request.Scopes.ForRegistration(), cancellationToken)
             .ConfigureAwait(false);
         var context = new AuthorizationContext(request.Issuer, resolved.Server, client, options.ResourceParameterFor(request.Resource));
         try
         {
-            DeviceAuthorizationResponse device = await tokenEndpoint
-                .RequestDeviceAuthorizationAsync(endpoint, registrations.AuthenticationOf(client), request.Scopes.Parameter, context.ResourceParameter, cancellationToken)
-                .ConfigureAwait(false);
+            DeviceAuthorizationResponse device = await ResourceRejection.WhenRejectedAsync(
+                context.ResourceParameter,
+                () => tokenEndpoint.RequestDeviceAuthorizationAsync(
+                    endpoint,
+                    registrations.AuthenticationOf(client),
+                    request.Scopes.ParameterFor(client),
+                    context.ResourceParameter,
+                    options.AdditionalAuthorizationParameters,
+                    cancellationToken)).ConfigureAwait(false);
             (TimeSpan lifetime, DateTimeOffset expiresAt) = await ShowAsync(device, resolved.AllowHttp, cancellationToken).ConfigureAwait(false);
 
             DpopSession? dpop = options.UseDpop || request.DemandsDpop ? request.Session.Current?.Dpop ?? DpopSession.Create(time) : null;
@@ -48,8 +52,7 @@ internal sealed class DeviceCodeFlow(
         catch (McpOAuthException ex) when (ex.Code == McpOAuthErrorCode.InvalidClient)
         {
             // REF-10: the server forgot a registered client; one fresh registration may fix it.
-            await registrations.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
-            request.Session.ForgetContext();
+            await registrations.DropDeadClientAsync(request.Session, client, cancellationToken).ConfigureAwait(false);
             throw client.Kind == ClientRegistrationKind.Dynamic && request.ReuseKnownClient ? new StaleRegistrationException(ex) : ex;
         }
     }

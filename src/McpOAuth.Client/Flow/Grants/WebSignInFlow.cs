@@ -58,7 +58,14 @@ internal sealed class WebSignInFlow(
             cancellationToken).ConfigureAwait(false);
 
         Uri authorizationUri = AuthorizationRequest.Build(
-            resolved.Server.AuthorizationEndpoint!, client, redirectUri, state, pkce, request.Scopes.Parameter, options.ResourceParameterFor(request.Resource));
+            resolved.Server.AuthorizationEndpoint!,
+            client,
+            redirectUri,
+            state,
+            pkce,
+            request.Scopes.ParameterFor(client),
+            options.ResourceParameterFor(request.Resource),
+            options.AdditionalAuthorizationParameters);
         throw new McpOAuthSignInRequiredException(authorizationUri, request.Resource);
     }
 

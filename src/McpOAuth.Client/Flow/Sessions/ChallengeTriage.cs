@@ -55,7 +55,7 @@ internal static class ChallengeTriage
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.AuthorizationLoop,
-                $"{UriPolicy.EndpointKey(challenge.RequestUri)} rejected an access token that was just issued for it.");
+                $"{UriPolicy.EndpointKey(challenge.RequestUri)} rejected an access token that was just issued for it. If the authorization server issues tokens for another audience unless told which (Auth0 without an audience issues an opaque token), set it with McpOAuthOptions.AdditionalAuthorizationParameters, for example audience (mcp-oauth: --auth-param audience=<API identifier>); otherwise check which audience or resource the server accepts.");
         }
 
         IReadOnlyList<string>? scopes = challenge.Scopes.Count > 0 ? ScopeSelection.Union(session?.RequestedScopes ?? [], challenge.Scopes) : null;

@@ -104,7 +104,10 @@ internal sealed class TokenRenewer(
             options.OnProgress?.Invoke(McpOAuthStage.Refreshing);
             try
             {
-                TokenSet refreshed = await tokenEndpoint.RefreshAsync(request, current.RefreshToken, cancellationToken).ConfigureAwait(false);
+                // RFC 6749 §6: no scope means "as granted". It is repeated when asked to, and when no resource parameter is sent: the
+                // scope is then all that names the resource (Entra's v2 endpoint requires it, and would refresh for another API).
+                IReadOnlyList<string>? scope = options.SendScopeOnRefresh || !options.SendResourceParameter ? request.Scopes : null;
+                TokenSet refreshed = await tokenEndpoint.RefreshAsync(request, current.RefreshToken, scope, cancellationToken).ConfigureAwait(false);
                 return await completion.RefreshedAsync(session, refreshed, dpop, cancellationToken).ConfigureAwait(false);
             }
             catch (McpOAuthException ex) when (ex.Code is McpOAuthErrorCode.InvalidGrant or McpOAuthErrorCode.InvalidClient)

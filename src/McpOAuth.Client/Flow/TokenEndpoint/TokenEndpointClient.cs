@@ -25,13 +25,38 @@ internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider 
             cancellationToken);
 
     /// <summary>RFC 6749 §6; a response without a new refresh token keeps the old one (REF-03).</summary>
-    public Task<TokenSet> RefreshAsync(TokenRequestContext context, string refreshToken, CancellationToken cancellationToken) =>
+    /// <param name="context">Where and as whom; its scopes are what the tokens carry when the response names none.</param>
+    /// <param name="refreshToken">The refresh token.</param>
+    /// <param name="scope">The <c>scope</c> to send, or null to send none: "as originally granted" (RFC 6749 §6).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task<TokenSet> RefreshAsync(TokenRequestContext context, string refreshToken, IReadOnlyList<string>? scope, CancellationToken cancellationToken) =>
         RequestTokensAsync(
             context,
-            WithScope([new(OAuthWireNames.GrantType, OAuthWireNames.RefreshTokenGrant), new(OAuthWireNames.RefreshToken, refreshToken)], context.Scopes),
+            WithScope([new(OAuthWireNames.GrantType, OAuthWireNames.RefreshTokenGrant), new(OAuthWireNames.RefreshToken, refreshToken)], scope ?? []),
             OAuthWireNames.RefreshTokenGrant,
             refreshToken,
             cancellationToken);
+
+    /// <summary>Whether the server still knows a client, asked before a user is sent to the browser: a code exchange with a code
+    /// that was never issued is answered <c>invalid_client</c> when the client is unknown, and <c>invalid_grant</c> (or another
+    /// error) when it is known (REF-10). Returns false when the answer says nothing either way.</summary>
+    /// <param name="context">The token endpoint and the client, authenticated as for a real exchange.</param>
+    /// <param name="redirectUri">The client's redirect URI, so a known client gets as far as the code check.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<bool> IsClientForgottenAsync(TokenRequestContext context, Uri redirectUri, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new(OAuthWireNames.GrantType, OAuthWireNames.AuthorizationCodeGrant),
+            new(OAuthWireNames.Code, "never-issued-" + AuthorizationRequest.NewState()),
+            new(OAuthWireNames.RedirectUri, redirectUri.OriginalString),
+            new(OAuthWireNames.CodeVerifier, AuthorizationRequest.NewState()),
+        };
+        AuthenticationHeaderValue? authorization = context.Client.Apply(form, time);
+        BackchannelResponse response = await backchannel.PostFormAsync(context.TokenEndpoint, form, authorization, cancellationToken).ConfigureAwait(false);
+        OAuthErrorResponse? body = response.TryReadJson(McpOAuthJsonContext.Default.OAuthErrorResponse);
+        return !response.IsSuccess && body?.Error == OAuthWireNames.InvalidClient;
+    }
 
     /// <summary>RFC 8628 §3.4: one poll with the device code; <c>authorization_pending</c> and friends surface as errors.</summary>
     public Task<TokenSet> PollDeviceCodeAsync(TokenRequestContext context, string deviceCode, CancellationToken cancellationToken) =>
@@ -66,6 +91,7 @@ internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider 
         ClientAuthentication client,
         IReadOnlyList<string> scopes,
         string? resource,
+        IEnumerable<KeyValuePair<string, string>> additionalParameters,
         CancellationToken cancellationToken)
     {
         List<KeyValuePair<string, string>> form = WithScope([], scopes);
@@ -73,6 +99,8 @@ internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider 
         {
             form.Add(new(OAuthWireNames.Resource, resource));
         }
+
+        form.AddRange(additionalParameters); // Such as Auth0's audience (McpOAuthOptions.AdditionalAuthorizationParameters).
 
         AuthenticationHeaderValue? authorization = client.Apply(form, time);
         BackchannelResponse response = await backchannel.PostFormAsync(endpoint, form, authorization, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ internal static class TokenResponseReader
         DateTimeOffset now,
         IReadOnlyList<KeyValuePair<string, string>> sent)
     {
-        if (string.IsNullOrEmpty(body.AccessToken) || !IsB64Token(body.AccessToken))
+        if (string.IsNullOrEmpty(body.AccessToken) || !IsVisibleAscii(body.AccessToken))
         {
             throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response has no usable access_token.");
         }
@@ -30,7 +30,7 @@ internal static class TokenResponseReader
                 $"The token response has token_type '{OAuthErrors.Safe(body.TokenType, sent, context.Client.Secret)}'; only Bearer{(context.Dpop is null ? string.Empty : " and DPoP")} are supported.");
         }
 
-        if (body.RefreshToken is not null && (body.RefreshToken.Length == 0 || !IsB64Token(body.RefreshToken)))
+        if (body.RefreshToken is not null && (body.RefreshToken.Length == 0 || !IsVisibleAscii(body.RefreshToken)))
         {
             throw new McpOAuthException(McpOAuthErrorCode.InvalidResponse, "The token response has an unusable refresh_token.");
         }
@@ -43,7 +43,7 @@ internal static class TokenResponseReader
             RefreshToken = body.RefreshToken ?? previousRefreshToken, // REF-03: keep the old one when none is returned.
             ObtainedAt = now,
             ExpiresAt = ParseExpiry(body.ExpiresIn, now),
-            Scopes = body.Scope is { } granted ? granted.Split(' ', StringSplitOptions.RemoveEmptyEntries) : context.Scopes,
+            Scopes = body.Scope is { } granted ? GrantedScopes(granted, context.Scopes) : context.Scopes,
             Resource = context.ResourceKey,
             Issuer = context.Registration.Issuer,
             ClientId = context.Registration.ClientId,
@@ -109,7 +109,33 @@ internal static class TokenResponseReader
         }
     }
 
-    /// <summary>RFC 6750 §2.1 b64token: no whitespace or control characters can reach an Authorization header.</summary>
+    /// <summary>The granted scopes: space-separated (RFC 6749 §3.3), or comma-separated as GitHub sends them. A single value with
+    /// commas is split unless it is exactly a scope that was asked for (a comma is a legal scope character).</summary>
+    internal static IReadOnlyList<string> GrantedScopes(string granted, IReadOnlyList<string> requested)
+    {
+        string[] scopes = granted.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return scopes is [{ } single] && single.Contains(',', StringComparison.Ordinal) && !requested.Contains(single, StringComparer.Ordinal)
+            ? single.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            : scopes;
+    }
+
+    /// <summary>RFC 6749 §A.12 and §A.17: tokens are opaque visible ASCII, such as the <c>userId:grantId:secret</c> tokens of
+    /// Cloudflare's workers-oauth-provider. Spaces and control characters, which could split or inject into an
+    /// <c>Authorization</c> header, and anything outside ASCII are refused.</summary>
+    private static bool IsVisibleAscii(string value)
+    {
+        foreach (char c in value)
+        {
+            if (c is <= ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>RFC 6750 §2.1 b64token, for an ID-JAG, which is a JWT.</summary>
     private static bool IsB64Token(string value)
     {
         foreach (char c in value)

@@ -19,4 +19,7 @@ internal sealed class ClientRegistrationResponseBody
 
     [JsonPropertyName(OAuthWireNames.RedirectUris)]
     public IReadOnlyList<string>? RedirectUris { get; set; }
+
+    [JsonPropertyName(OAuthWireNames.GrantTypes)]
+    public IReadOnlyList<string>? GrantTypes { get; set; }
 }

@@ -16,6 +16,7 @@ internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOption
         ValidateClient(builder, options.Client);
         ValidateBinding(builder, options);
         ValidateGrants(builder, options);
+        AuthorizationParameterRules.Validate(builder, options.AdditionalAuthorizationParameters);
         return builder.Build();
     }
 
@@ -101,6 +102,13 @@ internal sealed class McpOAuthOptionsValidator : IValidateOptions<McpOAuthOption
             }
 
             return;
+        }
+
+        if (options.AllowTenantPlaceholderInIssuer)
+        {
+            builder.AddError(
+                "needs Client.Issuer: the {tenantid} placeholder is accepted only in the metadata of the issuer the client is bound to (mcp-oauth: --issuer URL).",
+                nameof(McpOAuthOptions.AllowTenantPlaceholderInIssuer));
         }
 
         foreach ((bool configured, string what) in new[]

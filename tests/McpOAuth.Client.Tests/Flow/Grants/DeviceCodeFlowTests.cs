@@ -133,6 +133,37 @@ public sealed class DeviceCodeFlowTests : IDisposable
         due.Should().Be(TimeSpan.FromSeconds(1));
     }
 
+    [Fact]
+    public async Task RunAsync_AdditionalParametersAndOfflineAccess_SentOnTheDeviceAuthorizationRequest()
+    {
+        // Issue 12 item 2: the configured extras go on the device request too (Auth0 needs audience there); the dynamic client
+        // asks for offline_access and registers the scopes; no prompt, which belongs to the browser's request.
+        using var rig = new GrantRig(
+            o =>
+            {
+                o.UseDeviceAuthorization = true;
+                o.ShowDeviceCode = (_, _) => ValueTask.CompletedTask;
+                o.AdditionalAuthorizationParameters["audience"] = "https://api.example.com";
+            },
+            server => server with { ScopesSupported = ["mcp:read", "offline_access"] });
+        rig.RegistersPublicClient();
+        rig.Network.OnPost(GrantRig.DeviceUrl, DeviceResponse(expiresIn: 600));
+        rig.Network.OnPost(GrantRig.TokenUrl, FakeResponse.Json(GrantRig.TokenJson()));
+
+        Task<TokenSet> run = new DeviceCodeFlow(rig.Options, rig.Registrations, rig.Tokens, rig.Completion, rig.Time).RunAsync(rig.Request(["mcp:read"]), CancellationToken.None);
+        rig.Time.Advance(await rig.Time.NextTimerAsync(d => d <= TimeSpan.FromSeconds(10)));
+        await run.WaitAsync(TestTimeouts.Default);
+
+        IReadOnlyDictionary<string, IReadOnlyList<string>> device = rig.Network.Requests.Single(r => r.Uri.AbsoluteUri == GrantRig.DeviceUrl).Form;
+        using (new AssertionScope())
+        {
+            device["audience"].Should().Equal("https://api.example.com");
+            device["scope"].Should().Equal("mcp:read offline_access");
+            device.Should().NotContainKey("prompt");
+            rig.Network.Requests.Single(r => r.Uri.AbsoluteUri == GrantRig.RegisterUrl).Body.Should().Contain("\"scope\":\"mcp:read offline_access\"");
+        }
+    }
+
     private DeviceCodeFlow Flow() => new(_rig.Options, _rig.Registrations, _rig.Tokens, _rig.Completion, _rig.Time);
 
     private static FakeResponse DeviceResponse(int expiresIn) => FakeResponse.Json(

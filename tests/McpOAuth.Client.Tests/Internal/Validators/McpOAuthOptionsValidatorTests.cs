@@ -68,7 +68,56 @@ public sealed class McpOAuthOptionsValidatorTests
         { "Client.Issuer", o => { o.Client.ClientId = "c"; o.Client.Issuer = "http://auth.example.com"; } },
         { "Client.Issuer", o => { o.Client.ClientId = "c"; o.Client.Issuer = "https://auth.example.com/?tenant=x"; } },
         { "Client.Issuer", o => { o.Client.ClientId = "c"; o.Client.Issuer = "auth.example.com"; } },
+
+        // Issue 12 item 2: the protocol's own parameters, and those that would replace them, cannot be set as extras.
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["state"] = "x" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["code_challenge"] = "x" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["code_challenge_method"] = "plain" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["redirect_uri"] = "https://attacker.example/" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["client_id"] = "x" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["response_type"] = "token" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["resource"] = "https://x.example" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["scope"] = "openid" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["SCOPE"] = "openid" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["request"] = "eyJ..." },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["request_uri"] = "urn:x" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["response_mode"] = "form_post" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters[string.Empty] = "x" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["a b"] = "x" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["login_hint"] = "a\r\nb" },
+        { "AdditionalAuthorizationParameters", o => o.AdditionalAuthorizationParameters["login_hint"] = new string('a', 2049) },
+        { "AllowTenantPlaceholderInIssuer", o => { o.Client.ClientId = "c"; o.AllowTenantPlaceholderInIssuer = true; } },
     };
+
+    [Fact]
+    public void Validate_ProviderQuirkOptions_Succeed()
+    {
+        // The recipes of docs/providers.md validate: Google's, Auth0's and Entra's extras and switches.
+        var options = new McpOAuthOptions { SendResourceParameter = false, SendScopeOnRefresh = true, RequirePkceMetadata = false, AllowTenantPlaceholderInIssuer = true };
+        options.Client.ClientId = "c";
+        options.Client.Issuer = "https://login.microsoftonline.com/organizations/v2.0";
+        options.AdditionalAuthorizationParameters["access_type"] = "offline";
+        options.AdditionalAuthorizationParameters["prompt"] = "consent";
+        options.AdditionalAuthorizationParameters["audience"] = "https://api.example.com";
+        options.AdditionalAuthorizationParameters["login_hint"] = "user name@example.com";
+
+        ValidateOptionsResult result = new McpOAuthOptionsValidator().Validate(Options.DefaultName, options);
+
+        result.Succeeded.Should().BeTrue(result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_ScopeAsAnAdditionalParameter_NamesTheOptionToUseInstead()
+    {
+        // scope is refused because the MCP scope selection (challenge, configured, offline_access) builds it: a fixed one would
+        // silently drop a step-up's scopes.
+        var options = new McpOAuthOptions();
+        options.AdditionalAuthorizationParameters["scope"] = "openid";
+
+        ValidateOptionsResult result = new McpOAuthOptionsValidator().Validate(Options.DefaultName, options);
+
+        result.FailureMessage.Should().Contain("Scopes").And.Contain("--scope");
+    }
 
     [Fact]
     public void Validate_SecretWithoutIssuer_SaysWhatToSetAndNeverTheSecret()
