@@ -105,6 +105,23 @@ public sealed class McpConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The no-auth floor: the same client and transport against the server's open endpoint, with no OAuth at all.</summary>
+    public static async Task<McpConnection> ConnectWithoutAuthAsync(Uri openEndpoint, CancellationToken cancellationToken = default)
+    {
+        var http = new HttpClient(new SocketsHttpHandler());
+        var transport = new HttpClientTransport(TransportOptions(openEndpoint), http, NullLoggerFactory.Instance, ownsHttpClient: true);
+        try
+        {
+            McpClient client = await McpClient.CreateAsync(transport, null, NullLoggerFactory.Instance, cancellationToken);
+            return new McpConnection(client, null, null);
+        }
+        catch
+        {
+            await transport.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>One <c>tools/call</c> of the server's <c>echo</c> tool; throws unless it echoes.</summary>
     public async Task CallEchoAsync(CancellationToken cancellationToken = default)
     {
