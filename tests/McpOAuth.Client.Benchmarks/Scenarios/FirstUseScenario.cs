@@ -18,6 +18,11 @@ internal static class FirstUseScenario
 {
     public const string ChildMode = "--first-use-child";
     public const string Floor = "floor";
+
+    /// <summary>Names an earlier build of this program (its .dll) whose <c>ours</c> child runs as one more client,
+    /// <c>ours-baseline</c>, in the same rotation: a library change measured before and after in one run.</summary>
+    public const string BaselineVariable = "MCPOAUTH_FIRSTUSE_BASELINE";
+    private const string Baseline = "ours-baseline";
     private const string ChildResultPrefix = "FIRSTUSE ";
 
     /// <summary>The clients, in the order of the first repetition.</summary>
@@ -25,7 +30,7 @@ internal static class FirstUseScenario
 
     public static async Task<List<FirstUseResult>> RunAsync(int repetitions, IReadOnlyList<string>? clients = null)
     {
-        clients ??= Clients;
+        clients ??= Environment.GetEnvironmentVariable(BaselineVariable) is { Length: > 0 } ? [.. Clients, Baseline] : Clients;
         var samples = clients.ToDictionary(c => c, _ => new List<FirstUseSample>(), StringComparer.Ordinal);
         await using var server = await ServerProcess.StartAsync(TimeSpan.FromHours(1));
         for (int repetition = 0; repetition < repetitions; repetition++)
@@ -81,9 +86,10 @@ internal static class FirstUseScenario
             start.Environment[variable.Key] = variable.Value;
         }
 
-        start.ArgumentList.Add(HostAssembly.Path);
+        bool baseline = client == Baseline;
+        start.ArgumentList.Add(baseline ? Environment.GetEnvironmentVariable(BaselineVariable)! : HostAssembly.Path);
         start.ArgumentList.Add(ChildMode);
-        start.ArgumentList.Add(client);
+        start.ArgumentList.Add(baseline ? "ours" : client);
         start.ArgumentList.Add(endpoint.AbsoluteUri);
         long started = Stopwatch.GetTimestamp();
         using Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the first-use child.");
@@ -122,14 +128,14 @@ internal static class FirstUseScenario
                 .Append(" | ").Append(Spread(r.Samples.Select(s => s.ProcessWallMilliseconds))).AppendLine(" |");
         }
 
-        if (results.FirstOrDefault(r => r.Client == "ours") is { } ours)
+        foreach (FirstUseResult ours in results.Where(r => r.Client.StartsWith("ours", StringComparison.Ordinal)))
         {
             md.AppendLine();
-            foreach (FirstUseResult other in results.Where(r => r.Client != "ours"))
+            foreach (FirstUseResult other in results.Where(r => !r.Client.StartsWith("ours", StringComparison.Ordinal) || (ours.Client == "ours" && r.Client == Baseline)))
             {
                 // Paired by repetition: the processes of one repetition ran back to back, under the same load.
                 double[] ratios = [.. ours.Samples.Zip(other.Samples, (o, t) => o.FirstUseMilliseconds / t.FirstUseMilliseconds)];
-                md.Append("- ours ÷ ").Append(Label(other.Client)).Append(", first sign-in + call, per repetition: median ")
+                md.Append("- ").Append(Label(ours.Client)).Append(" ÷ ").Append(Label(other.Client)).Append(", first sign-in + call, per repetition: median ")
                     .Append(F(Median(ratios), 2)).Append("× (").Append(F(ratios.Min(), 2)).Append(" – ").Append(F(ratios.Max(), 2)).AppendLine(")");
             }
         }
@@ -143,6 +149,7 @@ internal static class FirstUseScenario
         "sdk" => "SDK built-in OAuth",
         "sdk-listener" => "SDK built-in OAuth, HttpListener callback",
         "ours" => "McpOAuth.Client",
+        Baseline => "McpOAuth.Client, baseline build",
         _ => client,
     };
 
