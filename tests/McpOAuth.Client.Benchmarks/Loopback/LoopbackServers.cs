@@ -20,6 +20,9 @@ namespace McpOAuth.Client.Benchmarks.Loopback;
 public sealed class LoopbackServers : IAsyncDisposable
 {
     public const string McpPath = "/mcp";
+
+    /// <summary>The same MCP server without the bearer check: the no-auth floor of the first-use benchmark.</summary>
+    public const string OpenMcpPath = "/mcp-open";
     public const string ProtectedResourcePath = "/.well-known/oauth-protected-resource" + McpPath;
     public const string StatsPath = "/__stats";
 
@@ -125,6 +128,7 @@ public sealed class LoopbackServers : IAsyncDisposable
         app.MapGet(ProtectedResourcePath, WriteProtectedResourceMetadataAsync);
         app.MapGet(StatsPath, WriteStatsAsync);
         app.MapMcp(McpPath);
+        app.MapMcp(OpenMcpPath);
         await app.StartAsync();
         _mcp = app;
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
@@ -141,7 +145,7 @@ public sealed class LoopbackServers : IAsyncDisposable
             return next(context);
         }
 
-        if (path == StatsPath)
+        if (path == StatsPath || path == OpenMcpPath)
         {
             return next(context);
         }

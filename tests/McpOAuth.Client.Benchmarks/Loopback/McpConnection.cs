@@ -91,6 +91,17 @@ public sealed class McpConnection : IAsyncDisposable
             AuthorizationCallbackHandler = listener ? browser.CompleteForSdkViaListenerAsync : browser.CompleteForSdkAsync,
             DynamicClientRegistration = new DynamicClientRegistrationOptions { ClientName = "McpOAuth.Client.Benchmarks (SDK)" },
         };
+        return await ConnectPlainAsync(options, cancellationToken);
+    }
+
+    /// <summary>The no-auth floor: the same client and transport against the server's open endpoint, with no OAuth at all.</summary>
+    public static Task<McpConnection> ConnectWithoutAuthAsync(Uri openEndpoint, CancellationToken cancellationToken = default) =>
+        ConnectPlainAsync(TransportOptions(openEndpoint), cancellationToken);
+
+    /// <summary>A client over a new <see cref="SocketsHttpHandler"/> with no handler of ours; the SDK's OAuth, if any, is in
+    /// <paramref name="options"/>.</summary>
+    private static async Task<McpConnection> ConnectPlainAsync(HttpClientTransportOptions options, CancellationToken cancellationToken)
+    {
         var http = new HttpClient(new SocketsHttpHandler());
         var transport = new HttpClientTransport(options, http, NullLoggerFactory.Instance, ownsHttpClient: true);
         try

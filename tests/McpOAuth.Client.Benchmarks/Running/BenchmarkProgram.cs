@@ -31,6 +31,9 @@ internal static class BenchmarkProgram
           --paired           the steady state in interleaved rounds (ratio per round, robust to other load)
           --paired-calls     tools/call through both clients in interleaved rounds (speed ratio per round)
           --alloc-report     the steady state's allocations per request, by type
+          --first-use [N]    the first sign-in + call in a fresh process: N repetitions (default 10) of one new process per
+                             client (no auth, SDK, SDK with a listener, ours), order rotated; median and range
+          --first-use-jit [CLIENT ...]  what the JIT compiled in one fresh first-use process per client, by namespace
           --cold-loop sdk|sdk-listener|ours N  N cold connects back to back, for a profiler (dotnet-trace collect -- ...)
           --alloc-stacks TRACE N [TOP]  attributes a dotnet-trace gc-verbose recording of N operations to its allocating code
           --bdn [args]       BenchmarkDotNet's own command line over the suites (e.g. --bdn --filter *SteadyState*)
@@ -80,6 +83,16 @@ internal static class BenchmarkProgram
                 // For a profiler: --cold-loop sdk|ours COUNT runs cold connects back to back against a server process.
                 await ColdLoopAsync(rest[0] switch { "sdk" => OAuthClientKind.Sdk, "sdk-listener" => OAuthClientKind.SdkWithListener, _ => OAuthClientKind.McpOAuthClient }, int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture));
                 return 0;
+            case "--first-use":
+                int repetitions = rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+                Log($"First use in a fresh process, {repetitions} repetitions; load {RunResults.ReadLoad()}");
+                Console.WriteLine(FirstUseScenario.ToMarkdown(await FirstUseScenario.RunAsync(repetitions)));
+                Log($"Load at the end: {RunResults.ReadLoad()}");
+                return 0;
+            case "--first-use-jit":
+                return await FirstUseJit.RunAsync(rest);
+            case FirstUseScenario.ChildMode:
+                return await FirstUseScenario.ChildAsync(rest);
             case "--alloc-stacks":
                 return AllocationStacks.Run(rest);
             case "--serve":

@@ -1,4 +1,5 @@
 using System.Net;
+using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
 using McpOAuth.Client.Tests.TestDoubles;
 
@@ -28,6 +29,45 @@ public sealed class BackchannelTests : IDisposable
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         _server.Requests.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task GetAsync_ConnectionFailsOnceThen200_RetriesAfterTheReplayedFailure()
+    {
+        // LOAD-02: the first attempt runs outside Polly; its failure is handed to the retry pipeline, which retries once
+        int attempts = 0;
+        _server.On(HttpMethod.Get, Metadata.AbsoluteUri, (_, _) => Interlocked.Increment(ref attempts) == 1
+            ? Task.FromException<HttpResponseMessage>(new HttpRequestException("Connection refused (fake)."))
+            : Task.FromResult(FakeResponse.Json("{}").Create()));
+        Backchannel backchannel = TestBackchannel.Create(_server, _time);
+
+        Task<BackchannelResponse> call = backchannel.GetAsync(Metadata, null, CancellationToken.None);
+        await _time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
+        BackchannelResponse response = await call.WaitAsync(TestTimeouts.Default);
+
+        using (new AssertionScope())
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            _server.Requests.Should().HaveCount(2);
+            backchannel.HasRetryPipeline.Should().BeTrue();
+        }
+    }
+
+    [Fact]
+    public async Task GetAsync_FirstAttemptSucceeds_BuildsNoRetryPipeline()
+    {
+        // Issue 13 item 5: a GET that needs no retry never builds (or JIT-compiles) the Polly pipeline
+        _server.OnGet(Metadata.AbsoluteUri, FakeResponse.Json("{}"));
+        Backchannel backchannel = TestBackchannel.Create(_server, _time);
+
+        BackchannelResponse response = await backchannel.GetAsync(Metadata, null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        using (new AssertionScope())
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            _server.Requests.Should().ContainSingle();
+            backchannel.HasRetryPipeline.Should().BeFalse();
+        }
     }
 
     [Theory]

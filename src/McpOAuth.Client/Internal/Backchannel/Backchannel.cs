@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
 using Polly;
 using Polly.Retry;
 
@@ -14,49 +16,41 @@ internal sealed class Backchannel
     private readonly Func<HttpClient> _httpClient;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
-    private readonly ResiliencePipeline<BackchannelResponse> _getPipeline;
+    private ResiliencePipeline<BackchannelResponse>? _retryPipeline;
 
     public Backchannel(Func<HttpClient> httpClient, TimeProvider time, TimeSpan timeout)
     {
         _httpClient = httpClient;
         _time = time;
         _timeout = timeout;
-        _getPipeline = new ResiliencePipelineBuilder<BackchannelResponse> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<BackchannelResponse>
-            {
-                MaxRetryAttempts = 2,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(500),
-                MaxDelay = TimeSpan.FromSeconds(4),
-                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome)),
-            })
-            .Build();
     }
 
+    /// <summary>Whether a GET has needed a retry yet, and so whether the retry pipeline has been built.</summary>
+    internal bool HasRetryPipeline => Volatile.Read(ref _retryPipeline) is not null;
+
     /// <summary>A GET with up to two retries on network errors, 429 and 502-504, all within one timeout.</summary>
+    /// <remarks>The first attempt runs without Polly; the retry pipeline is built, and handed that attempt's outcome as its own
+    /// first, only when the attempt needs retrying. Most GETs succeed at once, so a first sign-in (and a process that never
+    /// signs in) pays nothing for the pipeline: building it, and Polly validating its options, was about a third of the
+    /// library's first-use JIT work (docs/benchmarks.md).</remarks>
     public async Task<BackchannelResponse> GetAsync(Uri uri, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
     {
         using TimeoutScope timeout = StartTimeout(cancellationToken);
         try
         {
-            return await _getPipeline.ExecuteAsync(
-                static async (state, token) =>
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, state.uri);
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                    if (state.headers is not null)
-                    {
-                        foreach (KeyValuePair<string, string> header in state.headers)
-                        {
-                            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
-                        }
-                    }
+            BackchannelResponse first;
+            try
+            {
+                first = await SendGetAsync(uri, headers, timeout.Token).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                return await RetryAsync(new FirstAttempt(uri, headers, null, ex), timeout.Token).ConfigureAwait(false);
+            }
 
-                    return await state.self.SendCoreAsync(request, token).ConfigureAwait(false);
-                },
-                (self: this, uri, headers),
-                timeout.Token).ConfigureAwait(false);
+            return IsTransient(first.StatusCode)
+                ? await RetryAsync(new FirstAttempt(uri, headers, first, null), timeout.Token).ConfigureAwait(false)
+                : first;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -156,6 +150,75 @@ internal sealed class Backchannel
         };
     }
 
+    private async Task<BackchannelResponse> SendGetAsync(Uri uri, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (headers is not null)
+        {
+            foreach (KeyValuePair<string, string> header in headers)
+            {
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        return await SendCoreAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The retries after a transient first attempt: Polly replays that attempt's outcome as its own first, so the
+    /// attempts, delays and jitter are exactly those of one pipeline run (a request is built anew for each attempt).</summary>
+    private async Task<BackchannelResponse> RetryAsync(FirstAttempt first, CancellationToken cancellationToken)
+    {
+        ResiliencePipeline<BackchannelResponse> pipeline = LazyInitializer.EnsureInitialized(ref _retryPipeline, () => BuildRetryPipeline(_time));
+        return await pipeline.ExecuteAsync(
+            static async (state, token) => state.first.TryTake(out BackchannelResponse? replayed)
+                ? replayed
+                : await state.self.SendGetAsync(state.first.Uri, state.first.Headers, token).ConfigureAwait(false),
+            (self: this, first),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ResiliencePipeline<BackchannelResponse> BuildRetryPipeline(TimeProvider time) =>
+        new ResiliencePipelineBuilder<BackchannelResponse> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<BackchannelResponse>
+            {
+                MaxRetryAttempts = 2,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(500),
+                MaxDelay = TimeSpan.FromSeconds(4),
+                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            })
+            .Build();
+
+    /// <summary>The outcome of a GET's first attempt, replayed once to the retry pipeline.</summary>
+    private sealed class FirstAttempt(Uri uri, IReadOnlyList<KeyValuePair<string, string>>? headers, BackchannelResponse? response, HttpRequestException? error)
+    {
+        private int _taken;
+
+        public Uri Uri => uri;
+
+        public IReadOnlyList<KeyValuePair<string, string>>? Headers => headers;
+
+        /// <summary>The first attempt's response on the first call (its exception is rethrown), nothing after.</summary>
+        public bool TryTake([NotNullWhen(true)] out BackchannelResponse? replayed)
+        {
+            replayed = null;
+            if (Interlocked.Exchange(ref _taken, 1) != 0)
+            {
+                return false;
+            }
+
+            if (error is not null)
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+
+            replayed = response!;
+            return true;
+        }
+    }
+
     private TimeoutScope StartTimeout(CancellationToken cancellationToken) => new(_timeout, _time, cancellationToken);
 
     /// <summary>A per-call timeout from the injected clock, linked with the caller's token; disposing it stops the timer.</summary>
@@ -179,17 +242,11 @@ internal sealed class Backchannel
         }
     }
 
-    private static bool IsTransient(Outcome<BackchannelResponse> outcome)
-    {
-        if (outcome.Exception is HttpRequestException)
-        {
-            return true;
-        }
+    private static bool IsTransient(Outcome<BackchannelResponse> outcome) =>
+        outcome.Exception is HttpRequestException || (outcome.Result is { } result && IsTransient(result.StatusCode));
 
-        return outcome.Result is { } result
-            && (result.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway
-                or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout);
-    }
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
     private static McpOAuthException TimedOut(Uri uri) =>
         new(McpOAuthErrorCode.Timeout, $"The call to {uri.GetLeftPart(UriPartial.Path)} did not complete in time.");

@@ -24,17 +24,15 @@ internal static class BackchannelFactory
     /// pooled client of the policy.</summary>
     public static Backchannel Create(HttpMessageHandler? handler, ConnectPolicy policy, TimeProvider time, TimeSpan timeout)
     {
-        HttpClient http;
         if (handler is null)
         {
-            http = Shared.GetOrAdd(policy.Key, _ => new Lazy<HttpClient>(() => new HttpClient(CreatePrimaryHandler(policy)) { Timeout = Timeout.InfiniteTimeSpan })).Value;
-        }
-        else
-        {
-            RefuseRedirects(handler);
-            http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+            // Built on the first call, not here: a provider that answers from a stored token never needs it.
+            Lazy<HttpClient> shared = Shared.GetOrAdd(policy.Key, _ => new Lazy<HttpClient>(() => new HttpClient(CreatePrimaryHandler(policy)) { Timeout = Timeout.InfiniteTimeSpan }));
+            return new Backchannel(() => shared.Value, time, timeout);
         }
 
+        RefuseRedirects(handler);
+        var http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         return new Backchannel(() => http, time, timeout);
     }
 
@@ -44,6 +42,9 @@ internal static class BackchannelFactory
         string name = ClientNameFor(policy);
         return new Backchannel(() => factory.CreateClient(name), time, timeout);
     }
+
+    /// <summary>Whether the shared client of a policy has been built (for tests).</summary>
+    internal static bool IsSharedClientCreated(ConnectPolicy policy) => Shared.TryGetValue(policy.Key, out Lazy<HttpClient>? shared) && shared.IsValueCreated;
 
     public static string ClientNameFor(ConnectPolicy policy) =>
         ReferenceEquals(policy, ConnectPolicy.Default) ? McpOAuthDefaults.BackchannelHttpClientName : McpOAuthDefaults.BackchannelHttpClientName + StrictSuffix + policy.Key;
