@@ -1,5 +1,4 @@
 using FluentAssertions.Execution;
-using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -14,7 +13,7 @@ public sealed class ProxyCommandTests
     [Fact]
     public async Task Proxy_SignsInOnFirstNeed_RelaysRequestsAndNotificationsInOneSessionAndExitsZeroOnStdinEof()
     {
-        await using var servers = await Servers.StartAsync();
+        await using var servers = await TestServersForProxy.StartAsync();
         using var browser = new ScriptedBrowser();
         using var temp = new TempDirectory();
         await using ProxyHost host = ProxyHost.Start(servers.Mcp.Resource, temp.Path);
@@ -54,7 +53,7 @@ public sealed class ProxyCommandTests
     [Fact]
     public async Task Proxy_AccessTokenExpiresMidSession_RefreshesWithoutTheHostNoticing()
     {
-        await using var servers = await Servers.StartAsync();
+        await using var servers = await TestServersForProxy.StartAsync();
         using var browser = new ScriptedBrowser();
         using var temp = new TempDirectory();
         await using ProxyHost host = ProxyHost.Start(servers.Mcp.Resource, temp.Path);
@@ -79,7 +78,7 @@ public sealed class ProxyCommandTests
     [Fact]
     public async Task Proxy_ToolNeedsMoreScope_StepsUpAndRetriesTheCall()
     {
-        await using var servers = await Servers.StartAsync();
+        await using var servers = await TestServersForProxy.StartAsync();
         using var browser = new ScriptedBrowser();
         using var temp = new TempDirectory();
         await using ProxyHost host = ProxyHost.Start(servers.Mcp.Resource, temp.Path);
@@ -96,43 +95,6 @@ public sealed class ProxyCommandTests
             servers.Authorization.AuthorizeRequests.Select(r => r.QueryValue("scope")).Should()
                 .Equal(ProtectedSdkMcpServer.ToolsScope, $"{ProtectedSdkMcpServer.ToolsScope} {ProtectedSdkMcpServer.AdminScope}");
             servers.Mcp.Requests.Should().Contain(r => r.StatusCode == 403);
-        }
-    }
-
-    /// <summary>The test authorization server on a fake clock, and the SDK MCP server that accepts its tokens.</summary>
-    private sealed class Servers : IAsyncDisposable
-    {
-        private Servers(FakeTimeProvider clock, TestAuthorizationServer authorization, ProtectedSdkMcpServer mcp)
-        {
-            Clock = clock;
-            Authorization = authorization;
-            Mcp = mcp;
-        }
-
-        public FakeTimeProvider Clock { get; }
-
-        public TestAuthorizationServer Authorization { get; }
-
-        public ProtectedSdkMcpServer Mcp { get; }
-
-        public static async Task<Servers> StartAsync()
-        {
-            var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
-            TestAuthorizationServer authorization = await TestAuthorizationServer.StartAsync(o =>
-            {
-                o.TimeProvider = clock;
-                o.ScopesSupported = [ProtectedSdkMcpServer.ToolsScope, ProtectedSdkMcpServer.AdminScope];
-            });
-            ProtectedSdkMcpServer mcp = await ProtectedSdkMcpServer.StartAsync(
-                authorization.Issuer,
-                (token, resource) => authorization.IsAccessTokenValid(token, resource, out IReadOnlyCollection<string> scopes) ? scopes : null);
-            return new Servers(clock, authorization, mcp);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Mcp.DisposeAsync();
-            await Authorization.DisposeAsync();
         }
     }
 }

@@ -14,9 +14,7 @@ namespace McpOAuth.Cli.Tests.Proxy;
 /// anything.</summary>
 internal sealed class ProxyHost : IAsyncDisposable
 {
-    private const string UrlPrompt = "Open this URL to sign in:";
-    private readonly Channel<string> _stderrLines = Channel.CreateUnbounded<string>();
-    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly StandardErrorLines _stderr = new();
     private readonly ConcurrentQueue<string> _notifications = new();
     private readonly Channel<string> _notificationArrivals = Channel.CreateUnbounded<string>();
     private Task<McpClient>? _connecting;
@@ -26,13 +24,13 @@ internal sealed class ProxyHost : IAsyncDisposable
     public StdioClientTransport Transport { get; }
 
     /// <summary>Gets everything the proxy wrote to standard error so far.</summary>
-    public string StandardError => string.Join('\n', _stderr);
+    public string StandardError => _stderr.Text;
 
     /// <summary>Gets the methods of the notifications the host received, in order.</summary>
     public IReadOnlyList<string> Notifications => [.. _notifications];
 
     /// <summary>Gets the path of the built <c>mcp-oauth.dll</c> (built by this project's reference, in the same configuration).</summary>
-    public static string CliPath => Path.Combine(
+    internal static string CliPath => Path.Combine(
         OidcProviderServer.RepositoryRoot(), "src", "McpOAuth.Cli", "bin",
         typeof(ProxyHost).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release", "net10.0", "mcp-oauth.dll");
 
@@ -54,7 +52,7 @@ internal sealed class ProxyHost : IAsyncDisposable
             ShutdownTimeout = TestTimeouts.Default,
         };
         ProxyHost? host = null;
-        options.StandardErrorLines = line => host!.OnStandardError(line);
+        options.StandardErrorLines = line => host!._stderr.Add(line);
         host = new ProxyHost(new StdioClientTransport(options));
         host._connecting = McpClient.CreateAsync(host.Transport, new McpClientOptions
         {
@@ -77,28 +75,7 @@ internal sealed class ProxyHost : IAsyncDisposable
     public Task<McpClient> ConnectedAsync() => _connecting!.WaitAsync(TestTimeouts.Default);
 
     /// <summary>Reads standard error until the proxy prints a sign-in URL, and returns it.</summary>
-    public async Task<Uri> WaitForSignInUrlAsync()
-    {
-        using var guard = new CancellationTokenSource(TestTimeouts.Default);
-        bool next = false;
-        try
-        {
-            await foreach (string line in _stderrLines.Reader.ReadAllAsync(guard.Token))
-            {
-                if (next)
-                {
-                    return new Uri(line.Trim());
-                }
-
-                next = line.Contains(UrlPrompt, StringComparison.Ordinal);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        throw new TimeoutException($"The proxy printed no sign-in URL. Its standard error:\n{StandardError}");
-    }
+    public Task<Uri> WaitForSignInUrlAsync() => _stderr.WaitForSignInUrlAsync();
 
     /// <summary>Waits for the next notification the host receives, and returns its method.</summary>
     public Task<string> NextNotificationAsync() => _notificationArrivals.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
@@ -120,12 +97,6 @@ internal sealed class ProxyHost : IAsyncDisposable
         }
     }
 
-    private void OnStandardError(string line)
-    {
-        _stderr.Enqueue(line);
-        _stderrLines.Writer.TryWrite(line);
-    }
-
     private ValueTask OnNotificationAsync(JsonRpcNotification notification, CancellationToken cancellationToken)
     {
         _notifications.Enqueue(notification.Method);
@@ -133,6 +104,6 @@ internal sealed class ProxyHost : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }
