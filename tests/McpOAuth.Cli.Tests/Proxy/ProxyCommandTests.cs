@@ -18,8 +18,7 @@ public sealed class ProxyCommandTests
         using var temp = new TempDirectory();
         await using ProxyHost host = ProxyHost.Start(servers.Mcp.Resource, temp.Path);
 
-        await browser.NavigateAsync(await host.WaitForSignInUrlAsync()); // AUTH: sign-in on first need, URL on stderr
-        McpClient client = await host.ConnectedAsync();
+        McpClient client = await host.SignInAndConnectAsync(url => browser.NavigateAsync(url)); // AUTH: sign-in on first need, URL on stderr
         IList<McpClientTool> tools = await client.ListToolsAsync();
         CallToolResult echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "hello through the proxy" });
         await client.CallToolAsync("notify");
@@ -57,8 +56,7 @@ public sealed class ProxyCommandTests
         using var browser = new ScriptedBrowser();
         using var temp = new TempDirectory();
         await using ProxyHost host = ProxyHost.Start(servers.Mcp.Resource, temp.Path);
-        await browser.NavigateAsync(await host.WaitForSignInUrlAsync());
-        McpClient client = await host.ConnectedAsync();
+        McpClient client = await host.SignInAndConnectAsync(url => browser.NavigateAsync(url));
         await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "before" });
 
         servers.Clock.Advance(TimeSpan.FromHours(2)); // past the access token's one-hour lifetime, at the authorization server
@@ -82,8 +80,7 @@ public sealed class ProxyCommandTests
         using var browser = new ScriptedBrowser();
         using var temp = new TempDirectory();
         await using ProxyHost host = ProxyHost.Start(servers.Mcp.Resource, temp.Path);
-        await browser.NavigateAsync(await host.WaitForSignInUrlAsync());
-        McpClient client = await host.ConnectedAsync();
+        McpClient client = await host.SignInAndConnectAsync(url => browser.NavigateAsync(url));
 
         Task<CallToolResult> admin = client.CallToolAsync("admin").AsTask();
         await browser.NavigateAsync(await host.WaitForSignInUrlAsync());

@@ -74,6 +74,14 @@ internal sealed class ProxyHost : IAsyncDisposable
     /// <summary>Waits for the handshake to finish.</summary>
     public Task<McpClient> ConnectedAsync() => _connecting!.WaitAsync(TestTimeouts.Default);
 
+    /// <summary>Approves the first sign-in with <paramref name="approve"/> (given the URL the proxy prints) and waits for the
+    /// handshake.</summary>
+    public async Task<McpClient> SignInAndConnectAsync(Func<Uri, Task> approve)
+    {
+        await approve(await WaitForSignInUrlAsync());
+        return await ConnectedAsync();
+    }
+
     /// <summary>Reads standard error until the proxy prints a sign-in URL, and returns it.</summary>
     public Task<Uri> WaitForSignInUrlAsync() => _stderr.WaitForSignInUrlAsync();
 

@@ -26,8 +26,7 @@ public sealed class ProxyOidcProviderTests
         using var temp = new TempDirectory();
         await using ProxyHost host = ProxyHost.Start(mcp.Resource, temp.Path);
 
-        await browser.NavigateAsync(await host.WaitForSignInUrlAsync());
-        McpClient client = await host.ConnectedAsync();
+        McpClient client = await host.SignInAndConnectAsync(url => browser.NavigateAsync(url));
         IList<McpClientTool> tools = await client.ListToolsAsync();
         await client.CallToolAsync("notify");
         string notification = await host.NextNotificationAsync();
