@@ -54,6 +54,7 @@ internal static class CliApp
                 "login" => await LoginCommand.RunAsync(cli, console, logging, cancellationToken),
                 "token" => await TokenCommand.RunAsync(cli, console, logging, cancellationToken),
                 "status" => await StatusCommand.RunAsync(cli, console, cancellationToken),
+                "proxy" => await RunProxyAsync(cli, console, logging, cancellationToken),
                 _ => await LogoutCommand.RunAsync(cli, console, logging, cancellationToken),
             };
         }
@@ -66,6 +67,19 @@ internal static class CliApp
             or IOException or UnauthorizedAccessException or HttpRequestException)
         {
             return await ReportAsync(ex, cli.Verbose, console.Error);
+        }
+    }
+
+    /// <summary>SIGTERM and Ctrl+C are how a host stops a stdio server: a clean shutdown (the session is ended), exit code 0.</summary>
+    private static async Task<int> RunProxyAsync(CliArguments cli, CliConsole console, ILoggerFactory? logging, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ProxyCommand.RunAsync(cli, console, logging, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
         }
     }
 

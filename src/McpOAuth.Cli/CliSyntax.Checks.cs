@@ -79,4 +79,12 @@ internal sealed partial class CliSyntax
             result.AddError("--issuer names the authorization server of --client-id; give --client-id too.");
         }
     }
+
+    private void RejectTwoHeadlessSignIns(CommandResult result)
+    {
+        if (result.GetValue(_device) && result.GetValue(_noBrowser))
+        {
+            result.AddError("--device and --no-browser are two different headless sign-ins; choose one.");
+        }
+    }
 }

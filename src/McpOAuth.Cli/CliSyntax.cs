@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace McpOAuth.Cli;
 
-/// <summary>The command line of mcp-oauth, built with System.CommandLine: the four commands, their flags, their checks, and
+/// <summary>The command line of mcp-oauth, built with System.CommandLine: the commands, their flags, their checks, and
 /// the binding of a parse result to <see cref="CliArguments"/>. It knows nothing about running a command.</summary>
 internal sealed partial class CliSyntax
 {
@@ -81,6 +81,7 @@ internal sealed partial class CliSyntax
             TokenCommand(),
             StatusCommand(),
             LogoutCommand(),
+            ProxyCommand(),
         };
         Root.HelpName = "mcp-oauth"; // whatever runs it: the dotnet tool, dotnet mcp-oauth.dll, the AOT binary or a test host
         CliHelp.AddFooter(Root);
@@ -124,10 +125,7 @@ internal sealed partial class CliSyntax
         command.Validators.Add(result =>
         {
             RequireClientIdForIssuer(result);
-            if (result.GetValue(_device) && result.GetValue(_noBrowser))
-            {
-                result.AddError("--device and --no-browser are two different headless sign-ins; choose one.");
-            }
+            RejectTwoHeadlessSignIns(result);
         });
         return command;
     }
@@ -139,6 +137,21 @@ internal sealed partial class CliSyntax
             _server, _clientId, _clientSecretEnv, _issuer, _noResource, _storeDir, _verbose,
         };
         command.Validators.Add(RequireClientIdForIssuer);
+        return command;
+    }
+
+    private Command ProxyCommand()
+    {
+        var command = new Command("proxy", "Serve MCP on stdio and relay it to the server, signing in on first need (prompts on standard error).")
+        {
+            _server, _scope, _clientId, _clientSecretEnv, _issuer, _callbackPort, _noBrowser, _device,
+            _noResource, _allowMissingPkceMetadata, _authParam, _storeDir, _verbose,
+        };
+        command.Validators.Add(result =>
+        {
+            RequireClientIdForIssuer(result);
+            RejectTwoHeadlessSignIns(result);
+        });
         return command;
     }
 

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace McpOAuth.Cli.Tests.Proxy;
+
+/// <summary>The test authorization server on a fake clock, and the SDK MCP server that accepts its tokens.</summary>
+internal sealed class TestServersForProxy : IAsyncDisposable
+{
+    private TestServersForProxy(FakeTimeProvider clock, TestAuthorizationServer authorization, ProtectedSdkMcpServer mcp)
+    {
+        Clock = clock;
+        Authorization = authorization;
+        Mcp = mcp;
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public TestAuthorizationServer Authorization { get; }
+
+    public ProtectedSdkMcpServer Mcp { get; }
+
+    public static async Task<TestServersForProxy> StartAsync()
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        TestAuthorizationServer authorization = await TestAuthorizationServer.StartAsync(o =>
+        {
+            o.TimeProvider = clock;
+            o.ScopesSupported = [ProtectedSdkMcpServer.ToolsScope, ProtectedSdkMcpServer.AdminScope];
+        });
+        ProtectedSdkMcpServer mcp = await ProtectedSdkMcpServer.StartAsync(
+            authorization.Issuer,
+            (token, resource) => authorization.IsAccessTokenValid(token, resource, out IReadOnlyCollection<string> scopes) ? scopes : null);
+        return new TestServersForProxy(clock, authorization, mcp);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Mcp.DisposeAsync();
+        await Authorization.DisposeAsync();
+    }
+}
