@@ -20,6 +20,9 @@ internal sealed class CliArguments
 
     public string? StoreDir { get; init; }
 
+    /// <summary>Gets the <c>--store</c> value as typed (<see cref="CliStoreLocation"/> reads it), or null.</summary>
+    public string? Store { get; init; }
+
     public bool Json { get; init; }
 
     public bool All { get; init; }

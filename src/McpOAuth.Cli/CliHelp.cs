@@ -9,7 +9,8 @@ namespace McpOAuth.Cli;
 internal static class CliHelp
 {
     public const string Footer = """
-        The token store defaults to $MCP_OAUTH_STORE_DIR, else $XDG_CONFIG_HOME/mcp-oauth (~/.config/mcp-oauth).
+        The token store: --store (else $MCP_OAUTH_STORE) file, keyring or redis://HOST[:PORT][/DB]; the file store's
+        directory defaults to $MCP_OAUTH_STORE_DIR, else $XDG_CONFIG_HOME/mcp-oauth (~/.config/mcp-oauth).
         Exit codes: 0 success, 1 failure, 2 usage error, 3 login required, 4 sign-in denied, cancelled or
         timed out, 5 signed out locally but revocation at the server failed.
         Shell completion: see the README (mcp-oauth answers the [suggest] directive).

@@ -53,6 +53,13 @@ internal sealed partial class CliSyntax
         Description = "The token store (default: $MCP_OAUTH_STORE_DIR, else $XDG_CONFIG_HOME/mcp-oauth, else ~/.config/mcp-oauth).",
     };
 
+    private readonly Option<string?> _store = new("--store")
+    {
+        HelpName = "file|keyring|redis://HOST[:PORT][/DB]",
+        Description = "Where logins are kept (default: $MCP_OAUTH_STORE, else file): files under --store-dir, the OS keyring, or a Redis "
+            + "server shared by several machines (password in $MCP_OAUTH_REDIS_PASSWORD; rediss:// for TLS).",
+    };
+
     private readonly Option<bool> _json = new("--json") { Description = "Print JSON." };
     private readonly Option<bool> _all = new("--all") { Description = "Sign out of every stored login." };
     private readonly Option<bool> _verbose = new("--verbose") { Description = "Log each step on standard error." };
@@ -105,6 +112,7 @@ internal sealed partial class CliSyntax
         Issuer = result.GetValue(_issuer),
         CallbackPort = result.GetValue(_callbackPort),
         StoreDir = result.GetValue(_storeDir),
+        Store = result.GetValue(_store),
         Json = result.GetValue(_json),
         All = result.GetValue(_all),
         Verbose = result.GetValue(_verbose),
@@ -120,7 +128,7 @@ internal sealed partial class CliSyntax
         var command = new Command("login", "Sign in (browser, --no-browser paste-back or --device) and store the tokens.")
         {
             _server, _scope, _clientId, _clientSecretEnv, _issuer, _callbackPort, _noBrowser, _device,
-            _noResource, _allowMissingPkceMetadata, _authParam, _storeDir, _json, _verbose,
+            _noResource, _allowMissingPkceMetadata, _authParam, _storeDir, _store, _json, _verbose,
         };
         command.Validators.Add(result =>
         {
@@ -134,7 +142,7 @@ internal sealed partial class CliSyntax
     {
         var command = new Command("token", "Print a valid access token, refreshing it if needed; never opens a browser.")
         {
-            _server, _clientId, _clientSecretEnv, _issuer, _noResource, _storeDir, _verbose,
+            _server, _clientId, _clientSecretEnv, _issuer, _noResource, _storeDir, _store, _verbose,
         };
         command.Validators.Add(RequireClientIdForIssuer);
         return command;
@@ -145,7 +153,7 @@ internal sealed partial class CliSyntax
         var command = new Command("proxy", "Serve MCP on stdio and relay it to the server, signing in on first need (prompts on standard error).")
         {
             _server, _scope, _clientId, _clientSecretEnv, _issuer, _callbackPort, _noBrowser, _device,
-            _noResource, _allowMissingPkceMetadata, _authParam, _storeDir, _verbose,
+            _noResource, _allowMissingPkceMetadata, _authParam, _storeDir, _store, _verbose,
         };
         command.Validators.Add(result =>
         {
@@ -156,13 +164,13 @@ internal sealed partial class CliSyntax
     }
 
     private Command StatusCommand() =>
-        new("status", "List the stored logins, without secrets.") { _json, _storeDir, _verbose };
+        new("status", "List the stored logins, without secrets.") { _json, _storeDir, _store, _verbose };
 
     private Command LogoutCommand()
     {
         var command = new Command("logout", "Revoke at the server (RFC 7009) and delete locally.")
         {
-            _serverOrAll, _all, _clientId, _clientSecretEnv, _issuer, _storeDir, _verbose,
+            _serverOrAll, _all, _clientId, _clientSecretEnv, _issuer, _storeDir, _store, _verbose,
         };
         command.Validators.Add(result =>
         {

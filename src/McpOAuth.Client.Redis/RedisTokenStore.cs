@@ -58,6 +58,28 @@ public sealed class RedisTokenStore : ITokenStore, IAsyncDisposable, IDisposable
     {
     }
 
+    /// <summary>Creates a store that connects on first use, from
+    /// <see cref="RedisTokenStoreOptions.Configuration"/> (a connection the store owns and disposes) or
+    /// <see cref="RedisTokenStoreOptions.ConnectionMultiplexerFactory"/> (a connection the caller owns).</summary>
+    /// <param name="options">The connection, key prefix, timeouts and lease.</param>
+    /// <param name="protector">Encrypts and decrypts records; <see langword="null"/> stores them as JSON.</param>
+    /// <param name="logger">Receives warnings about unreadable records, write conflicts and lost leases; never a token.</param>
+    /// <param name="timeProvider">The clock for timeouts, lock waits and lease renewal; <see cref="TimeProvider.System"/> when
+    /// <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range, or neither connection
+    /// setting is set.</exception>
+    /// <returns>The store; disposing it closes a connection it made.</returns>
+    public static RedisTokenStore Connect(
+        RedisTokenStoreOptions options,
+        IDataProtector? protector = null,
+        ILogger<RedisTokenStore>? logger = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new RedisTokenStore(RedisConnection.For(options), options, protector, logger, timeProvider);
+    }
+
     internal RedisTokenStore(
         RedisConnection connection, RedisTokenStoreOptions options, IDataProtector? protector, ILogger? logger, TimeProvider? timeProvider)
     {

@@ -8,17 +8,37 @@ internal static class StatusCommand
 {
     public static async Task<int> RunAsync(CliArguments cli, CliConsole console, CancellationToken cancellationToken)
     {
-        using FileTokenStore store = CliStore.Open(cli, logging: null);
+        ITokenStore store = CliStore.Open(cli, logging: null);
+        try
+        {
+            return await PrintAsync(cli, console, store, cancellationToken);
+        }
+        finally
+        {
+            await CliStore.CloseAsync(store);
+        }
+    }
+
+    private static async Task<int> PrintAsync(CliArguments cli, CliConsole console, ITokenStore store, CancellationToken cancellationToken)
+    {
         List<TokenSet> entries = [.. (await store.ListAsync(cancellationToken)).OrderBy(t => t.Resource, StringComparer.Ordinal)];
         if (cli.Json)
         {
-            await console.Out.WriteLineAsync(CliText.ToJson(new JsonArray([.. entries.Select(t => (JsonNode)CliText.Describe(t))])));
+            var array = new JsonArray();
+            foreach (TokenSet tokens in entries)
+            {
+                JsonObject described = CliText.Describe(tokens);
+                described["protection"] = await CliStore.ProtectionOfAsync(store, tokens, cancellationToken);
+                array.Add((JsonNode)described);
+            }
+
+            await console.Out.WriteLineAsync(CliText.ToJson(array));
             return ExitCodes.Success;
         }
 
         if (entries.Count == 0)
         {
-            await console.Out.WriteLineAsync($"No stored logins in {store.Directory}.");
+            await console.Out.WriteLineAsync($"No stored logins in {CliStore.Describe(cli, store)}.");
             return ExitCodes.Success;
         }
 
@@ -31,6 +51,7 @@ internal static class StatusCommand
             await console.Out.WriteLineAsync($"  scopes: {CliText.Scopes(tokens.Scopes)}");
             await console.Out.WriteLineAsync($"  expires: {CliText.Format(tokens.ExpiresAt)}{(tokens.ExpiresAt < now ? " (expired)" : string.Empty)}");
             await console.Out.WriteLineAsync($"  refresh token: {(tokens.RefreshToken is null ? "no" : "yes")}");
+            await console.Out.WriteLineAsync($"  protection: {await CliStore.ProtectionOfAsync(store, tokens, cancellationToken)}");
         }
 
         return ExitCodes.Success;

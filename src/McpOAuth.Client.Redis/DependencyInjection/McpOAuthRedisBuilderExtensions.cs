@@ -44,9 +44,7 @@ public static class McpOAuthRedisBuilderExtensions
             protector = provider.CreateProtector(DataProtectionPurpose);
         }
 
-        RedisConnection connection = options.ConnectionMultiplexerFactory is { } factory
-            ? new RedisConnection(factory, owned: false)
-            : RedisConnection.FromConfiguration(options.Configuration!, options.OperationTimeout);
+        RedisConnection connection = RedisConnection.For(options);
         return new RedisTokenStore(
             connection, options, protector, services.GetService<ILogger<RedisTokenStore>>(), services.GetService<TimeProvider>());
     }

@@ -32,10 +32,7 @@ public static class McpOAuthRedisPendingAuthorizationBuilderExtensions
         IDataProtectionProvider protection = services.GetService<IDataProtectionProvider>()
             ?? throw new InvalidOperationException(
                 "RedisPendingAuthorizationStore encrypts pending sign-ins with Data Protection, but no IDataProtectionProvider is registered: call services.AddDataProtection().");
-        RedisTokenStoreOptionsValidator.ThrowIfInvalid(options, requireConnection: true);
-        RedisConnection connection = options.ConnectionMultiplexerFactory is { } factory
-            ? new RedisConnection(factory, owned: false)
-            : RedisConnection.FromConfiguration(options.Configuration!, options.OperationTimeout);
+        RedisConnection connection = RedisConnection.For(options);
         return new RedisPendingAuthorizationStore(
             connection, protection, options, services.GetService<ILogger<RedisPendingAuthorizationStore>>(), services.GetService<TimeProvider>());
     }

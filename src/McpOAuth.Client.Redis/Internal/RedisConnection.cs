@@ -19,6 +19,16 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public static RedisConnection Of(IConnectionMultiplexer connection) => new(() => Task.FromResult(connection), owned: false);
 
+    /// <summary>The connection the options describe: the caller's factory (not disposed by the store), else one made from
+    /// <see cref="RedisTokenStoreOptions.Configuration"/> and owned by the store.</summary>
+    public static RedisConnection For(RedisTokenStoreOptions options)
+    {
+        RedisTokenStoreOptionsValidator.ThrowIfInvalid(options, requireConnection: true);
+        return options.ConnectionMultiplexerFactory is { } factory
+            ? new RedisConnection(factory, owned: false)
+            : FromConfiguration(options.Configuration!, options.OperationTimeout);
+    }
+
     /// <summary>Connects from a configuration string: never aborting on a failed connect (the multiplexer keeps reconnecting in
     /// the background), and failing commands at once while disconnected instead of queueing them, so an outage is reported
     /// as it happens.</summary>
