@@ -30,8 +30,13 @@ public static class McpOAuthTelemetry
     /// <summary>Span: one token store operation.</summary>
     public const string StoreActivity = Name + ".Store";
 
-    /// <summary>Counter: token requests, tagged <c>grant_type</c> and <c>outcome</c> (<c>success</c> or the error code).</summary>
+    /// <summary>Counter: token endpoint requests, tagged <c>grant_type</c> (<c>authorization_code</c>, <c>refresh_token</c>,
+    /// <c>device_code</c>, <c>client_credentials</c>, <c>jwt-bearer</c>, <c>token-exchange</c>) and <c>outcome</c> (<c>success</c>,
+    /// a standard OAuth error code such as <c>invalid_grant</c>, or the <see cref="McpOAuthErrorCode"/> of what failed).</summary>
     public const string TokenRequests = "mcpoauth.client.token.requests";
+
+    /// <summary>Histogram (seconds): token endpoint request duration, tagged <c>grant_type</c> and <c>outcome</c>.</summary>
+    public const string TokenRequestDuration = "mcpoauth.client.token.request.duration";
 
     /// <summary>Histogram (seconds): sign-in duration, tagged <c>outcome</c>.</summary>
     public const string AuthorizationDuration = "mcpoauth.client.authorization.duration";

@@ -14,6 +14,7 @@ internal sealed class Telemetry
     private Telemetry(Meter meter)
     {
         TokenRequests = meter.CreateCounter<long>(McpOAuthTelemetry.TokenRequests, "{request}", "Token endpoint requests by grant and outcome.");
+        TokenRequestDuration = meter.CreateHistogram<double>(McpOAuthTelemetry.TokenRequestDuration, "s", "Token endpoint request duration by grant and outcome.");
         AuthorizationDuration = meter.CreateHistogram<double>(McpOAuthTelemetry.AuthorizationDuration, "s", "Sign-in duration, including the user's time in the browser.");
         RefreshDuration = meter.CreateHistogram<double>(McpOAuthTelemetry.RefreshDuration, "s", "Renewal duration without a user.");
         Challenges = meter.CreateCounter<long>(McpOAuthTelemetry.Challenges, "{challenge}", "Challenges answered, by kind.");
@@ -22,6 +23,8 @@ internal sealed class Telemetry
     }
 
     public Counter<long> TokenRequests { get; }
+
+    public Histogram<double> TokenRequestDuration { get; }
 
     public Histogram<double> AuthorizationDuration { get; }
 

@@ -78,7 +78,7 @@ public static class McpOAuthProviderFactory
         discovery = new InstrumentedDiscoveryClient(discovery);
         registrar = new InstrumentedClientRegistrar(registrar);
         store = new InstrumentedTokenStore(store, telemetry);
-        var tokens = new TokenEndpointClient(backchannel, time, loggerFactory.CreateLogger("McpOAuth.Client.Tokens"));
+        var tokens = new TokenEndpointClient(backchannel, time, loggerFactory.CreateLogger("McpOAuth.Client.Tokens"), telemetry);
         var sessions = new SessionIndex();
         var loader = new StoreLoader(options, store, sessions, time);
         var gates = new OriginGates();

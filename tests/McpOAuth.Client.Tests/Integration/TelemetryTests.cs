@@ -4,6 +4,7 @@ using System.Net;
 using FluentAssertions.Execution;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration;
@@ -12,9 +13,6 @@ namespace McpOAuth.Client.Tests.Integration;
 /// token, code, verifier, secret or state ever appears in a span or a measurement.</summary>
 public sealed class TelemetryTests
 {
-    private const string TestSourceName = "McpOAuth.Client.Tests.Telemetry";
-    private static readonly ActivitySource TestSource = new(TestSourceName);
-
     [Fact]
     public async Task SignInThenCalls_PublishSpansAndMetricsNamedForTheLibrary_WithoutSecrets()
     {
@@ -32,9 +30,10 @@ public sealed class TelemetryTests
         using var served = new MetricCollector<long>(meters, McpOAuthTelemetry.Name, McpOAuthTelemetry.CredentialsServed);
         using var authorizations = new MetricCollector<double>(meters, McpOAuthTelemetry.Name, McpOAuthTelemetry.AuthorizationDuration);
         using var refreshes = new MetricCollector<double>(meters, McpOAuthTelemetry.Name, McpOAuthTelemetry.RefreshDuration);
+        using var tokenRequests = new MetricCollector<long>(meters, McpOAuthTelemetry.Name, McpOAuthTelemetry.TokenRequests);
         using var spans = new SpanRecorder();
 
-        using (Activity root = TestSource.StartActivity("test")!)
+        using (spans.StartRoot())
         {
             HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient("mcp");
             for (int i = 1; i <= 2; i++)
@@ -46,15 +45,14 @@ public sealed class TelemetryTests
             time.Advance(TimeSpan.FromMinutes(11));
             using HttpResponseMessage afterExpiry = await http.SendAsync(McpClientHarness.CreateRequest(mcpServer.McpUri, McpClientHarness.JsonRpc("tools/list", 3)));
             afterExpiry.Should().HaveStatusCode(HttpStatusCode.OK);
-            spans.TraceId = root.TraceId;
         }
 
-        IReadOnlyList<Activity> ours = spans.Of(McpOAuthTelemetry.Name);
+        IReadOnlyList<Activity> ours = spans.Library;
         using (new AssertionScope())
         {
             ours.Select(a => a.OperationName).Should().Contain(
                 [McpOAuthTelemetry.AuthorizeActivity, McpOAuthTelemetry.DiscoverActivity, McpOAuthTelemetry.RegisterActivity,
-                 McpOAuthTelemetry.StoreActivity, McpOAuthTelemetry.RefreshActivity]);
+                 McpOAuthTelemetry.StoreActivity, McpOAuthTelemetry.RefreshActivity, McpOAuthTelemetry.TokenRequestActivity]);
             ours.Where(a => a.OperationName == McpOAuthTelemetry.DiscoverActivity).Select(a => a.GetTagItem("mcpoauth.metadata"))
                 .Should().Contain(["protected_resource", "authorization_server"]);
             ours.Single(a => a.OperationName == McpOAuthTelemetry.AuthorizeActivity).GetTagItem("server.address").Should().Be("127.0.0.1");
@@ -62,9 +60,11 @@ public sealed class TelemetryTests
             served.GetMeasurementSnapshot().Select(m => m.Tags["source"]).Should().Contain(["cache", "renewed"]);
             authorizations.GetMeasurementSnapshot().Should().ContainSingle().Which.Tags["outcome"].Should().Be("success");
             refreshes.GetMeasurementSnapshot().Should().Contain(m => (string?)m.Tags["outcome"] == "success");
+            tokenRequests.GetMeasurementSnapshot().Select(m => $"{m.Tags["grant_type"]} {m.Tags["outcome"]}")
+                .Should().Equal("authorization_code success", "refresh_token success");
         }
 
-        string everything = string.Join('\n', ours.SelectMany(a => a.TagObjects.Select(t => $"{t.Key}={t.Value}").Append(a.DisplayName).Append(a.StatusDescription ?? string.Empty)));
+        string everything = spans.AllText;
         string[] secrets =
         [
             .. authorizationServer.IssuedAccessTokens.Select(t => t.Token),
@@ -93,29 +93,5 @@ public sealed class TelemetryTests
         });
         services.AddHttpClient("mcp").AddMcpOAuthHandler();
         return services.BuildServiceProvider();
-    }
-
-    /// <summary>Every span of the library and of this test, kept for the trace of one test (tests run in parallel).</summary>
-    private sealed class SpanRecorder : IDisposable
-    {
-        private readonly ActivityListener _listener;
-        private readonly System.Collections.Concurrent.ConcurrentQueue<Activity> _stopped = new();
-
-        public SpanRecorder()
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == McpOAuthTelemetry.Name || source.Name == TestSourceName,
-                Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = _stopped.Enqueue,
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
-
-        public ActivityTraceId TraceId { get; set; }
-
-        public IReadOnlyList<Activity> Of(string source) => [.. _stopped.Where(a => a.Source.Name == source && a.TraceId == TraceId)];
-
-        public void Dispose() => _listener.Dispose();
     }
 }

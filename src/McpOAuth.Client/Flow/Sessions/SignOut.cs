@@ -52,16 +52,26 @@ internal sealed class SignOut(
     {
         using System.Diagnostics.Activity? activity = Telemetry.Source.StartActivity(McpOAuthTelemetry.RevokeActivity);
         activity?.SetTag("server.address", resourceUri.IdnHost);
+        Outcome outcome = new(OutcomeKind.Failed, null);
         try
         {
-            return await RevokeAsync(tokens, resourceUri, cancellationToken).ConfigureAwait(false);
+            outcome = await RevokeAsync(tokens, resourceUri, cancellationToken).ConfigureAwait(false);
+            return outcome;
         }
         catch (McpOAuthException ex)
         {
-            return new(OutcomeKind.Failed, $"{ex.Code}: {ex.Message}");
+            outcome = new(OutcomeKind.Failed, $"{ex.Code}: {ex.Message}");
+            return outcome;
         }
         finally
         {
+            // A closed list: the failure text (server words) never becomes a tag.
+            activity?.SetTag("mcpoauth.revocation.outcome", outcome.Kind switch
+            {
+                OutcomeKind.Revoked => "revoked",
+                OutcomeKind.Unsupported => "unsupported",
+                _ => "failed",
+            });
             await store.RemoveAsync(tokens.Key, CancellationToken.None).ConfigureAwait(false);
             foreach (ServerSession session in sessions.All)
             {

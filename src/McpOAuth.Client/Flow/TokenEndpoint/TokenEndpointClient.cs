@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 
@@ -8,8 +9,11 @@ namespace McpOAuth.Client.Internal;
 /// grant, with the wire form, client authentication (<see cref="ClientAuthentication"/>), DPoP proofs and the error answer
 /// handled here and nowhere else (RFC 6749 §4.1.3, §4.4, §6; RFC 7523; RFC 8628; RFC 8693; RFC 7009; RFC 9449).
 /// </summary>
-internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider time, ILogger logger)
+/// <remarks>Each token request (every grant, and the ID-JAG exchange) is one <see cref="TokenRequestTelemetry"/> measurement.</remarks>
+internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider time, ILogger logger, Telemetry? telemetry = null)
 {
+    private readonly Telemetry _telemetry = telemetry ?? Telemetry.For(factory: null);
+
     /// <summary>RFC 6749 §4.1.3 with the RFC 7636 verifier.</summary>
     public Task<TokenSet> ExchangeCodeAsync(TokenRequestContext context, string code, string codeVerifier, Uri redirectUri, CancellationToken cancellationToken) =>
         RequestTokensAsync(
@@ -122,7 +126,21 @@ internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider 
     }
 
     /// <summary>RFC 8693 token exchange of an ID token for an ID-JAG at the enterprise identity provider (SEP-990).</summary>
-    public async Task<string> ExchangeForIdJagAsync(
+    public Task<string> ExchangeForIdJagAsync(
+        Uri identityProviderTokenEndpoint,
+        ClientAuthentication identityProviderClient,
+        string idToken,
+        string audience,
+        string? resource,
+        CancellationToken cancellationToken) =>
+        TokenRequestTelemetry.MeasureAsync(
+            _telemetry,
+            OAuthWireNames.TokenExchangeGrant,
+            identityProviderTokenEndpoint,
+            time,
+            () => SendIdJagExchangeAsync(identityProviderTokenEndpoint, identityProviderClient, idToken, audience, resource, cancellationToken));
+
+    private async Task<string> SendIdJagExchangeAsync(
         Uri identityProviderTokenEndpoint,
         ClientAuthentication identityProviderClient,
         string idToken,
@@ -177,9 +195,23 @@ internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider 
             : $"HTTP {(int)response.StatusCode} {OAuthErrors.Safe(error?.Error, form, client.Secret)}";
     }
 
-    /// <summary>Any grant's token request: the grant's form plus resource and client authentication, with a DPoP proof when the
-    /// context has a key, retried once with the server's nonce on <c>use_dpop_nonce</c> (RFC 9449 §8).</summary>
-    private async Task<TokenSet> RequestTokensAsync(
+    /// <summary>Any grant's token request, measured: one span, count and duration however many attempts it takes.</summary>
+    private Task<TokenSet> RequestTokensAsync(
+        TokenRequestContext context,
+        List<KeyValuePair<string, string>> grantForm,
+        string grantLabel,
+        string? previousRefreshToken,
+        CancellationToken cancellationToken) =>
+        TokenRequestTelemetry.MeasureAsync(
+            _telemetry,
+            grantForm.First(p => p.Key == OAuthWireNames.GrantType).Value,
+            context.TokenEndpoint,
+            time,
+            () => SendTokenRequestAsync(context, grantForm, grantLabel, previousRefreshToken, cancellationToken));
+
+    /// <summary>The grant's form plus resource and client authentication, with a DPoP proof when the context has a key, retried
+    /// once with the server's nonce on <c>use_dpop_nonce</c> (RFC 9449 §8).</summary>
+    private async Task<TokenSet> SendTokenRequestAsync(
         TokenRequestContext context,
         List<KeyValuePair<string, string>> grantForm,
         string grantLabel,
@@ -206,6 +238,7 @@ internal sealed class TokenEndpointClient(Backchannel backchannel, TimeProvider 
             if (context.Dpop is not null && attempt == 0 && body?.Error == OAuthWireNames.UseDpopNonce && response.DpopNonce is { } nonce)
             {
                 context.Dpop.RememberNonce(context.TokenEndpoint, nonce, authorizationServer: true);
+                Activity.Current?.AddEvent(new ActivityEvent(OAuthWireNames.UseDpopNonce));
                 continue;
             }
 
