@@ -44,6 +44,12 @@ internal static class ConformanceRun
 
         options.Client.ClientSecret = context["client_secret"];
         options.Client.Issuer = context["issuer"];
+        bool credentialConfigured = context["client_secret"] is not null || context["private_key_pem"] is not null
+            || context["valid_jwt"] is not null || context["idp_id_token"] is not null;
+        if (options.Client.Issuer is null && credentialConfigured)
+        {
+            options.Client.Issuer = await ScenarioIssuer.DiscoverAsync(serverUri, cancellationToken);
+        }
         if (context["private_key_pem"] is { } pem)
         {
             var key = ECDsa.Create();
