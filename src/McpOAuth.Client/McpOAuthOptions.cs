@@ -107,6 +107,16 @@ public sealed class McpOAuthOptions
     /// <c>/authorize</c>, <c>/token</c> and <c>/register</c> endpoints when it publishes no metadata either (AUTH-15).</value>
     public bool AllowLegacyDiscovery { get; set; } = true;
 
+    /// <summary>Gets or sets whether a credential is sent to every endpoint its <c>resource</c> identifies, instead of only to the
+    /// endpoints it was obtained for.</summary>
+    /// <value>The default is <see langword="false"/>: a credential serves the MCP endpoint (scheme, host, port and path) it was
+    /// signed in for, so a server whose metadata names the bare origin or a path prefix as its <c>resource</c> gets no token for
+    /// its neighbours under that prefix (RS-01); each of them signs in for itself. A 2025-03-26 server's credential is its
+    /// origin's either way, as that revision defines.</value>
+    /// <remarks>Set it only for a gateway whose every endpoint under the resource is one trust domain, so that one sign-in
+    /// serves them all.</remarks>
+    public bool ShareCredentialAcrossResource { get; set; }
+
     /// <summary>Gets or sets whether an interactive (browser) sign-in may be started.</summary>
     /// <value>The default is <see langword="true"/>. When <see langword="false"/>, a needed sign-in throws
     /// <see cref="McpOAuthException"/> with <see cref="McpOAuthErrorCode.ReauthenticationRequired"/> instead.</value>

@@ -79,9 +79,10 @@ internal sealed class McpOAuthProvider(
         TokenSet tokens = await gates.RunAsync(challenge.RequestUri, lifetime => answerer.AnswerAsync(challenge, arrival, lifetime), cancellationToken)
             .ConfigureAwait(false);
 
-        // The session that holds the answer; its credential carries the DPoP key when the tokens are bound to one.
-        SessionCredential? current = sessions.All.Select(s => s.Current).FirstOrDefault(c => ReferenceEquals(c?.Tokens, tokens));
-        return current is not null
+        // The session that holds the answer; its credential carries the DPoP key when the tokens are bound to one, and it goes
+        // only to an endpoint it serves (RS-01).
+        ServerSession? holder = sessions.All.FirstOrDefault(s => ReferenceEquals(s.Tokens, tokens));
+        return holder?.Current is { } current && ReferenceEquals(current.Tokens, tokens) && sessions.Serves(holder, challenge.RequestUri)
             ? current.CredentialFor(challenge.Method, challenge.RequestUri)
             : throw new McpOAuthException(
                 McpOAuthErrorCode.AuthorizationLoop,

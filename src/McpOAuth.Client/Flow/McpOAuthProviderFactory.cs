@@ -79,7 +79,7 @@ public static class McpOAuthProviderFactory
         registrar = new InstrumentedClientRegistrar(registrar);
         store = new InstrumentedTokenStore(store, telemetry);
         var tokens = new TokenEndpointClient(backchannel, time, loggerFactory.CreateLogger("McpOAuth.Client.Tokens"), telemetry);
-        var sessions = new SessionIndex();
+        var sessions = new SessionIndex(options.ShareCredentialAcrossResource);
         var loader = new StoreLoader(options, store, sessions, time);
         var gates = new OriginGates();
         var failures = new SignInFailures(time);

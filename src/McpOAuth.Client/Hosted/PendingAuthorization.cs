@@ -23,6 +23,11 @@ public sealed record PendingAuthorization
     [JsonPropertyName("resource_uri")]
     public required Uri ResourceUri { get; init; }
 
+    /// <summary>Gets the MCP endpoint the sign-in was started for; the credential serves it (RS-01).</summary>
+    /// <value><see langword="null"/> in a record written without it: the endpoint <see cref="ResourceUri"/> names.</value>
+    [JsonPropertyName("endpoint")]
+    public string? Endpoint { get; init; }
+
     /// <summary>Gets the redirect URI of the request; the code exchange repeats it.</summary>
     [JsonPropertyName("redirect_uri")]
     public required Uri RedirectUri { get; init; }

@@ -40,6 +40,13 @@ public sealed record TokenSet
     /// <summary>Gets the client id the tokens were issued to.</summary>
     public required string ClientId { get; init; }
 
+    /// <summary>Gets the MCP endpoints (scheme, host, port and path, without query) the tokens were obtained for; the handler
+    /// sends them to these only (RS-01), unless <see cref="McpOAuthOptions.ShareCredentialAcrossResource"/> is set.</summary>
+    /// <value>Set by the provider when a sign-in completes: each endpoint signed in to for this resource, issuer and client. An
+    /// entry ending in <c>/*</c> covers every path under it: a 2025-03-26 server's credential is its origin's
+    /// (<c>https://host/*</c>). Empty (a record written without endpoints): only the URL <see cref="Resource"/> names.</value>
+    public IReadOnlyList<string> Endpoints { get; init; } = [];
+
     /// <summary>Gets whose tokens these are: a user, tenant or agent of a hosted application.</summary>
     /// <value>The default is <see cref="DefaultPartition"/> (empty): the one user of a desktop tool or CLI.</value>
     public string Partition { get; init; } = DefaultPartition;

@@ -40,6 +40,7 @@ public static class TokenSetSerializer
             RedirectUri = tokens.Registration is { RedirectUris.Count: > 0 } registration ? registration.RedirectUris[0] : null,
             RegistrationKind = tokens.Registration?.Kind.ToString(),
             DpopKey = tokens.DpopKey,
+            Endpoints = tokens.Endpoints.Count == 0 ? null : [.. tokens.Endpoints],
         };
         return JsonSerializer.SerializeToUtf8Bytes(document, McpOAuthJsonContext.Default.StoredTokenDocument);
     }
@@ -75,6 +76,7 @@ public static class TokenSetSerializer
                 Partition = document.Partition ?? TokenSet.DefaultPartition,
                 Registration = ReadRegistration(document),
                 DpopKey = document.DpopKey,
+                Endpoints = document.Endpoints is { } endpoints ? [.. endpoints.Where(e => !string.IsNullOrEmpty(e))] : [],
             };
             return true;
         }

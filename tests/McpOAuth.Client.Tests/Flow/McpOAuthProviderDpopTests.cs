@@ -156,7 +156,8 @@ public sealed class McpOAuthProviderDpopTests : IDisposable
     [Fact]
     public async Task HandleChallengeAsync_UseDpopNonceForAnotherOrigin_NotSentToThisOne()
     {
-        using McpOAuthProvider provider = await CreateProviderAsync(DpopTokens("at-dpop-1"));
+        // The credential serves both endpoints (RS-01: it goes only where it was signed in for).
+        using McpOAuthProvider provider = await CreateProviderAsync(DpopTokens("at-dpop-1") with { Endpoints = [Resource, Resource + "/sub"] });
         await provider.GetCredentialAsync(HttpMethod.Post, McpUri);
 
         await provider.HandleChallengeAsync(new McpOAuthChallenge

@@ -15,6 +15,7 @@ public sealed class TokenSetSerializerTests
         Issuer = "https://auth.example.com",
         ClientId = "client-1",
         Partition = "alice",
+        Endpoints = ["https://mcp.example.com/mcp", "https://legacy.example.com/*"],
         Registration = new ClientRegistration
         {
             ClientId = "client-1",
@@ -45,6 +46,18 @@ public sealed class TokenSetSerializerTests
         System.Text.Encoding.UTF8.GetString(bytes).Should().NotContain("partition");
         TokenSetSerializer.TryDeserialize(bytes, out TokenSet? read).Should().BeTrue();
         read!.Partition.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void TryDeserialize_RecordWithoutEndpoints_ReadsWithNoEndpoints()
+    {
+        // RS-01: a record written before endpoints were kept reads back with none; the provider then serves only the URL its
+        // resource names. A new record without endpoints writes no member, so older readers see the same bytes.
+        byte[] bytes = TokenSetSerializer.Serialize(Full with { Endpoints = [] });
+
+        System.Text.Encoding.UTF8.GetString(bytes).Should().NotContain("endpoints");
+        TokenSetSerializer.TryDeserialize(bytes, out TokenSet? read).Should().BeTrue();
+        read!.Endpoints.Should().BeEmpty();
     }
 
     [Fact]

@@ -8,6 +8,7 @@ namespace McpOAuth.Client.Internal;
 /// <param name="Metadata">The protected resource metadata, or null for a 2025-03-26 server.</param>
 /// <param name="DefaultEndpoints">True when the server published no metadata and the 2025-03-26 defaults are used.</param>
 /// <param name="AllowHttp">Whether http to loopback is allowed for this server's OAuth endpoints.</param>
+/// <param name="Endpoint">The endpoint the sign-in is for, as <see cref="CredentialEndpoints.For"/> writes it (RS-01).</param>
 internal sealed record ResolvedServer(
     string Resource,
     Uri ResourceUri,
@@ -15,4 +16,5 @@ internal sealed record ResolvedServer(
     AuthorizationServerDocument Server,
     ProtectedResourceDocument? Metadata,
     bool DefaultEndpoints,
-    bool AllowHttp);
+    bool AllowHttp,
+    string Endpoint);

@@ -47,7 +47,7 @@ internal sealed class ServerResolver(McpOAuthOptions options, IDiscoveryClient d
                     : ServerSuitability.ProblemWith(options, issuer, server, defaultEndpoints: false);
                 if (problem is null)
                 {
-                    return new ResolvedServer(resource, ResourceUriOf(resource, serverUri), issuer, server!, metadata, DefaultEndpoints: false, allowHttp);
+                    return new ResolvedServer(resource, ResourceUriOf(resource, serverUri), issuer, server!, metadata, DefaultEndpoints: false, allowHttp, CredentialEndpoints.For(serverUri, legacy: false));
                 }
             }
             catch (McpOAuthException ex)
@@ -132,7 +132,7 @@ internal sealed class ServerResolver(McpOAuthOptions options, IDiscoveryClient d
             throw problem;
         }
 
-        return new ResolvedServer(resource, ResourceUriOf(resource, serverUri), issuer, server, Metadata: null, defaults, allowHttp);
+        return new ResolvedServer(resource, ResourceUriOf(resource, serverUri), issuer, server, Metadata: null, defaults, allowHttp, CredentialEndpoints.For(serverUri, legacy: true));
     }
 
     /// <summary>The entries to try, in order: the hook's one choice, or every entry that parses as a URL (at most 16).</summary>

@@ -71,7 +71,7 @@ internal sealed class AuthorizationCodeFlow(
                 throw client.Kind == ClientRegistrationKind.Dynamic && request.ReuseKnownClient ? new StaleRegistrationException(ex) : ex;
             }
 
-            return await completion.CompleteAsync(session, tokens, dpop, context, request.Scopes.Requested, reacquire: null, cancellationToken)
+            return await completion.CompleteAsync(session, tokens, dpop, context, request.Server.Endpoint, request.Scopes.Requested, reacquire: null, cancellationToken)
                 .ConfigureAwait(false);
         }
     }

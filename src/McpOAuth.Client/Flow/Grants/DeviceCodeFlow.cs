@@ -46,7 +46,7 @@ internal sealed class DeviceCodeFlow(
             DpopSession? dpop = options.UseDpop || request.DemandsDpop ? request.Session.Current?.Dpop ?? DpopSession.Create(time) : null;
             TokenRequestContext tokenRequest = context.TokenRequest(request.Resource, request.Scopes.Requested, dpop, options.Client.ClientAssertionKey);
             TokenSet tokens = await PollAsync(tokenRequest, device, lifetime, expiresAt, cancellationToken).ConfigureAwait(false);
-            return await completion.CompleteAsync(request.Session, tokens, dpop, context, request.Scopes.Requested, reacquire: null, cancellationToken)
+            return await completion.CompleteAsync(request.Session, tokens, dpop, context, request.Server.Endpoint, request.Scopes.Requested, reacquire: null, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (McpOAuthException ex) when (ex.Code == McpOAuthErrorCode.InvalidClient)

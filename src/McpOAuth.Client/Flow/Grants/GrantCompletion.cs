@@ -10,17 +10,19 @@ namespace McpOAuth.Client.Internal;
 /// </summary>
 internal sealed class GrantCompletion(ITokenStore store, ILogger logger)
 {
-    /// <summary>A sign-in (any grant) issued tokens.</summary>
+    /// <summary>A sign-in (any grant) issued tokens for <paramref name="endpoint"/>: they serve it and every endpoint the
+    /// resource's previous credential served, since the user signed in for each (RS-01).</summary>
     public async Task<TokenSet> CompleteAsync(
         ServerSession session,
         TokenSet tokens,
         DpopSession? dpop,
         AuthorizationContext context,
+        string endpoint,
         IReadOnlyList<string> scopes,
         Func<CancellationToken, Task<TokenSet>>? reacquire,
         CancellationToken cancellationToken)
     {
-        tokens = InPartitionOf(session, tokens);
+        tokens = InPartitionOf(session, tokens) with { Endpoints = CredentialEndpoints.Union(session.Endpoints, [endpoint]) };
         TokenSet? previous = session.Tokens;
         session.Complete(tokens, dpop, context, scopes, reacquire);
         if (previous is not null && previous.Key != tokens.Key)
@@ -33,10 +35,10 @@ internal sealed class GrantCompletion(ITokenStore store, ILogger logger)
         return tokens;
     }
 
-    /// <summary>A refresh issued tokens for the same context.</summary>
-    public async Task<TokenSet> RefreshedAsync(ServerSession session, TokenSet tokens, DpopSession? dpop, CancellationToken cancellationToken)
+    /// <summary>A refresh of <paramref name="refreshedFrom"/> issued tokens for the same context and endpoints.</summary>
+    public async Task<TokenSet> RefreshedAsync(ServerSession session, TokenSet refreshedFrom, TokenSet tokens, DpopSession? dpop, CancellationToken cancellationToken)
     {
-        tokens = InPartitionOf(session, tokens);
+        tokens = InPartitionOf(session, tokens) with { Endpoints = CredentialEndpoints.Union(session.Endpoints, refreshedFrom.Endpoints) };
         session.Renewed(tokens, dpop, refreshed: true);
         await TryStoreAsync(session, () => store.SetAsync(tokens.Key, tokens, cancellationToken), tokens).ConfigureAwait(false);
         return tokens;

@@ -33,7 +33,7 @@ internal sealed class MachineGrantFlow(
         bool useDpop = options.UseDpop || request.DemandsDpop;
         IReadOnlyList<string> scopes = request.Scopes.Requested;
 
-        Task<TokenSet> AcquireAsync(CancellationToken ct) => AcquireOnceAsync(request.Session, grant, context, scopes, useDpop, AcquireAsync, ct);
+        Task<TokenSet> AcquireAsync(CancellationToken ct) => AcquireOnceAsync(request.Session, grant, context, resolved.Endpoint, scopes, useDpop, AcquireAsync, ct);
         return await AcquireAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -42,6 +42,7 @@ internal sealed class MachineGrantFlow(
         ServerSession session,
         McpOAuthGrantType grant,
         AuthorizationContext context,
+        string endpoint,
         IReadOnlyList<string> scopes,
         bool useDpop,
         Func<CancellationToken, Task<TokenSet>> reacquire,
@@ -66,7 +67,7 @@ internal sealed class MachineGrantFlow(
                 cancellationToken).ConfigureAwait(false),
         };
 
-        return await completion.CompleteAsync(session, tokens, dpop, context, scopes, reacquire, cancellationToken).ConfigureAwait(false);
+        return await completion.CompleteAsync(session, tokens, dpop, context, endpoint, scopes, reacquire, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>SEP-990: the ID token is exchanged at the enterprise identity provider for an ID-JAG whose audience is the MCP

@@ -44,6 +44,7 @@ internal sealed class WebSignInFlow(
                 Issuer = request.Issuer,
                 Resource = request.Resource,
                 ResourceUri = resolved.ResourceUri,
+                Endpoint = resolved.Endpoint,
                 RedirectUri = redirectUri,
                 CodeVerifier = pkce.Verifier,
                 Client = client.Kind == ClientRegistrationKind.Preregistered ? client with { ClientSecret = null } : client,
@@ -94,7 +95,7 @@ internal sealed class WebSignInFlow(
         TokenRequestContext tokenRequest = context.TokenRequest(started.Resource, started.Scopes, dpop, options.Client.ClientAssertionKey);
         TokenSet tokens = await tokenEndpoint.ExchangeCodeAsync(tokenRequest, response.Code!, started.CodeVerifier, started.RedirectUri, cancellationToken)
             .ConfigureAwait(false);
-        tokens = await completion.CompleteAsync(session, tokens, dpop, context, started.Scopes, reacquire: null, cancellationToken).ConfigureAwait(false);
+        tokens = await completion.CompleteAsync(session, tokens, dpop, context, started.Endpoint ?? UriPolicy.CanonicalResource(started.ResourceUri), started.Scopes, reacquire: null, cancellationToken).ConfigureAwait(false);
         return new McpOAuthSignInResult { Login = McpOAuthLogin.From(tokens), ReturnUrl = started.ReturnUrl };
     }
 

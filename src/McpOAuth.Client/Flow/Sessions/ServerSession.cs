@@ -8,6 +8,7 @@ namespace McpOAuth.Client.Internal;
 internal sealed class ServerSession
 {
     private readonly Action _credentialChanged;
+    private readonly string[] _resourceEndpoint;
     private volatile SessionCredential? _current;
 
     public ServerSession(string resource, Uri resourceUri, string partition, Action credentialChanged)
@@ -16,6 +17,7 @@ internal sealed class ServerSession
         ResourceUri = resourceUri;
         Partition = partition;
         _credentialChanged = credentialChanged;
+        _resourceEndpoint = [UriPolicy.CanonicalResource(resourceUri)];
     }
 
     /// <summary>The resource identifier exactly as validated (the PRM string, or the canonical server URI).</summary>
@@ -30,6 +32,12 @@ internal sealed class ServerSession
     public SessionCredential? Current => _current;
 
     public TokenSet? Tokens => _current?.Tokens;
+
+    /// <summary>The endpoints the current credential serves (RS-01); empty without one.</summary>
+    public IReadOnlyList<string> Endpoints => _current?.Tokens is { } tokens ? EndpointsOf(tokens) : [];
+
+    /// <summary>Whether the current credential may be sent to the endpoint (<see cref="UriPolicy.CanonicalResource"/> form).</summary>
+    public bool Serves(string endpoint) => _current?.Tokens is { } tokens && CredentialEndpoints.Cover(EndpointsOf(tokens), endpoint);
 
     /// <summary>The authorization server and client of the current tokens, once known.</summary>
     public AuthorizationContext? Context { get; private set; }
@@ -98,6 +106,8 @@ internal sealed class ServerSession
 
     /// <summary>The context of stored tokens, found again after a restart.</summary>
     public void Remember(AuthorizationContext context) => Context = context;
+
+    private IReadOnlyList<string> EndpointsOf(TokenSet tokens) => tokens.Endpoints.Count > 0 ? tokens.Endpoints : _resourceEndpoint;
 
     private void Set(SessionCredential? credential)
     {

@@ -2,12 +2,13 @@ namespace McpOAuth.Client.Internal;
 
 /// <summary>
 /// The sessions of one provider, per partition (<see cref="McpOAuthPartition.Current"/>), found by request URL: the most
-/// specific resource that identifies the URL wins. A repeated URL is answered from a one-entry cache without parsing or
-/// allocating. A partition never sees another's sessions.
+/// specific resource that identifies the URL wins, among the sessions whose credential serves that endpoint (RS-01: the one it
+/// was obtained for, or every endpoint under the resource when the options share it). A repeated URL is answered from a
+/// one-entry cache without parsing or allocating. A partition never sees another's sessions.
 /// </summary>
-internal sealed class SessionIndex
+internal sealed class SessionIndex(bool shareAcrossResource = false)
 {
-    private readonly PartitionSessions _default = new(TokenSet.DefaultPartition);
+    private readonly PartitionSessions _default = new(TokenSet.DefaultPartition, shareAcrossResource);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PartitionSessions> _partitions = new(StringComparer.Ordinal);
 
     /// <summary>The sessions of the current partition.</summary>
@@ -22,6 +23,10 @@ internal sealed class SessionIndex
 
     public ServerSession GetOrAdd(string resource, Uri resourceUri) => Current.GetOrAdd(resource, resourceUri);
 
+    /// <summary>Whether the session's credential may be sent to the URL.</summary>
+    public bool Serves(ServerSession session, Uri requestUri) =>
+        session.Current is not null && (shareAcrossResource || session.Serves(UriPolicy.CanonicalResource(requestUri)));
+
     /// <summary>A credential of the current partition changed: its cached match may no longer be the best one.</summary>
     public void Invalidate() => Current.Invalidate();
 
@@ -30,13 +35,13 @@ internal sealed class SessionIndex
         get
         {
             string partition = McpOAuthPartition.Current;
-            return partition.Length == 0 ? _default : _partitions.GetOrAdd(partition, static p => new PartitionSessions(p));
+            return partition.Length == 0 ? _default : _partitions.GetOrAdd(partition, static (p, share) => new PartitionSessions(p, share), shareAcrossResource);
         }
     }
 }
 
 /// <summary>The sessions of one partition.</summary>
-internal sealed class PartitionSessions(string partition)
+internal sealed class PartitionSessions(string partition, bool shareAcrossResource)
 {
     private readonly object _lock = new();
     private ServerSession[] _sessions = [];
@@ -44,7 +49,7 @@ internal sealed class PartitionSessions(string partition)
 
     public IReadOnlyList<ServerSession> All => Volatile.Read(ref _sessions);
 
-    /// <summary>The session with tokens whose resource identifies the URL, the most specific first.</summary>
+    /// <summary>The session whose credential serves the URL, the most specific resource first.</summary>
     public ServerSession? Find(Uri requestUri)
     {
         LastHit? hit = Volatile.Read(ref _lastHit);
@@ -53,7 +58,7 @@ internal sealed class PartitionSessions(string partition)
             return hit.Session; // The same URL text (a new Uri per request): no parsing, no allocation.
         }
 
-        ServerSession? best = FindCore(requestUri, requireTokens: true);
+        ServerSession? best = FindCore(requestUri, serving: true);
         if (best is not null)
         {
             Volatile.Write(ref _lastHit, new LastHit(requestUri, best));
@@ -62,8 +67,9 @@ internal sealed class PartitionSessions(string partition)
         return best;
     }
 
-    /// <summary>The most specific session for the URL, with or without tokens.</summary>
-    public ServerSession? FindAny(Uri requestUri) => FindCore(requestUri, requireTokens: true) ?? FindCore(requestUri, requireTokens: false);
+    /// <summary>The session whose credential serves the URL, else the most specific one without a credential; never one whose
+    /// credential is another endpoint's (RS-01), so a challenge from that endpoint starts its own sign-in.</summary>
+    public ServerSession? FindAny(Uri requestUri) => FindCore(requestUri, serving: true) ?? FindCore(requestUri, serving: false);
 
     public ServerSession GetOrAdd(string resource, Uri resourceUri)
     {
@@ -87,13 +93,16 @@ internal sealed class PartitionSessions(string partition)
     /// <summary>Any session's credential changed: the cached match may no longer be the best one.</summary>
     public void Invalidate() => Volatile.Write(ref _lastHit, null);
 
-    private ServerSession? FindCore(Uri requestUri, bool requireTokens)
+    /// <summary>The most specific session for the URL whose credential serves it (<paramref name="serving"/>), or that has none.</summary>
+    private ServerSession? FindCore(Uri requestUri, bool serving)
     {
         ServerSession? best = null;
+        string? endpoint = null;
         foreach (ServerSession session in Volatile.Read(ref _sessions))
         {
-            if ((!requireTokens || session.Current is not null)
+            if ((serving ? session.Current is not null : session.Current is null)
                 && UriPolicy.ResourceIdentifiesServer(session.ResourceUri, requestUri)
+                && (!serving || shareAcrossResource || session.Serves(endpoint ??= UriPolicy.CanonicalResource(requestUri)))
                 && (best is null || session.Resource.Length > best.Resource.Length))
             {
                 best = session;

@@ -108,7 +108,7 @@ internal sealed class TokenRenewer(
                 // scope is then all that names the resource (Entra's v2 endpoint requires it, and would refresh for another API).
                 IReadOnlyList<string>? scope = options.SendScopeOnRefresh || !options.SendResourceParameter ? request.Scopes : null;
                 TokenSet refreshed = await tokenEndpoint.RefreshAsync(request, current.RefreshToken, scope, cancellationToken).ConfigureAwait(false);
-                return await completion.RefreshedAsync(session, refreshed, dpop, cancellationToken).ConfigureAwait(false);
+                return await completion.RefreshedAsync(session, current, refreshed, dpop, cancellationToken).ConfigureAwait(false);
             }
             catch (McpOAuthException ex) when (ex.Code is McpOAuthErrorCode.InvalidGrant or McpOAuthErrorCode.InvalidClient)
             {

@@ -57,6 +57,10 @@ internal sealed class StoredTokenDocument
     [JsonPropertyName("partition")]
     public string? Partition { get; set; }
 
+    /// <summary>The endpoints the credential serves (RS-01); absent in records written before they were kept.</summary>
+    [JsonPropertyName("endpoints")]
+    public string[]? Endpoints { get; set; }
+
     [JsonPropertyName("registration_kind")]
     public string? RegistrationKind { get; set; }
 }

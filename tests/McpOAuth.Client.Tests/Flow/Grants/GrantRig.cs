@@ -25,7 +25,7 @@ internal sealed class GrantRig : IDisposable
             CodeChallengeMethodsSupported = ["S256"],
         };
         document = server?.Invoke(document) ?? document;
-        Server = new ResolvedServer(Resource, new Uri(Resource), Issuer, document, Metadata: null, DefaultEndpoints: false, AllowHttp: false);
+        Server = new ResolvedServer(Resource, new Uri(Resource), Issuer, document, Metadata: null, DefaultEndpoints: false, AllowHttp: false, Endpoint: Resource);
         Backchannel backchannel = TestBackchannel.Create(Network, Time);
         Tokens = new TokenEndpointClient(backchannel, Time, Logger);
         Registrar = new DefaultClientRegistrar(backchannel, Logger);

@@ -113,7 +113,8 @@ public sealed class ScopeSelectionTests
         new AuthorizationServerDocument { Issuer = "https://auth.example.com", ScopesSupported = asScopes },
         new ProtectedResourceDocument { Resource = "https://mcp.example.com/mcp", ScopesSupported = prm },
         DefaultEndpoints: false,
-        AllowHttp: false);
+        AllowHttp: false,
+        Endpoint: "https://mcp.example.com/mcp");
 
     private static ClientRegistration Client(ClientRegistrationKind kind) => new()
     {
