@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using FluentAssertions.Execution;
+using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -42,8 +43,8 @@ public sealed class SecretLoggingTests
         {
             authorizationServer.TokenRequestCount("refresh_token").Should().Be(1);
             secrets.Should().HaveCountGreaterThanOrEqualTo(9);
-            logs.Entries.Should().NotBeEmpty();
-            AssertNoSecret(logs.Entries, secrets);
+            logs.Lines.Should().NotBeEmpty();
+            AssertNoSecret(logs.Lines, secrets);
         }
     }
 
@@ -77,7 +78,7 @@ public sealed class SecretLoggingTests
         using (new AssertionScope())
         {
             secrets.Should().HaveCount(3);
-            AssertNoSecret([failure.ToString(), .. logs.Entries], secrets);
+            AssertNoSecret([failure.ToString(), .. logs.Lines], secrets);
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class StoreFailureTests
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var store = new FlakyTokenStore { Failing = true };
         using var logs = new TestDoubles.CapturingLoggerProvider();
-        using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(timeProvider: time, loggerFactory: factory, tokenStore: store);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");

@@ -1,6 +1,7 @@
 using System.Net;
 using FluentAssertions.Execution;
 using McpOAuth.Client.Tests.Integration;
+using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Security;
@@ -122,7 +123,7 @@ public sealed class RefreshCatalogueTests
             first.TokenRequestCount("refresh_token").Should().Be(0, "the old issuer no longer serves the resource");
             second.RegistrationCount.Should().Be(1, "the client registers again at the new issuer");
             client.Browser.LaunchCount.Should().Be(2);
-            logs.Entries.Should().Contain(e => e.Contains("Starting authorization at " + second.Issuer, StringComparison.Ordinal));
+            logs.Lines.Should().Contain(e => e.Contains("Starting authorization at " + second.Issuer, StringComparison.Ordinal));
         }
     }
 
