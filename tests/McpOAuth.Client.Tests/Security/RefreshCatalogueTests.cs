@@ -104,10 +104,7 @@ public sealed class RefreshCatalogueTests
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = logs.CreateFactory();
         using var client = McpClientHarness.Create(loggerFactory: loggerFactory);
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         mcpServer.SetAuthorizationServer(second);
 
