@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>The per-call timeout of authorization server calls must end with the call.</summary>

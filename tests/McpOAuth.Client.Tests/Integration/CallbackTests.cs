@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Integration;
 
