@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Browser;
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Callback;
 
@@ -466,15 +464,7 @@ public sealed class LoopbackCallbackReceiverTests
     public async Task WaitAsync_EmptyOrMissingCode_400AndNoResult(string query)
     {
         // CB-18: treated as no code
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        RawHttpResponse rejected = await RawHttp.CallbackAsync(listener.RedirectUri, query);
-        RawHttpResponse genuine = await RawHttp.CallbackAsync(listener.RedirectUri, $"code=real-code&state={State}");
-
-        rejected.StatusCode.Should().Be(400);
-        genuine.StatusCode.Should().Be(200);
-        (await wait.WaitAsync(TestTimeouts.Default)).Code.Should().Be("real-code");
+        await AssertRejectedThenGenuineAcceptedAsync(query);
     }
 
     [Theory]
@@ -485,6 +475,13 @@ public sealed class LoopbackCallbackReceiverTests
     public async Task WaitAsync_TokensInTheFrontChannel_RejectedAndNoResult(string query)
     {
         // CB-19, RFC 9700 §2.1.2: implicit or hybrid injection
+        await AssertRejectedThenGenuineAcceptedAsync(query);
+    }
+
+    /// <summary>The callback <paramref name="query"/> gets a 400 and is no result: the listener keeps waiting, and the
+    /// genuine callback that follows is the one it returns.</summary>
+    private async Task AssertRejectedThenGenuineAcceptedAsync(string query)
+    {
         await using ICallbackListener listener = await ListenAsync();
         Task<CallbackResult> wait = listener.WaitAsync();
 

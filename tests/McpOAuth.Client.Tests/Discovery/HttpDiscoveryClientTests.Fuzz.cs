@@ -1,5 +1,3 @@
-using McpOAuth.Client.Tests.TestDoubles;
-
 namespace McpOAuth.Client.Tests.Discovery;
 
 /// <summary>Regressions for what the fuzzer (tests/McpOAuth.Client.Fuzz, issue 10) found in discovery.</summary>

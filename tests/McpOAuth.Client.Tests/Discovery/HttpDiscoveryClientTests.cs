@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpOAuth.Client.Tests.Discovery;

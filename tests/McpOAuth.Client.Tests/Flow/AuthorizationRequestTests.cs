@@ -1,4 +1,3 @@
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
 using Microsoft.Extensions.Primitives;
 

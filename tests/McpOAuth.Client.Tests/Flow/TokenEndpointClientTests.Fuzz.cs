@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Flow;
 

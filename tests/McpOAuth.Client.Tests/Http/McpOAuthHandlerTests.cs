@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Http;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -87,10 +86,7 @@ public sealed class AuthorizationFlowTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            first.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         int authorizationServerRequests = authorizationServer.Requests.Count;
 
@@ -113,10 +109,7 @@ public sealed class AuthorizationFlowTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         int authorizationServerRequests = authorizationServer.Requests.Count;
         using HttpRequestMessage request = McpClientHarness.CreateRequest(mcpServer.McpUri, McpClientHarness.JsonRpc("tools/list", 2));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Integration;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Time.Testing;
-
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>The per-call timeout of authorization server calls must end with the call.</summary>
@@ -16,10 +13,7 @@ public sealed class BackchannelTimerTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.TimeProvider = time);
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         using var client = McpClientHarness.Create(o => o.HttpTimeout = McpOAuthDefaults.HttpTimeout, timeProvider: time);
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         Action idle = () => time.Advance(McpOAuthDefaults.HttpTimeout + TimeSpan.FromSeconds(1));
 

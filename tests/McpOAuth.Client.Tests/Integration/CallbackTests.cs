@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -41,10 +40,7 @@ public sealed partial class CallbackTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         BrowserNavigation navigation = await client.Browser.WaitForNavigationAsync().WaitAsync(McpClientHarness.HangGuard);
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Integration;
 

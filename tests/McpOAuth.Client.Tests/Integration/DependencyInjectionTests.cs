@@ -1,5 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace McpOAuth.Client.Tests.Integration;

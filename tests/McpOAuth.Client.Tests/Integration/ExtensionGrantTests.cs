@@ -2,9 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.TestDoubles;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -46,12 +43,7 @@ public sealed class ExtensionGrantTests
     {
         await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-                o.Client.Issuer = authorizationServer.Issuer; // automatic client credentials only for a client bound to this issuer
-        });
+        using var client = MachineClient(authorizationServer);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
 
@@ -142,12 +134,7 @@ public sealed class ExtensionGrantTests
         });
         authorizationServer.EnableExtensionGrants();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
+        using var client = MachineClient(authorizationServer);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
 
@@ -229,10 +216,7 @@ public sealed class ExtensionGrantTests
                 o.Client.Issuer = authorizationServer.Issuer; // automatic client credentials only for a client bound to this issuer
             },
             timeProvider: time);
-        using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            first.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(2, Count).Select(id => client.CallAsync(mcpServer.McpUri, "tools/list", id)));
@@ -393,13 +377,7 @@ public sealed class ExtensionGrantTests
         await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var guard = DpopResourceGuard.Install(mcpServer);
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.UseDpop = true;
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
+        using var client = MachineClient(authorizationServer, useDpop: true);
 
         for (int id = 1; id <= 3; id++)
         {
@@ -429,13 +407,7 @@ public sealed class ExtensionGrantTests
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var guard = DpopResourceGuard.Install(mcpServer);
         guard.Nonce = "rs-nonce-1";
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.UseDpop = true;
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-                o.Client.Issuer = authorizationServer.Issuer; // automatic client credentials only for a client bound to this issuer
-        });
+        using var client = MachineClient(authorizationServer, useDpop: true);
 
         using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
         using (HttpResponseMessage second = await client.CallAsync(mcpServer.McpUri, "tools/list", 2))
@@ -462,13 +434,7 @@ public sealed class ExtensionGrantTests
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var guard = DpopResourceGuard.Install(mcpServer);
         guard.Nonce = "rs-nonce-1";
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.UseDpop = true;
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
+        using var client = MachineClient(authorizationServer, useDpop: true);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
 
@@ -511,10 +477,7 @@ public sealed class ExtensionGrantTests
                 o.Client.Issuer = authorizationServer.Issuer;
             },
             timeProvider: time);
-        using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            first.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         using HttpResponseMessage second = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
@@ -533,17 +496,8 @@ public sealed class ExtensionGrantTests
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var guard = DpopResourceGuard.Install(mcpServer);
         guard.Nonce = "rs-nonce-1";
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.UseDpop = true;
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
-        using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            first.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        using var client = MachineClient(authorizationServer, useDpop: true);
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         guard.NextNonceOnSuccess = "rs-nonce-2";
         using (HttpResponseMessage second = await client.CallAsync(mcpServer.McpUri, "tools/list", 2))
@@ -567,13 +521,7 @@ public sealed class ExtensionGrantTests
         var guard = DpopResourceGuard.Install(mcpServer);
         guard.Nonce = "rs-nonce";
         guard.RotateNonceOnChallenge = true;
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.UseDpop = true;
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
+        using var client = MachineClient(authorizationServer, useDpop: true);
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "tools/list");
 
@@ -593,12 +541,7 @@ public sealed class ExtensionGrantTests
         await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var guard = DpopResourceGuard.Install(mcpServer);
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
+        using var client = MachineClient(authorizationServer);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
 
@@ -646,10 +589,7 @@ public sealed class ExtensionGrantTests
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var guard = DpopResourceGuard.Install(mcpServer);
         using var client = McpClientHarness.Create(timeProvider: time);
-        using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            first.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections));
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize", because: () => string.Join("; ", guard.Rejections));
 
         time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         using HttpResponseMessage second = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
@@ -795,6 +735,17 @@ public sealed class ExtensionGrantTests
         });
         return server;
     }
+
+    /// <summary>A client pre-registered at <paramref name="authorizationServer"/> with <see cref="ClientId"/> and
+    /// <see cref="ClientSecret"/>, bound to its issuer: automatic client credentials only for a client bound to it.</summary>
+    private static McpClientHarness MachineClient(TestAuthorizationServer authorizationServer, bool useDpop = false) =>
+        McpClientHarness.Create(o =>
+        {
+            o.UseDpop = useDpop;
+            o.Client.ClientId = ClientId;
+            o.Client.ClientSecret = ClientSecret;
+            o.Client.Issuer = authorizationServer.Issuer;
+        });
 
     private static async Task<TestAuthorizationServer> StartWorkloadServerAsync(AsymmetricAlgorithm platformKey, bool alsoAuthorizationCode = false)
     {

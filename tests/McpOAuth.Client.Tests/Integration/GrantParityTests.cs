@@ -1,7 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using FluentAssertions.Execution;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration;
 

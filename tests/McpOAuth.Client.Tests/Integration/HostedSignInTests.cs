@@ -1,6 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration;
 

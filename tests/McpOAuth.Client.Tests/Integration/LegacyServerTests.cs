@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
 using Microsoft.AspNetCore.Http;
 
 namespace McpOAuth.Client.Tests.Integration;

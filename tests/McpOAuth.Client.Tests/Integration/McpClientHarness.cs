@@ -89,6 +89,14 @@ internal sealed class McpClientHarness : IDisposable
 
     public Task<HttpResponseMessage> CallAsync(Uri uri, string method, int id = 1) => PostAsync(uri, JsonRpc(method, id));
 
+    /// <summary>Calls <paramref name="method"/> and asserts a 200 (with <paramref name="because"/>, read after the call, as
+    /// the reason): for the steps that set a test up, such as the first sign-in.</summary>
+    public async Task CallOkAsync(Uri uri, string method, int id = 1, Func<string>? because = null)
+    {
+        using HttpResponseMessage response = await CallAsync(uri, method, id);
+        response.Should().HaveStatusCode(System.Net.HttpStatusCode.OK, because?.Invoke() ?? string.Empty);
+    }
+
     public void Dispose()
     {
         Http.Dispose();

@@ -1,5 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
 using Microsoft.Extensions.DependencyInjection;
 

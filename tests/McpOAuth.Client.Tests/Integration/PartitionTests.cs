@@ -1,5 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Integration;
 

@@ -1,6 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -38,10 +36,7 @@ public sealed class PerServerGateTests
                 };
             },
             timeProvider: time);
-        using (HttpResponseMessage signInB = await client.CallAsync(mcpB.McpUri, "initialize"))
-        {
-            signInB.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpB.McpUri, "initialize");
 
         Task<HttpResponseMessage> callA = client.CallAsync(mcpA.McpUri, "initialize");
         BrowserLaunchContext contextA = await pendingA.Task.WaitAsync(McpClientHarness.HangGuard);

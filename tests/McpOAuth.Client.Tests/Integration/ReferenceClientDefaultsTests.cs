@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration;
 

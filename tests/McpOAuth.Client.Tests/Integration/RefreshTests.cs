@@ -1,6 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -27,16 +25,10 @@ public sealed class RefreshTests
         });
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         using var client = McpClientHarness.Create(timeProvider: time);
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         time.Advance(PastExpiry);
-        using (HttpResponseMessage afterFirstExpiry = await client.CallAsync(mcpServer.McpUri, "tools/list", 2))
-        {
-            afterFirstExpiry.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 2);
 
         time.Advance(PastExpiry);
 
@@ -66,10 +58,7 @@ public sealed class RefreshTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         mcpServer.RevokeAllTokens();
         string body = McpClientHarness.JsonRpc("tools/list", 2);
@@ -95,10 +84,7 @@ public sealed class RefreshTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         authorizationServer.RevokeAllTokens();
 
@@ -129,10 +115,7 @@ public sealed class RefreshTests
         });
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         using var client = McpClientHarness.Create(timeProvider: time);
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         time.Advance(PastExpiry);
 
@@ -164,10 +147,7 @@ public sealed class RefreshTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         string stale = authorizationServer.IssuedAccessTokens.Single().Token;
         mcpServer.RevokeAllTokens();
@@ -222,16 +202,10 @@ public sealed class RefreshTests
         });
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         using var client = McpClientHarness.Create(timeProvider: time);
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         time.Advance(PastExpiry);
-        using (HttpResponseMessage afterFirstExpiry = await client.CallAsync(mcpServer.McpUri, "tools/list", 2))
-        {
-            afterFirstExpiry.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 2);
 
         time.Advance(PastExpiry);
 

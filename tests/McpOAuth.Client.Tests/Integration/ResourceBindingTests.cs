@@ -1,5 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -47,10 +46,7 @@ public sealed class ResourceBindingTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         using HttpResponseMessage response = await client.Http.GetAsync(authorizationServer.OAuthMetadataUri).WaitAsync(McpClientHarness.HangGuard);
 

@@ -1,7 +1,5 @@
 using System.Net;
-using FluentAssertions.Execution;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -34,10 +32,7 @@ public sealed class ReviewRegressionTests
             return Task.FromResult(true);
         });
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         redirect = true;
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
@@ -76,10 +71,7 @@ public sealed class ReviewRegressionTests
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var store = new InMemoryTokenStore();
         using var client = McpClientHarness.Create(timeProvider: time, tokenStore: store);
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         string token = authorizationServer.IssuedAccessTokens.Single().Token;
         failRefresh = true;
@@ -121,9 +113,8 @@ public sealed class ReviewRegressionTests
             },
             timeProvider: time,
             tokenStore: store))
-        using (HttpResponseMessage signIn = await first.CallAsync(mcpServer.McpUri, "initialize"))
         {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+            await first.CallOkAsync(mcpServer.McpUri, "initialize");
         }
 
         time.Advance(TimeSpan.FromMinutes(11));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -22,10 +21,7 @@ public sealed class SecretLoggingTests
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = logs.CreateFactory();
         using var client = McpClientHarness.Create(loggerFactory: loggerFactory);
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         mcpServer.RevokeAllTokens();
 
@@ -42,8 +38,8 @@ public sealed class SecretLoggingTests
         {
             authorizationServer.TokenRequestCount("refresh_token").Should().Be(1);
             secrets.Should().HaveCountGreaterThanOrEqualTo(9);
-            logs.Entries.Should().NotBeEmpty();
-            AssertNoSecret(logs.Entries, secrets);
+            logs.Lines.Should().NotBeEmpty();
+            AssertNoSecret(logs.Lines, secrets);
         }
     }
 
@@ -77,7 +73,7 @@ public sealed class SecretLoggingTests
         using (new AssertionScope())
         {
             secrets.Should().HaveCount(3);
-            AssertNoSecret([failure.ToString(), .. logs.Entries], secrets);
+            AssertNoSecret([failure.ToString(), .. logs.Lines], secrets);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -18,10 +17,7 @@ public sealed class StepUpTests
             o.InsufficientScopeChallengeOverride = ["Bearer error=\"insufficient_scope\", scope=\"mcp:write\""];
         });
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage list = await client.CallAsync(mcpServer.McpUri, "tools/list"))
-        {
-            list.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "tools/list");
 
         string body = McpClientHarness.JsonRpc("tools/call", 2);
 

@@ -1,7 +1,5 @@
 using System.Net;
-using FluentAssertions.Execution;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration;
 
@@ -22,7 +20,7 @@ public sealed class StoreFailureTests
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var store = new FlakyTokenStore { Failing = true };
         using var logs = new TestDoubles.CapturingLoggerProvider();
-        using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(timeProvider: time, loggerFactory: factory, tokenStore: store);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");

@@ -1,7 +1,5 @@
 using System.Net;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Internal;
 
@@ -125,17 +123,11 @@ public sealed class BackchannelTests : IDisposable
     public async Task GetAsync_ServerNeverAnswers_TimesOutByTheInjectedClock()
     {
         // LOAD-01, §3.1: each call has its own timeout, taken from the TimeProvider
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.OnRequest = (_, _) =>
-        {
-            arrived.TrySetResult();
-            return Task.CompletedTask;
-        };
-        _server.Hang(HttpMethod.Get, Metadata.AbsoluteUri);
+        Task arrived = HangAndSignalArrival(HttpMethod.Get, Metadata);
         Backchannel backchannel = TestBackchannel.Create(_server, _time);
 
         Task<BackchannelResponse> call = backchannel.GetAsync(Metadata, null, CancellationToken.None);
-        await arrived.Task.WaitAsync(TestTimeouts.Default);
+        await arrived.WaitAsync(TestTimeouts.Default);
         _time.Advance(TestBackchannel.Timeout);
         Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
 
@@ -173,18 +165,12 @@ public sealed class BackchannelTests : IDisposable
     public async Task GetAsync_CallerCancels_OperationCanceledPassesThroughUnwrapped()
     {
         // STYLE §7: cancellation is not turned into a timeout or an McpOAuthException
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.OnRequest = (_, _) =>
-        {
-            arrived.TrySetResult();
-            return Task.CompletedTask;
-        };
-        _server.Hang(HttpMethod.Get, Metadata.AbsoluteUri);
+        Task arrived = HangAndSignalArrival(HttpMethod.Get, Metadata);
         Backchannel backchannel = TestBackchannel.Create(_server, _time);
         using var cts = new CancellationTokenSource();
 
         Task<BackchannelResponse> call = backchannel.GetAsync(Metadata, null, cts.Token);
-        await arrived.Task.WaitAsync(TestTimeouts.Default);
+        await arrived.WaitAsync(TestTimeouts.Default);
         await cts.CancelAsync();
         Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
 
@@ -254,21 +240,29 @@ public sealed class BackchannelTests : IDisposable
     public async Task PostFormAsync_ServerNeverAnswers_TimesOutOnceWithoutRetry()
     {
         // TOK-06: the code exchange fails at the timeout and is not retried
+        Task arrived = HangAndSignalArrival(HttpMethod.Post, TokenEndpoint);
+        Backchannel backchannel = TestBackchannel.Create(_server, _time);
+
+        Task<BackchannelResponse> call = backchannel.PostFormAsync(TokenEndpoint, [new("grant_type", "authorization_code")], null, CancellationToken.None);
+        await arrived.WaitAsync(TestTimeouts.Default);
+        _time.Advance(TestBackchannel.Timeout);
+        Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
+
+        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.Timeout);
+        _server.Requests.Should().ContainSingle();
+    }
+
+    /// <summary>The server never answers <paramref name="method"/> <paramref name="uri"/>; the task completes when the
+    /// request has arrived, so a test advances the clock only once the call is waiting on it.</summary>
+    private Task HangAndSignalArrival(HttpMethod method, Uri uri)
+    {
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _server.OnRequest = (_, _) =>
         {
             arrived.TrySetResult();
             return Task.CompletedTask;
         };
-        _server.Hang(HttpMethod.Post, TokenEndpoint.AbsoluteUri);
-        Backchannel backchannel = TestBackchannel.Create(_server, _time);
-
-        Task<BackchannelResponse> call = backchannel.PostFormAsync(TokenEndpoint, [new("grant_type", "authorization_code")], null, CancellationToken.None);
-        await arrived.Task.WaitAsync(TestTimeouts.Default);
-        _time.Advance(TestBackchannel.Timeout);
-        Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.Timeout);
-        _server.Requests.Should().ContainSingle();
+        _server.Hang(method, uri.AbsoluteUri);
+        return arrived.Task;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Internal;
 

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Internal;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
 using Base64Url = System.Buffers.Text.Base64Url;
 

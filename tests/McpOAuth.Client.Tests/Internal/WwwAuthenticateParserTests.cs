@@ -1,4 +1,3 @@
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
 
 namespace McpOAuth.Client.Tests.Internal;

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.Integration;
 
 namespace McpOAuth.Client.Tests.OidcProvider;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
 
 namespace McpOAuth.Client.Tests.Pkce;

@@ -5,7 +5,6 @@ using System.Reflection;
 using System.Text;
 using System.Threading.Channels;
 using McpOAuth.Client.Tests.OidcProvider;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.RealServer;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.TestDoubles;
 using Xunit.Abstractions;
 
 namespace McpOAuth.Client.Tests.RealServer;

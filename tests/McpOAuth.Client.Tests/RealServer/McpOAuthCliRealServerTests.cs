@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpOAuth.Client.Tests.RealServer;

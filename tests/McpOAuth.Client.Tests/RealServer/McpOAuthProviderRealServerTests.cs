@@ -1,9 +1,5 @@
 using System.Net;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.Integration;
 using McpOAuth.Client.Tests.OidcProvider;
-using McpOAuth.Client.Tests.TestDoubles;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.RealServer;
 
@@ -55,10 +51,7 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
         using var temp = new TempDirectory();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var client = Client.Create(_servers, temp.Combine("store"), time);
-        using (HttpResponseMessage signIn = await client.CallAsync(Mcp.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK, client.Describe());
-        }
+        await client.CallOkAsync(Mcp.McpUri, "initialize", () => client.Describe());
 
         TokenSet before = await client.ReadStoredAsync();
         int mcpRequestsBefore = Mcp.McpRequests.Count;
@@ -99,10 +92,7 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
         using var temp = new TempDirectory();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var client = Client.Create(_servers, temp.Combine("store"), time);
-        using (HttpResponseMessage signIn = await client.CallAsync(Mcp.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK, client.Describe());
-        }
+        await client.CallOkAsync(Mcp.McpUri, "initialize", () => client.Describe());
 
         TokenSet before = await client.ReadStoredAsync();
         int mcpRequestsBefore = Mcp.McpRequests.Count;
@@ -176,6 +166,14 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
         {
             using HttpRequestMessage request = McpClientHarness.CreateRequest(uri, McpClientHarness.JsonRpc(method, id));
             return await _http.SendAsync(request).WaitAsync(TestTimeouts.Default);
+        }
+
+        /// <summary>Calls <paramref name="method"/> and asserts a 200, with <paramref name="because"/> (read after the call)
+        /// as the reason.</summary>
+        public async Task CallOkAsync(Uri uri, string method, Func<string> because)
+        {
+            using HttpResponseMessage response = await CallAsync(uri, method);
+            response.Should().HaveStatusCode(HttpStatusCode.OK, because());
         }
 
         /// <summary>Reads the one stored credential through a fresh store, as another process would.</summary>

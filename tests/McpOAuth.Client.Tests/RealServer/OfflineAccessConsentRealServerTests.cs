@@ -1,5 +1,4 @@
 using McpOAuth.Client.Tests.OidcProvider;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.RealServer;
 

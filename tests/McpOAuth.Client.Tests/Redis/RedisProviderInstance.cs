@@ -1,7 +1,5 @@
-using McpOAuth.Client.Tests.Integration;
 using McpOAuth.Client.Tests.OidcProvider;
 using McpOAuth.Client.Tests.RealServer;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Redis;
 

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Tests.OidcProvider;
 using McpOAuth.Client.Tests.RealServer;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Redis;
 

@@ -1,8 +1,5 @@
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace McpOAuth.Client.Tests.Redis;

@@ -1,8 +1,5 @@
-using FluentAssertions.Execution;
 using McpOAuth.Client.Tests.RealServer;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Redis;
 

@@ -1,6 +1,4 @@
 using System.Text;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Registration;
 

@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Integration;
 
 namespace McpOAuth.Client.Tests.Security;
 

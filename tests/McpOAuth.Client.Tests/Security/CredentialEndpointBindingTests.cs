@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.Integration;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.AspNetCore.Http;
 
 namespace McpOAuth.Client.Tests.Security;

@@ -5,7 +5,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.Extensions.Logging;
 
 namespace McpOAuth.Client.Tests.Security;
@@ -24,7 +23,7 @@ internal sealed class LeakWitness : IDisposable
 
     private static readonly string[] SecretResponseFields = ["access_token", "refresh_token", "id_token", "client_secret", "device_code"];
 
-    private readonly Integration.CapturingLoggerProvider _logs = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private readonly SpanRecorder _spans = new();
     private readonly MeterListener _meters = new();
     private readonly ConcurrentQueue<string> _measurements = new();
@@ -148,7 +147,7 @@ internal sealed class LeakWitness : IDisposable
         _root.Stop();
         var places = new Dictionary<string, string>
         {
-            ["log"] = string.Join('\n', _logs.Entries),
+            ["log"] = string.Join('\n', _logs.Lines),
             ["span"] = _spans.AllText,
             ["metric"] = string.Join('\n', _measurements),
             ["exception"] = string.Join('\n', _exceptions),

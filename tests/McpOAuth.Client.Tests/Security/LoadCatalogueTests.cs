@@ -1,8 +1,5 @@
 using System.Net;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Integration;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpOAuth.Client.Tests.Security;

@@ -3,13 +3,8 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.Integration;
-using CapturingLoggerProvider = McpOAuth.Client.Tests.TestDoubles.CapturingLoggerProvider;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Security;
 
@@ -29,7 +24,7 @@ public sealed class LoggingCatalogueTests
         using var logs = new CapturingLoggerProvider();
         await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.IssuerOverride = "https://evil.example/" + Forged);
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using ILoggerFactory factory = Trace(logs);
+        using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(loggerFactory: factory);
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
@@ -50,7 +45,7 @@ public sealed class LoggingCatalogueTests
             o.AuthorizeErrorDescription = "denied" + Forged;
         });
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using ILoggerFactory factory = Trace(logs);
+        using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(loggerFactory: factory);
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
@@ -88,7 +83,7 @@ public sealed class LoggingCatalogueTests
             };
         });
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        using ILoggerFactory factory = Trace(logs);
+        using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(timeProvider: time, loggerFactory: factory);
         await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
         hostile = true;
@@ -115,7 +110,7 @@ public sealed class LoggingCatalogueTests
             o.RequiredScopes["*"] = ["mcp:read"];
             o.RequiredScopes["tools/call"] = ["mcp:write"];
         });
-        using ILoggerFactory factory = Trace(logs);
+        using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(loggerFactory: factory);
         using var hostileHop = new ChallengeRewriter(challenge) { InnerHandler = new SocketsHttpHandler() };
         using var http = new HttpClient(new McpOAuthHandler(client.Provider) { InnerHandler = hostileHop });
@@ -189,9 +184,6 @@ public sealed class LoggingCatalogueTests
         holders.Should().OnlyContain(t => t.GetCustomAttributes(typeof(DebuggerDisplayAttribute), false).Length == 0);
         holders.Should().OnlyContain(t => t.GetMethod(nameof(ToString), Type.EmptyTypes)!.DeclaringType == t, "each redacts in its own ToString");
     }
-
-    private static ILoggerFactory Trace(CapturingLoggerProvider logs) =>
-        LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
 
     private static void AssertNoRawControl(McpOAuthException? failure, CapturingLoggerProvider logs)
     {

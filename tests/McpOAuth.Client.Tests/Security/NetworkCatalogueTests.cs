@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Integration;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.AspNetCore.Http;
 
 namespace McpOAuth.Client.Tests.Security;

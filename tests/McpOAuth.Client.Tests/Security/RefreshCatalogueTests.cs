@@ -1,7 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.Integration;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Security;
 
@@ -103,10 +100,7 @@ public sealed class RefreshCatalogueTests
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = logs.CreateFactory();
         using var client = McpClientHarness.Create(loggerFactory: loggerFactory);
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         mcpServer.SetAuthorizationServer(second);
 
@@ -122,7 +116,7 @@ public sealed class RefreshCatalogueTests
             first.TokenRequestCount("refresh_token").Should().Be(0, "the old issuer no longer serves the resource");
             second.RegistrationCount.Should().Be(1, "the client registers again at the new issuer");
             client.Browser.LaunchCount.Should().Be(2);
-            logs.Entries.Should().Contain(e => e.Contains("Starting authorization at " + second.Issuer, StringComparison.Ordinal));
+            logs.Lines.Should().Contain(e => e.Contains("Starting authorization at " + second.Issuer, StringComparison.Ordinal));
         }
     }
 

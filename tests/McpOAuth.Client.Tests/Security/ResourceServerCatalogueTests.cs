@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.Integration;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Security;
 
@@ -83,10 +79,7 @@ public sealed class ResourceServerCatalogueTests
             o.SessionId = "session-1";
         });
         using var client = McpClientHarness.Create(timeProvider: time);
-        using (HttpResponseMessage initialize = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            initialize.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         await SessionRequestsAsync(client, mcpServer.McpUri);
         time.Advance(TimeSpan.FromMinutes(3));
@@ -114,10 +107,7 @@ public sealed class ResourceServerCatalogueTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         string token = authorizationServer.IssuedAccessTokens.Single().Token;
         client.Browser.Mode = ScriptedBrowserMode.CaptureOnly;
@@ -152,10 +142,7 @@ public sealed class ResourceServerCatalogueTests
 
     private static async Task SessionRequestsAsync(McpClientHarness client, Uri mcp)
     {
-        using (HttpResponseMessage post = await client.CallAsync(mcp, "tools/list", 2))
-        {
-            post.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcp, "tools/list", 2);
 
         foreach (string? lastEventId in new[] { null, "event-7" })
         {

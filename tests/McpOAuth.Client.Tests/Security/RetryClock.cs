@@ -1,5 +1,3 @@
-using McpOAuth.Client.Tests.TestDoubles;
-
 namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Lets calls finish (without observing their outcome) whose discovery GETs are retried (LOAD-02's budget): each short retry delay the library waits for

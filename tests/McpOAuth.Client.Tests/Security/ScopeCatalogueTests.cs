@@ -1,7 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.Integration;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Security;
 

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.Integration;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Security;
 

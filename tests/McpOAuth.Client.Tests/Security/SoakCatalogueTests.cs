@@ -1,8 +1,4 @@
 using System.Net;
-using FluentAssertions.Execution;
-using McpOAuth.Client.Tests.Integration;
-using McpOAuth.Client.Tests.TestDoubles;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Security;
 
@@ -28,10 +24,7 @@ public sealed class SoakCatalogueTests
         });
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         using var client = McpClientHarness.Create(o => o.RefreshSkew = TimeSpan.Zero, timeProvider: time, tokenStore: new FileTokenStore(directory.Combine("store")));
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
         Uri callback = (await client.Browser.WaitForNavigationAsync().WaitAsync(McpClientHarness.HangGuard)).CallbackUri!;
         await BatchAsync(client, mcpServer, 0, PerBatch); // warm the connection pools before measuring

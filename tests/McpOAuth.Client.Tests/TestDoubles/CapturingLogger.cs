@@ -1,44 +1,46 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace McpOAuth.Client.Tests.TestDoubles;
 
-/// <summary>A logger that keeps every entry at every level, for leak tests (LOG-01).</summary>
+/// <summary>A logger that keeps every entry at every level, its structured values, its exception and every scope's
+/// state, for leak tests (LOG-01).</summary>
 public class CapturingLogger : ILogger
 {
-    private readonly ConcurrentQueue<LogEntry> _entries;
+    private readonly LogSink _sink;
 
     public CapturingLogger(string category = "test")
-        : this(category, new ConcurrentQueue<LogEntry>())
+        : this(category, new LogSink())
     {
     }
 
-    internal CapturingLogger(string category, ConcurrentQueue<LogEntry> sink)
+    internal CapturingLogger(string category, LogSink sink)
     {
         Category = category;
-        _entries = sink;
+        _sink = sink;
     }
 
     public string Category { get; }
 
-    public IReadOnlyList<LogEntry> Entries => [.. _entries];
+    public IReadOnlyList<LogEntry> Entries => _sink.Entries;
 
-    /// <summary>Every message, exception and structured value ever logged, joined.</summary>
-    public string AllText => string.Join('\n', _entries.Select(e => e.AllText));
+    /// <summary>Every message, exception, structured value and scope ever logged, joined.</summary>
+    public string AllText => _sink.AllText;
 
     public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
+        where TState : notnull
+    {
+        _sink.AddScope(Category, string.Join("; ", Describe(state)));
+        return null;
+    }
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        var values = new List<string>();
-        if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
-        {
-            values.AddRange(pairs.Select(p => $"{p.Key}={p.Value}"));
-        }
-
-        _entries.Enqueue(new LogEntry(Category, logLevel, eventId, formatter(state, exception), exception?.ToString(), values));
+        _sink.Add(new LogEntry(Category, logLevel, eventId, formatter(state, exception), exception?.ToString(), Describe(state)));
     }
+
+    private static List<string> Describe(object? state) => state is IEnumerable<KeyValuePair<string, object?>> pairs
+        ? [.. pairs.Select(p => $"{p.Key}={p.Value}")]
+        : [state?.ToString() ?? string.Empty];
 }

@@ -1,18 +1,26 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace McpOAuth.Client.Tests.TestDoubles;
 
-/// <summary>A provider whose loggers all write to one shared list.</summary>
+/// <summary>A provider whose loggers, of every category, all write to one shared <see cref="LogSink"/>: the message,
+/// each structured value, the exception and the scopes, so leak tests can search all of it (LOG-01).</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
-    private readonly ConcurrentQueue<LogEntry> _entries = new();
+    private readonly LogSink _sink = new();
 
-    public IReadOnlyList<LogEntry> Entries => [.. _entries];
+    /// <summary>Every log call of every category, in order.</summary>
+    public IReadOnlyList<LogEntry> Entries => _sink.Entries;
 
-    public string AllText => string.Join('\n', _entries.Select(e => e.AllText));
+    /// <summary>Every log call and every scope opened, each as one line of text.</summary>
+    public IReadOnlyList<string> Lines => _sink.Lines;
 
-    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, _entries);
+    /// <summary>Every message, exception, structured value and scope ever logged, joined.</summary>
+    public string AllText => _sink.AllText;
+
+    /// <summary>A factory that sends every category at <see cref="LogLevel.Trace"/> and above to this provider.</summary>
+    public ILoggerFactory CreateFactory() => LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(this));
+
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, _sink);
 
     public void Dispose()
     {

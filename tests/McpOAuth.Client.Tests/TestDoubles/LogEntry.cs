@@ -7,4 +7,7 @@ public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, 
 {
     /// <summary>Everything this entry could leak, as one string to search.</summary>
     public string AllText => string.Join('\n', [Message, Exception ?? string.Empty, .. Values]);
+
+    /// <summary>The entry as one line: level, category, event, message, structured values and exception.</summary>
+    public override string ToString() => $"{Level} {Category} [{EventId}] {Message} | {string.Join("; ", Values)} | {Exception}";
 }

@@ -30,8 +30,25 @@ internal sealed class RequestLog
     public IReadOnlyList<RecordedRequest> To(string path) =>
         [.. Snapshot().Where(r => string.Equals(r.Path, path, StringComparison.Ordinal))];
 
+    /// <summary>Records the request, lets <paramref name="dispatch"/> answer it, then records the status it answered
+    /// with (500 when it threw before a response started).</summary>
+    public async Task HandleAsync(HttpContext context, Func<HttpContext, RecordedRequest, Task> dispatch)
+    {
+        var (index, recorded) = await RecordAsync(context);
+        var completed = false;
+        try
+        {
+            await dispatch(context, recorded);
+            completed = true;
+        }
+        finally
+        {
+            Complete(index, completed || context.Response.HasStarted ? context.Response.StatusCode : StatusCodes.Status500InternalServerError);
+        }
+    }
+
     /// <summary>Reads and records the request, rewinds its body for later readers, and returns its log index.</summary>
-    public async Task<(int Index, RecordedRequest Request)> RecordAsync(HttpContext context)
+    private async Task<(int Index, RecordedRequest Request)> RecordAsync(HttpContext context)
     {
         var request = context.Request;
         request.EnableBuffering();
@@ -72,7 +89,7 @@ internal sealed class RequestLog
         }
     }
 
-    public void Complete(int index, int statusCode)
+    private void Complete(int index, int statusCode)
     {
         lock (_gate)
         {

@@ -359,20 +359,7 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
         return paths;
     }
 
-    private async Task HandleAsync(HttpContext context)
-    {
-        var (index, recorded) = await _log.RecordAsync(context);
-        var completed = false;
-        try
-        {
-            await DispatchAsync(context, recorded);
-            completed = true;
-        }
-        finally
-        {
-            _log.Complete(index, completed || context.Response.HasStarted ? context.Response.StatusCode : StatusCodes.Status500InternalServerError);
-        }
-    }
+    private Task HandleAsync(HttpContext context) => _log.HandleAsync(context, DispatchAsync);
 
     private async Task DispatchAsync(HttpContext context, RecordedRequest request)
     {

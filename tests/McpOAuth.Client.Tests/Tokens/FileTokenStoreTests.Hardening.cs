@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Tokens;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Tokens;
 

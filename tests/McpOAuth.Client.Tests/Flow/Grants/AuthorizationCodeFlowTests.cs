@@ -1,9 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.TestDoubles;
 using Microsoft.Extensions.Primitives;
 
 namespace McpOAuth.Client.Tests.Flow.Grants;

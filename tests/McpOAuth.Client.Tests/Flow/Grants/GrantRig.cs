@@ -1,5 +1,4 @@
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Tests.Flow.Grants;
 

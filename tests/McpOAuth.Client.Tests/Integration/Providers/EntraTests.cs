@@ -1,6 +1,4 @@
-using FluentAssertions.Execution;
 using McpOAuth.Client.Tests.TestServers.Providers;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration.Providers;
 

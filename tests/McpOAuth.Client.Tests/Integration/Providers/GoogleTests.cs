@@ -1,6 +1,5 @@
 using System.Net;
 using McpOAuth.Client.Tests.TestServers.Providers;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration.Providers;
 

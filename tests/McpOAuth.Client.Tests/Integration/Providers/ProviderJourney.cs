@@ -1,7 +1,5 @@
 using System.Net;
-using FluentAssertions.Execution;
 using McpOAuth.Client.Tests.TestServers.Providers;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Tests.Integration.Providers;
 
@@ -16,10 +14,7 @@ internal static class ProviderJourney
         using McpClientHarness client = provider.Client(time: time, store: store);
         Uri mcp = provider.McpServer.McpUri;
 
-        using (HttpResponseMessage first = await client.CallAsync(mcp, "tools/list"))
-        {
-            first.Should().HaveStatusCode(HttpStatusCode.OK, provider.Name);
-        }
+        await client.CallOkAsync(mcp, "tools/list", because: () => provider.Name);
 
         TokenSet signedIn = (await store.ListAsync()).Should().ContainSingle().Subject;
         using (new AssertionScope(provider.Name))
