@@ -1,13 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace McpOAuth.Client;
 
 /// <summary>A client id at one authorization server, with how it authenticates at the token endpoint.</summary>
-/// <remarks>Its <see cref="ToString"/> leaves out the client secret.</remarks>
+/// <remarks>Its <see cref="ToString"/> leaves out the client secret, and System.Text.Json neither writes nor reads it, so logging
+/// or caching a registration as JSON leaks no secret (LOG-04). Durable stores keep a dynamically registered client's secret
+/// through <see cref="TokenSetSerializer"/>.</remarks>
 public sealed record ClientRegistration
 {
     /// <summary>Gets the client id.</summary>
     public required string ClientId { get; init; }
 
-    /// <summary>Gets the client secret, if the client is confidential; a secret.</summary>
+    /// <summary>Gets the client secret, if the client is confidential; a secret, never written by System.Text.Json (LOG-04).</summary>
+    [JsonIgnore]
     public string? ClientSecret { get; init; }
 
     /// <summary>Gets the token endpoint authentication method: <c>none</c>, <c>client_secret_basic</c> or <c>client_secret_post</c>.</summary>
