@@ -148,7 +148,29 @@ public sealed class BackchannelTests : IDisposable
         await cts.CancelAsync();
         Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
 
-        await act.Should().ThrowAsync<OperationCanceledException>();
+        (await act.Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(cts.Token, "the caller's token, not the library's linked timeout token");
+    }
+
+    [Fact]
+    public async Task PostFormAsync_CallerCancels_OperationCanceledWithTheCallersTokenNotTimeout()
+    {
+        // STYLE §7: Ctrl+C during a POST (probe, registration, token request) is the caller's cancellation, not a timeout
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.OnRequest = (_, _) =>
+        {
+            arrived.TrySetResult();
+            return Task.CompletedTask;
+        };
+        _server.Hang(HttpMethod.Post, TokenEndpoint.AbsoluteUri);
+        Backchannel backchannel = TestBackchannel.Create(_server, _time);
+        using var cts = new CancellationTokenSource();
+
+        Task<BackchannelResponse> call = backchannel.PostFormAsync(TokenEndpoint, [new("grant_type", "refresh_token")], null, cts.Token);
+        await arrived.Task.WaitAsync(TestTimeouts.Default);
+        await cts.CancelAsync();
+        Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
+
+        (await act.Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(cts.Token);
     }
 
     [Fact]
