@@ -68,6 +68,43 @@ public sealed class TokenPersistenceTests
         }
     }
 
+    // REF-04, issue 10 ("shorten the window"): the next run resolves the authorization server (metadata) and the client before
+    // it takes the store's refresh lock, so the window between the lock and the write holds only the refresh itself.
+    [Fact]
+    public async Task SendAsync_NextRunRefreshes_DiscoveryRunsBeforeTheStoreLockNeverInsideIt()
+    {
+        var time = new FakeTimeProvider();
+        var store = new InMemoryTokenStore();
+        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        {
+            o.TimeProvider = time;
+            o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
+        });
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        using (var firstRun = McpClientHarness.Create(timeProvider: time, tokenStore: store))
+        using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
+        {
+            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+        }
+
+        time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        int metadataBefore = MetadataRequests(authorizationServer);
+        var locking = new LockRecordingStore(store, () => MetadataRequests(authorizationServer));
+        using var secondRun = McpClientHarness.Create(timeProvider: time, tokenStore: locking);
+
+        using HttpResponseMessage response = await secondRun.CallAsync(mcpServer.McpUri, "tools/list", 2);
+
+        response.Should().HaveStatusCode(HttpStatusCode.OK);
+        using (new AssertionScope())
+        {
+            authorizationServer.TokenRequestCount("refresh_token").Should().Be(1);
+            locking.MetadataRequestsAtLock.Should().NotBeEmpty("the refresh ran under the store's lock");
+            MetadataRequests(authorizationServer).Should().BeGreaterThan(metadataBefore, "the next run had to find the server again");
+            locking.MetadataRequestsAtLock.Should().OnlyContain(
+                n => n == MetadataRequests(authorizationServer), "no metadata was fetched while the lock was held or after it");
+        }
+    }
+
     // AUTH-42, AUTH-45, REG-06: as above through the FileTokenStore, with a confidential dynamically registered client, so
     // the next run needs the stored client secret to refresh (and must not re-register or open a browser).
     [Fact]
@@ -111,6 +148,29 @@ public sealed class TokenPersistenceTests
             {
                 Directory.Delete(directory, recursive: true);
             }
+        }
+    }
+
+    private static int MetadataRequests(TestAuthorizationServer server) =>
+        server.Requests.Count(r => r.Path.Contains("/.well-known/", StringComparison.Ordinal));
+
+    /// <summary>A store that notes, each time its lock is taken, how many metadata requests the server had seen.</summary>
+    private sealed class LockRecordingStore(ITokenStore inner, Func<int> metadataRequests) : ITokenStore
+    {
+        public List<int> MetadataRequestsAtLock { get; } = [];
+
+        public ValueTask<TokenSet?> GetAsync(TokenStoreKey key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public ValueTask SetAsync(TokenStoreKey key, TokenSet tokens, CancellationToken cancellationToken = default) => inner.SetAsync(key, tokens, cancellationToken);
+
+        public ValueTask RemoveAsync(TokenStoreKey key, CancellationToken cancellationToken = default) => inner.RemoveAsync(key, cancellationToken);
+
+        public ValueTask<IReadOnlyList<TokenSet>> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
+
+        public ValueTask<IAsyncDisposable> LockAsync(TokenStoreKey key, CancellationToken cancellationToken = default)
+        {
+            MetadataRequestsAtLock.Add(metadataRequests());
+            return inner.LockAsync(key, cancellationToken);
         }
     }
 }
