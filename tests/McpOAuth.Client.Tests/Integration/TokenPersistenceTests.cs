@@ -39,21 +39,8 @@ public sealed class TokenPersistenceTests
     [Fact]
     public async Task SendAsync_NextRunWithExpiredStoredToken_RefreshesWithoutBrowser()
     {
-        var time = new FakeTimeProvider();
-        var store = new InMemoryTokenStore();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        using (var firstRun = McpClientHarness.Create(timeProvider: time, tokenStore: store))
-        using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
-
-        time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        await using ExpiredLogin login = await ExpiredLogin.StartAsync();
+        (FakeTimeProvider time, InMemoryTokenStore store, TestAuthorizationServer authorizationServer, TestMcpServer mcpServer) = login;
         using var secondRun = McpClientHarness.Create(timeProvider: time, tokenStore: store);
 
         using HttpResponseMessage response = await secondRun.CallAsync(mcpServer.McpUri, "tools/list", 2);
@@ -73,21 +60,8 @@ public sealed class TokenPersistenceTests
     [Fact]
     public async Task SendAsync_NextRunRefreshes_DiscoveryRunsBeforeTheStoreLockNeverInsideIt()
     {
-        var time = new FakeTimeProvider();
-        var store = new InMemoryTokenStore();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        using (var firstRun = McpClientHarness.Create(timeProvider: time, tokenStore: store))
-        using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
-
-        time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        await using ExpiredLogin login = await ExpiredLogin.StartAsync();
+        (FakeTimeProvider time, InMemoryTokenStore store, TestAuthorizationServer authorizationServer, TestMcpServer mcpServer) = login;
         int metadataBefore = MetadataRequests(authorizationServer);
         var locking = new LockRecordingStore(store, () => MetadataRequests(authorizationServer));
         using var secondRun = McpClientHarness.Create(timeProvider: time, tokenStore: locking);
@@ -171,6 +145,37 @@ public sealed class TokenPersistenceTests
         {
             MetadataRequestsAtLock.Add(metadataRequests());
             return inner.LockAsync(key, cancellationToken);
+        }
+    }
+
+    /// <summary>A first run signed in with an in-memory store, and the clock moved past its access token's two minutes.</summary>
+    private sealed record ExpiredLogin(FakeTimeProvider Time, InMemoryTokenStore Store, TestAuthorizationServer AuthorizationServer, TestMcpServer McpServer)
+        : IAsyncDisposable
+    {
+        public static async Task<ExpiredLogin> StartAsync()
+        {
+            var time = new FakeTimeProvider();
+            var store = new InMemoryTokenStore();
+            TestAuthorizationServer authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+            {
+                o.TimeProvider = time;
+                o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
+            });
+            TestMcpServer mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+            using (var firstRun = McpClientHarness.Create(timeProvider: time, tokenStore: store))
+            using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
+            {
+                signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+            }
+
+            time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+            return new ExpiredLogin(time, store, authorizationServer, mcpServer);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await McpServer.DisposeAsync();
+            await AuthorizationServer.DisposeAsync();
         }
     }
 }

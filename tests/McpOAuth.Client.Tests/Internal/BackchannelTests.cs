@@ -129,43 +129,27 @@ public sealed class BackchannelTests : IDisposable
         act.Should().NotThrow();
     }
 
-    [Fact]
-    public async Task GetAsync_CallerCancels_OperationCanceledPassesThroughUnwrapped()
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task AnyCall_CallerCancels_OperationCanceledWithTheCallersTokenNotTimeout(string method)
     {
-        // STYLE §7: cancellation is not turned into a timeout or an McpOAuthException
+        // STYLE §7: cancellation (Ctrl+C) is not turned into a timeout or an McpOAuthException, and it carries the caller's
+        // token, not the library's linked timeout token: a discovery GET and a POST (probe, registration, token request)
+        bool get = method == "GET";
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _server.OnRequest = (_, _) =>
         {
             arrived.TrySetResult();
             return Task.CompletedTask;
         };
-        _server.Hang(HttpMethod.Get, Metadata.AbsoluteUri);
+        _server.Hang(new HttpMethod(method), (get ? Metadata : TokenEndpoint).AbsoluteUri);
         Backchannel backchannel = TestBackchannel.Create(_server, _time);
         using var cts = new CancellationTokenSource();
 
-        Task<BackchannelResponse> call = backchannel.GetAsync(Metadata, null, cts.Token);
-        await arrived.Task.WaitAsync(TestTimeouts.Default);
-        await cts.CancelAsync();
-        Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
-
-        (await act.Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(cts.Token, "the caller's token, not the library's linked timeout token");
-    }
-
-    [Fact]
-    public async Task PostFormAsync_CallerCancels_OperationCanceledWithTheCallersTokenNotTimeout()
-    {
-        // STYLE §7: Ctrl+C during a POST (probe, registration, token request) is the caller's cancellation, not a timeout
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.OnRequest = (_, _) =>
-        {
-            arrived.TrySetResult();
-            return Task.CompletedTask;
-        };
-        _server.Hang(HttpMethod.Post, TokenEndpoint.AbsoluteUri);
-        Backchannel backchannel = TestBackchannel.Create(_server, _time);
-        using var cts = new CancellationTokenSource();
-
-        Task<BackchannelResponse> call = backchannel.PostFormAsync(TokenEndpoint, [new("grant_type", "refresh_token")], null, cts.Token);
+        Task<BackchannelResponse> call = get
+            ? backchannel.GetAsync(Metadata, null, cts.Token)
+            : backchannel.PostFormAsync(TokenEndpoint, [new("grant_type", "refresh_token")], null, cts.Token);
         await arrived.Task.WaitAsync(TestTimeouts.Default);
         await cts.CancelAsync();
         Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
