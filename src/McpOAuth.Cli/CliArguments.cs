@@ -37,6 +37,8 @@ internal sealed class CliArguments
 
     public bool AllowMissingPkceMetadata { get; init; }
 
+    public bool AllowLegacyDiscovery { get; init; }
+
     /// <summary>Gets the extra authorization request parameters of <c>--auth-param NAME=VALUE</c>, in the order given.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> AuthParameters { get; init; } = [];
 }

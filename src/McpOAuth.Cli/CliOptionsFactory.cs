@@ -15,6 +15,7 @@ internal static class CliOptionsFactory
             CallbackPort = cli.CallbackPort,
             SendResourceParameter = !cli.NoResource,
             RequirePkceMetadata = !cli.AllowMissingPkceMetadata,
+            AllowLegacyDiscovery = cli.AllowLegacyDiscovery,
             OnProgress = progress.OnStage,
         };
         options.Client.ClientId = cli.ClientId;

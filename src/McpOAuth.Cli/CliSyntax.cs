@@ -72,6 +72,12 @@ internal sealed partial class CliSyntax
         Description = "Sign in even if the server does not advertise PKCE S256 (S256 is still used).",
     };
 
+    private readonly Option<bool> _allowLegacyDiscovery = new("--allow-legacy-discovery")
+    {
+        Description = "Accept a 2025-03-26 MCP server that publishes no protected resource metadata: its origin is taken as the "
+            + "authorization server (default /authorize, /token, /register; PKCE support is not verified).",
+    };
+
     private readonly Option<string[]> _authParam = new("--auth-param")
     {
         HelpName = "NAME=VALUE",
@@ -120,6 +126,7 @@ internal sealed partial class CliSyntax
         Device = result.GetValue(_device),
         NoResource = result.GetValue(_noResource),
         AllowMissingPkceMetadata = result.GetValue(_allowMissingPkceMetadata),
+        AllowLegacyDiscovery = result.GetValue(_allowLegacyDiscovery),
         AuthParameters = [.. (result.GetValue(_authParam) ?? []).Select(SplitAuthParameter)],
     };
 
@@ -128,7 +135,7 @@ internal sealed partial class CliSyntax
         var command = new Command("login", "Sign in (browser, --no-browser paste-back or --device) and store the tokens.")
         {
             _server, _scope, _clientId, _clientSecretEnv, _issuer, _callbackPort, _noBrowser, _device,
-            _noResource, _allowMissingPkceMetadata, _authParam, _storeDir, _store, _json, _verbose,
+            _noResource, _allowMissingPkceMetadata, _allowLegacyDiscovery, _authParam, _storeDir, _store, _json, _verbose,
         };
         command.Validators.Add(result =>
         {
@@ -142,7 +149,7 @@ internal sealed partial class CliSyntax
     {
         var command = new Command("token", "Print a valid access token, refreshing it if needed; never opens a browser.")
         {
-            _server, _clientId, _clientSecretEnv, _issuer, _noResource, _storeDir, _store, _verbose,
+            _server, _clientId, _clientSecretEnv, _issuer, _noResource, _allowLegacyDiscovery, _storeDir, _store, _verbose,
         };
         command.Validators.Add(RequireClientIdForIssuer);
         return command;
@@ -153,7 +160,7 @@ internal sealed partial class CliSyntax
         var command = new Command("proxy", "Serve MCP on stdio and relay it to the server, signing in on first need (prompts on standard error).")
         {
             _server, _scope, _clientId, _clientSecretEnv, _issuer, _callbackPort, _noBrowser, _device,
-            _noResource, _allowMissingPkceMetadata, _authParam, _storeDir, _store, _verbose,
+            _noResource, _allowMissingPkceMetadata, _allowLegacyDiscovery, _authParam, _storeDir, _store, _verbose,
         };
         command.Validators.Add(result =>
         {

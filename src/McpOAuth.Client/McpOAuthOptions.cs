@@ -103,9 +103,14 @@ public sealed class McpOAuthOptions
     public bool AllowHttpOnLoopback { get; set; }
 
     /// <summary>Gets or sets whether a server that publishes no protected resource metadata is treated as a 2025-03-26 server.</summary>
-    /// <value>The default is <see langword="true"/>: the MCP server's origin is then the authorization server, with the default
+    /// <value>The default is <see langword="false"/>: such a server fails discovery with <see cref="McpOAuthErrorCode.DiscoveryFailed"/>,
+    /// naming this option. When <see langword="true"/>, the MCP server's origin is the authorization server, with the default
     /// <c>/authorize</c>, <c>/token</c> and <c>/register</c> endpoints when it publishes no metadata either (AUTH-15).</value>
-    public bool AllowLegacyDiscovery { get; set; } = true;
+    /// <remarks>Opt-in because the fallback trusts the MCP server's origin as the authorization server without an RFC 9728
+    /// document naming it, and with the default endpoints there is no metadata to check: PKCE S256 is still always sent, but
+    /// the server's support for it is not verified (<see cref="RequirePkceMetadata"/> cannot apply). The 2025-06-18 and later
+    /// MCP specifications require protected resource metadata.</remarks>
+    public bool AllowLegacyDiscovery { get; set; }
 
     /// <summary>Gets or sets whether a credential is sent to every endpoint its <c>resource</c> identifies, instead of only to the
     /// endpoints it was obtained for.</summary>

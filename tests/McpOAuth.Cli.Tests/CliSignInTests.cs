@@ -156,6 +156,25 @@ public sealed class CliSignInTests
         }
     }
 
+    // AUTH-15, issue 10: the 2025-03-26 fallback is opt-in; the refusal names the flag that allows it.
+    [Fact]
+    public async Task Login_ServerWithoutProtectedResourceMetadata_FailsNamingAllowLegacyDiscovery()
+    {
+        await using var authorization = await TestAuthorizationServer.StartAsync();
+        await using var mcp = await TestMcpServer.StartAsync(authorization, o => o.MetadataLocations = ProtectedResourceMetadataLocations.None);
+        using var browser = new ScriptedBrowser();
+        using var temp = new TempDirectory();
+
+        CliOutcome login = await CliHarness.RunAsync(["login", mcp.McpEndpoint, "--store-dir", temp.Path], browser);
+
+        using (new AssertionScope())
+        {
+            login.ExitCode.Should().Be(1, login.ToString());
+            login.StandardError.Should().Contain("--allow-legacy-discovery");
+            browser.LaunchCount.Should().Be(0);
+        }
+    }
+
     /// <summary>An authorization server without dynamic registration that knows one confidential, pre-registered client.</summary>
     private static Task<TestAuthorizationServer> StartWithConfidentialClientAsync(string clientId, string secret) =>
         TestAuthorizationServer.StartAsync(o =>

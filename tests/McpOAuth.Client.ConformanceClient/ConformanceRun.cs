@@ -27,6 +27,10 @@ internal static class ConformanceRun
             LaunchBrowser = launcher.LaunchAsync,
         };
 
+        // The 2025-03-26 scenarios (no protected resource metadata) need the legacy fallback, which the library leaves off by
+        // default; a real client opts in the same way for a server it knows to be a 2025-03-26 one.
+        options.AllowLegacyDiscovery = scenario.StartsWith("auth/2025-03-26-", StringComparison.Ordinal);
+
         if (scenario == "auth/basic-cimd")
         {
             options.Client.ClientMetadataDocumentUri = new Uri(CimdClientId);

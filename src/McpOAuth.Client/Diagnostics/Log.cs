@@ -49,6 +49,10 @@ internal static partial class Log
         Message = "The authorization server {Issuer} no longer knows the client {ClientId} registered earlier (invalid_client); registering again before the browser opens.")]
     public static partial void ClientRegistrationStale(this ILogger logger, string issuer, string clientId);
 
+    [LoggerMessage(EventId = 205, EventName = "ClientSecretExpired", Level = LogLevel.Warning,
+        Message = "The secret of the client {ClientId} registered at {Issuer} has expired (client_secret_expires_at); it is not used again and the client registers again, so the user signs in again.")]
+    public static partial void ClientSecretExpired(this ILogger logger, string issuer, string clientId);
+
     [LoggerMessage(EventId = 301, EventName = "AuthorizationStarted", Level = LogLevel.Information,
         Message = "Starting authorization at {Issuer} for {Resource}.")]
     public static partial void AuthorizationStarted(this ILogger logger, string issuer, string resource);

@@ -84,9 +84,9 @@ public static class McpOAuthProviderFactory
         var gates = new OriginGates();
         var failures = new SignInFailures(time);
         var servers = new ServerResolver(options, discovery, logger);
-        var registrations = new ClientRegistrations(options, registrar, store);
+        var registrations = new ClientRegistrations(options, registrar, store, time, logger);
         var completion = new GrantCompletion(store, logger);
-        var contexts = new StoredContextResolver(options, servers, registrar);
+        var contexts = new StoredContextResolver(options, servers, registrar, time, logger);
         var renewer = new TokenRenewer(options, store, contexts, registrations, tokens, completion, time, logger);
         var webSignIn = new WebSignInFlow(options, pkce, pendingStore, registrations, servers, sessions, tokens, completion, time);
         var authorizer = new Authorizer(

@@ -38,6 +38,7 @@ public sealed record PendingAuthorization
 
     /// <summary>Gets the client the request was made as (a dynamic client's secret included; a configured secret never).</summary>
     [JsonPropertyName("client")]
+    [JsonConverter(typeof(McpOAuth.Client.Internal.PendingClientConverter))]
     public required ClientRegistration Client { get; init; }
 
     /// <summary>Gets the scopes requested.</summary>

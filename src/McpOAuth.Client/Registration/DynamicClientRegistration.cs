@@ -121,6 +121,7 @@ internal static class DynamicClientRegistration
         {
             ClientId = registered.ClientId,
             ClientSecret = method == OAuthWireNames.AuthMethodNone ? null : registered.ClientSecret,
+            ClientSecretExpiresAt = method == OAuthWireNames.AuthMethodNone ? null : SecretExpiryOf(registered.ClientSecretExpiresAt),
             TokenEndpointAuthMethod = method,
             Issuer = request.Issuer,
             RedirectUris = DefaultClientRegistrar.RedirectUrisOf(request),
@@ -128,6 +129,15 @@ internal static class DynamicClientRegistration
             GrantTypes = registered.GrantTypes,
         };
     }
+
+    /// <summary>RFC 7591 §3.2.1: 0 (or nothing) means the secret never expires; a time beyond what an instant can hold is treated
+    /// the same way, and a negative one as already expired.</summary>
+    private static DateTimeOffset? SecretExpiryOf(long? secondsSinceEpoch) => secondsSinceEpoch switch
+    {
+        null or 0 or > 253402300799 => null,
+        < 0 => DateTimeOffset.UnixEpoch,
+        { } seconds => DateTimeOffset.FromUnixTimeSeconds(seconds),
+    };
 
     /// <summary><c>none</c> when the server takes it (or says nothing), else a secret method it lists.</summary>
     private static string PreferredMethod(AuthorizationServerDocument server)

@@ -36,6 +36,9 @@ public static class TokenSetSerializer
             ClientId = tokens.ClientId,
             Partition = tokens.Partition.Length == 0 ? null : tokens.Partition,
             ClientSecret = tokens.Registration is { Kind: ClientRegistrationKind.Dynamic } dynamic ? dynamic.ClientSecret : null,
+            ClientSecretExpiresAt = tokens.Registration is { Kind: ClientRegistrationKind.Dynamic, ClientSecretExpiresAt: { } expiresAt }
+                ? expiresAt.ToUnixTimeSeconds()
+                : null,
             TokenEndpointAuthMethod = tokens.Registration?.TokenEndpointAuthMethod,
             RedirectUri = tokens.Registration is { RedirectUris.Count: > 0 } registration ? registration.RedirectUris[0] : null,
             RegistrationKind = tokens.Registration?.Kind.ToString(),
@@ -107,6 +110,7 @@ public static class TokenSetSerializer
         {
             ClientId = document.ClientId!,
             ClientSecret = document.ClientSecret,
+            ClientSecretExpiresAt = document.ClientSecretExpiresAt is { } expiresAt ? FromUnixSeconds(expiresAt) : null,
             TokenEndpointAuthMethod = document.TokenEndpointAuthMethod,
             Issuer = document.Issuer!,
             RedirectUris = document.RedirectUri is null ? [] : [document.RedirectUri],

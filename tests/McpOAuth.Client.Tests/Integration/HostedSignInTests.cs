@@ -137,6 +137,32 @@ public sealed class HostedSignInTests
         pending.ToString().Should().NotContain("VERIFIER-SECRET-1").And.NotContain("DYN-SECRET-1");
     }
 
+    [Fact]
+    public void PendingAuthorization_WrittenBeforeTheSecretWasHiddenFromJson_StillReadsWithTheDynamicClientsSecret()
+    {
+        // LOG-04: ClientRegistration's secret is left out of its own JSON, but a pending sign-in's client keeps it, in the names
+        // the default contract wrote before, so a sign-in begun by the previous version completes after an upgrade.
+        byte[] earlier = System.Text.Encoding.UTF8.GetBytes("""
+            {"partition":"alice","issuer":"https://auth.example.com","resource":"https://mcp.example.com/mcp",
+             "resource_uri":"https://mcp.example.com/mcp","redirect_uri":"https://app.example.com/callback","code_verifier":"V",
+             "client":{"clientId":"c","clientSecret":"DYN-SECRET-2","tokenEndpointAuthMethod":"client_secret_basic",
+                       "issuer":"https://auth.example.com","redirectUris":["https://app.example.com/callback"],"kind":2},
+             "scopes":["mcp:read"],"iss_required":false,"expires_at":"1970-01-02T00:00:00+00:00"}
+            """);
+
+        PendingAuthorizationSerializer.TryDeserialize(earlier, out PendingAuthorization? read).Should().BeTrue();
+
+        read!.Client.Should().BeEquivalentTo(new ClientRegistration
+        {
+            ClientId = "c",
+            ClientSecret = "DYN-SECRET-2",
+            TokenEndpointAuthMethod = "client_secret_basic",
+            Issuer = "https://auth.example.com",
+            RedirectUris = ["https://app.example.com/callback"],
+            Kind = (ClientRegistrationKind)2,
+        });
+    }
+
     private static McpClientHarness CreateApp(IPendingAuthorizationStore pending, ITokenStore? tokens = null, string? returnUrl = null, TimeProvider? time = null) =>
         McpClientHarness.Create(
             o =>

@@ -6,9 +6,35 @@ using Microsoft.AspNetCore.Http;
 
 namespace McpOAuth.Client.Tests.Integration;
 
-/// <summary>2025-03-26 servers (AUTH-15): no PRM; the MCP origin is the authorization server.</summary>
+/// <summary>2025-03-26 servers (AUTH-15): no PRM; the MCP origin is the authorization server, when the application opts in
+/// (<see cref="McpOAuthOptions.AllowLegacyDiscovery"/>, off by default since issue 10).</summary>
 public sealed class LegacyServerTests
 {
+    private static readonly Action<McpOAuthOptions> Legacy = static o => o.AllowLegacyDiscovery = true;
+
+    // AUTH-15, issue 10: the fallback is opt-in. By default a server without PRM fails discovery with a message naming the option,
+    // and nothing is sent to its origin as if it were an authorization server.
+    [Fact]
+    public async Task SendAsync_NoPrmByDefault_DiscoveryFailedNamingTheOptionAndNoLegacyRequest()
+    {
+        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+            o.MetadataLocations = ProtectedResourceMetadataLocations.None);
+        using var client = McpClientHarness.Create();
+
+        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
+
+        McpOAuthException failed = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        using (new AssertionScope())
+        {
+            failed.Code.Should().Be(McpOAuthErrorCode.DiscoveryFailed);
+            failed.Message.Should().Contain("McpOAuthOptions.AllowLegacyDiscovery");
+            mcpServer.Requests.Should().NotContain(r => r.Path.Contains("oauth-authorization-server", StringComparison.Ordinal) || r.Path == "/register");
+            authorizationServer.Requests.Should().BeEmpty();
+            client.Browser.LaunchCount.Should().Be(0);
+        }
+    }
+
     // AUTH-15: no PRM; RFC 8414 metadata at the MCP origin (fetched with MCP-Protocol-Version) names the endpoints.
     [Fact]
     public async Task SendAsync_NoPrmButMetadataAtMcpOrigin_UsesThatMetadata()
@@ -31,7 +57,7 @@ public sealed class LegacyServerTests
             await TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status200OK, metadata);
             return true;
         };
-        using var client = McpClientHarness.Create();
+        using var client = McpClientHarness.Create(Legacy);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
 
@@ -70,7 +96,7 @@ public sealed class LegacyServerTests
             await ForwardAsync(proxy, context, new Uri(authorizationServer.BaseUri, context.Request.Path.Value));
             return true;
         };
-        using var client = McpClientHarness.Create();
+        using var client = McpClientHarness.Create(Legacy);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
 
@@ -106,12 +132,12 @@ public sealed class LegacyServerTests
         authorizationServer.Options.IssInRedirectValue = origin;
         sseServer.Options.OnRequest = context => ServeHttpSseAsync(context, authorizationServer, origin);
         var store = new InMemoryTokenStore();
-        using var client = McpClientHarness.Create(tokenStore: store);
+        using var client = McpClientHarness.Create(Legacy, tokenStore: store);
 
         using HttpResponseMessage stream = await client.Http.GetAsync(new Uri(origin + "/sse")).WaitAsync(McpClientHarness.HangGuard);
         string endpoint = (await stream.Content.ReadAsStringAsync()).Split('\n').Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
         using HttpResponseMessage message = await client.PostAsync(new Uri(origin + endpoint), McpClientHarness.JsonRpc("tools/list"));
-        using var nextRun = McpClientHarness.Create(o => o.AllowInteractive = false, tokenStore: store);
+        using var nextRun = McpClientHarness.Create(o => { Legacy(o); o.AllowInteractive = false; }, tokenStore: store);
         using HttpResponseMessage nextMessage = await nextRun.PostAsync(new Uri(origin + endpoint), McpClientHarness.JsonRpc("tools/list", 2));
 
         using (new AssertionScope())

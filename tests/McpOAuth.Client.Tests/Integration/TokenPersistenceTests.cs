@@ -37,21 +37,8 @@ public sealed class TokenPersistenceTests
     [Fact]
     public async Task SendAsync_NextRunWithExpiredStoredToken_RefreshesWithoutBrowser()
     {
-        var time = new FakeTimeProvider();
-        var store = new InMemoryTokenStore();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        using (var firstRun = McpClientHarness.Create(timeProvider: time, tokenStore: store))
-        using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
-
-        time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        await using ExpiredLogin login = await ExpiredLogin.StartAsync();
+        (FakeTimeProvider time, InMemoryTokenStore store, TestAuthorizationServer authorizationServer, TestMcpServer mcpServer) = login;
         using var secondRun = McpClientHarness.Create(timeProvider: time, tokenStore: store);
 
         using HttpResponseMessage response = await secondRun.CallAsync(mcpServer.McpUri, "tools/list", 2);
@@ -63,6 +50,30 @@ public sealed class TokenPersistenceTests
             authorizationServer.AuthorizeRequestCount.Should().Be(1);
             authorizationServer.TokenRequestCount("refresh_token").Should().Be(1);
             mcpServer.McpRequests[^1].BearerToken.Should().Be(authorizationServer.IssuedAccessTokens[^1].Token);
+        }
+    }
+
+    // REF-04, issue 10 ("shorten the window"): the next run resolves the authorization server (metadata) and the client before
+    // it takes the store's refresh lock, so the window between the lock and the write holds only the refresh itself.
+    [Fact]
+    public async Task SendAsync_NextRunRefreshes_DiscoveryRunsBeforeTheStoreLockNeverInsideIt()
+    {
+        await using ExpiredLogin login = await ExpiredLogin.StartAsync();
+        (FakeTimeProvider time, InMemoryTokenStore store, TestAuthorizationServer authorizationServer, TestMcpServer mcpServer) = login;
+        int metadataBefore = MetadataRequests(authorizationServer);
+        var locking = new LockRecordingStore(store, () => MetadataRequests(authorizationServer));
+        using var secondRun = McpClientHarness.Create(timeProvider: time, tokenStore: locking);
+
+        using HttpResponseMessage response = await secondRun.CallAsync(mcpServer.McpUri, "tools/list", 2);
+
+        response.Should().HaveStatusCode(HttpStatusCode.OK);
+        using (new AssertionScope())
+        {
+            authorizationServer.TokenRequestCount("refresh_token").Should().Be(1);
+            locking.MetadataRequestsAtLock.Should().NotBeEmpty("the refresh ran under the store's lock");
+            MetadataRequests(authorizationServer).Should().BeGreaterThan(metadataBefore, "the next run had to find the server again");
+            locking.MetadataRequestsAtLock.Should().OnlyContain(
+                n => n == MetadataRequests(authorizationServer), "no metadata was fetched while the lock was held or after it");
         }
     }
 
@@ -109,6 +120,60 @@ public sealed class TokenPersistenceTests
             {
                 Directory.Delete(directory, recursive: true);
             }
+        }
+    }
+
+    private static int MetadataRequests(TestAuthorizationServer server) =>
+        server.Requests.Count(r => r.Path.Contains("/.well-known/", StringComparison.Ordinal));
+
+    /// <summary>A store that notes, each time its lock is taken, how many metadata requests the server had seen.</summary>
+    private sealed class LockRecordingStore(ITokenStore inner, Func<int> metadataRequests) : ITokenStore
+    {
+        public List<int> MetadataRequestsAtLock { get; } = [];
+
+        public ValueTask<TokenSet?> GetAsync(TokenStoreKey key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public ValueTask SetAsync(TokenStoreKey key, TokenSet tokens, CancellationToken cancellationToken = default) => inner.SetAsync(key, tokens, cancellationToken);
+
+        public ValueTask RemoveAsync(TokenStoreKey key, CancellationToken cancellationToken = default) => inner.RemoveAsync(key, cancellationToken);
+
+        public ValueTask<IReadOnlyList<TokenSet>> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
+
+        public ValueTask<IAsyncDisposable> LockAsync(TokenStoreKey key, CancellationToken cancellationToken = default)
+        {
+            MetadataRequestsAtLock.Add(metadataRequests());
+            return inner.LockAsync(key, cancellationToken);
+        }
+    }
+
+    /// <summary>A first run signed in with an in-memory store, and the clock moved past its access token's two minutes.</summary>
+    private sealed record ExpiredLogin(FakeTimeProvider Time, InMemoryTokenStore Store, TestAuthorizationServer AuthorizationServer, TestMcpServer McpServer)
+        : IAsyncDisposable
+    {
+        public static async Task<ExpiredLogin> StartAsync()
+        {
+            var time = new FakeTimeProvider();
+            var store = new InMemoryTokenStore();
+            TestAuthorizationServer authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+            {
+                o.TimeProvider = time;
+                o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
+            });
+            TestMcpServer mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+            using (var firstRun = McpClientHarness.Create(timeProvider: time, tokenStore: store))
+            using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
+            {
+                signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+            }
+
+            time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+            return new ExpiredLogin(time, store, authorizationServer, mcpServer);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await McpServer.DisposeAsync();
+            await AuthorizationServer.DisposeAsync();
         }
     }
 }

@@ -161,20 +161,26 @@ public sealed class BackchannelTests : IDisposable
         act.Should().NotThrow();
     }
 
-    [Fact]
-    public async Task GetAsync_CallerCancels_OperationCanceledPassesThroughUnwrapped()
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task AnyCall_CallerCancels_OperationCanceledWithTheCallersTokenNotTimeout(string method)
     {
-        // STYLE §7: cancellation is not turned into a timeout or an McpOAuthException
-        Task arrived = HangAndSignalArrival(HttpMethod.Get, Metadata);
+        // STYLE §7: cancellation (Ctrl+C) is not turned into a timeout or an McpOAuthException, and it carries the caller's
+        // token, not the library's linked timeout token: a discovery GET and a POST (probe, registration, token request)
+        bool get = method == "GET";
+        Task arrived = HangAndSignalArrival(new HttpMethod(method), get ? Metadata : TokenEndpoint);
         Backchannel backchannel = TestBackchannel.Create(_server, _time);
         using var cts = new CancellationTokenSource();
 
-        Task<BackchannelResponse> call = backchannel.GetAsync(Metadata, null, cts.Token);
+        Task<BackchannelResponse> call = get
+            ? backchannel.GetAsync(Metadata, null, cts.Token)
+            : backchannel.PostFormAsync(TokenEndpoint, [new("grant_type", "refresh_token")], null, cts.Token);
         await arrived.WaitAsync(TestTimeouts.Default);
         await cts.CancelAsync();
         Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
 
-        await act.Should().ThrowAsync<OperationCanceledException>();
+        (await act.Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(cts.Token);
     }
 
     [Fact]

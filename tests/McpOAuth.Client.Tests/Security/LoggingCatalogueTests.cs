@@ -176,6 +176,40 @@ public sealed class LoggingCatalogueTests
     }
 
     [Fact]
+    public void Serialize_ClientRegistrationWithSecret_JsonCarriesNoSecretButStoresKeepIt()
+    {
+        // LOG-04 (JSON of a ClientRegistration on its own): an application that logs or caches the registration does not write the
+        // client secret; the durable stores' record (TokenSetSerializer) still keeps a dynamically registered client's secret.
+        var registration = new ClientRegistration
+        {
+            ClientId = "client-5",
+            ClientSecret = "CS-SECRET-5",
+            TokenEndpointAuthMethod = "client_secret_basic",
+            Issuer = "https://auth.example.com",
+            Kind = ClientRegistrationKind.Dynamic,
+        };
+        var tokens = new TokenSet
+        {
+            AccessToken = "fake-access-token-5",
+            ObtainedAt = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            Resource = "https://mcp.example.com/mcp",
+            Issuer = registration.Issuer,
+            ClientId = registration.ClientId,
+            Registration = registration,
+        };
+
+        string json = JsonSerializer.Serialize(registration, Reflection);
+        TokenSetSerializer.TryDeserialize(TokenSetSerializer.Serialize(tokens), out TokenSet? stored).Should().BeTrue();
+
+        using (new AssertionScope())
+        {
+            json.Should().NotContain("CS-SECRET-5").And.Contain("client-5");
+            JsonSerializer.Deserialize<ClientRegistration>(json, Reflection)!.ClientSecret.Should().BeNull();
+            stored!.Registration!.ClientSecret.Should().Be("CS-SECRET-5", "the store's own record keeps a dynamic client's secret");
+        }
+    }
+
+    [Fact]
     public void DebuggerDisplay_TokenAndRegistrationTypes_FallBackToTheRedactingToString()
     {
         // LOG-04 (debugger display): no [DebuggerDisplay] on the types that hold secrets, so the debugger shows ToString()

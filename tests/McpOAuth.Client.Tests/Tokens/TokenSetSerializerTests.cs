@@ -20,6 +20,7 @@ public sealed class TokenSetSerializerTests
         {
             ClientId = "client-1",
             ClientSecret = "DCR-SECRET-1",
+            ClientSecretExpiresAt = new DateTimeOffset(2030, 2, 1, 0, 0, 0, TimeSpan.Zero), // REG-06: kept, so the next run knows
             TokenEndpointAuthMethod = "client_secret_basic",
             Issuer = "https://auth.example.com",
             RedirectUris = ["http://127.0.0.1:49152/callback"],

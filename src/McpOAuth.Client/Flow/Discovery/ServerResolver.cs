@@ -109,7 +109,7 @@ internal sealed class ServerResolver(McpOAuthOptions options, IDiscoveryClient d
         {
             throw new McpOAuthException(
                 McpOAuthErrorCode.DiscoveryFailed,
-                $"{UriPolicy.EndpointKey(serverUri)} publishes no protected resource metadata (RFC 9728).");
+                $"{UriPolicy.EndpointKey(serverUri)} publishes no protected resource metadata (RFC 9728), which MCP servers since the 2025-06-18 specification must. If it is a 2025-03-26 server whose own origin is the authorization server, allow that: McpOAuthOptions.AllowLegacyDiscovery = true (mcp-oauth: --allow-legacy-discovery).");
         }
 
         if (logger.IsEnabled(LogLevel.Information))

@@ -29,7 +29,7 @@ internal sealed class AuthorizationCodeFlow(
         string state = AuthorizationRequest.NewState();
         PkcePair pkce = pkceGenerator.Generate();
         ServerSession session = request.Session;
-        ClientRegistration? known = request.ReuseKnownClient ? ClientRegistrations.KnownDynamicClient(session, request.Issuer) : null;
+        ClientRegistration? known = request.ReuseKnownClient ? registrations.KnownDynamicClient(session, request.Issuer) : null;
         ICallbackListener listener = await callbacks.ListenAsync(
             new CallbackListenRequest
             {

@@ -1,11 +1,13 @@
+using Microsoft.Extensions.Logging;
+
 namespace McpOAuth.Client.Internal;
 
 /// <summary>
 /// The client a grant uses at a resolved authorization server, through the <see cref="IClientRegistrar"/> seam, and checked to
 /// belong to that server's issuer (AUTH-24). The one place a registration request is built, and the one place a client the
-/// server no longer knows is dropped with everything issued to it.
+/// server no longer knows is dropped with everything issued to it, or whose secret has expired is registered again (REG-06).
 /// </summary>
-internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegistrar registrar, ITokenStore store)
+internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegistrar registrar, ITokenStore store, TimeProvider time, ILogger logger)
 {
     /// <summary>The client for a machine grant, which never registers dynamically.</summary>
     public Task<ClientRegistration> GetAsync(
@@ -34,18 +36,30 @@ internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegist
         IReadOnlyList<string> scopes,
         CancellationToken cancellationToken)
     {
-        ClientRegistration client = await registrar.GetRegistrationAsync(
-            new ClientRegistrationRequest
+        var request = new ClientRegistrationRequest
+        {
+            Issuer = issuer,
+            AuthorizationServer = server,
+            RedirectUri = redirectUri,
+            DeviceAuthorization = deviceAuthorization,
+            Scopes = scopes,
+            Options = options.Client,
+            AllowHttpOnLoopback = allowHttp,
+        };
+        ClientRegistration client = await registrar.GetRegistrationAsync(request, cancellationToken).ConfigureAwait(false);
+        if (IsExpired(client))
+        {
+            // REG-06: a registrar's cached client whose secret expired is forgotten and registered again, once.
+            await registrar.ForgetAsync(client, cancellationToken).ConfigureAwait(false);
+            client = await registrar.GetRegistrationAsync(request, cancellationToken).ConfigureAwait(false);
+            if (client.IsSecretExpiredAt(time.GetUtcNow()))
             {
-                Issuer = issuer,
-                AuthorizationServer = server,
-                RedirectUri = redirectUri,
-                DeviceAuthorization = deviceAuthorization,
-                Scopes = scopes,
-                Options = options.Client,
-                AllowHttpOnLoopback = allowHttp,
-            },
-            cancellationToken).ConfigureAwait(false);
+                throw new McpOAuthException(
+                    McpOAuthErrorCode.RegistrationFailed,
+                    $"The authorization server '{SafeText.Escape(issuer)}' registered a client whose secret has already expired (client_secret_expires_at); it was not used.");
+            }
+        }
+
         if (!string.Equals(client.Issuer, issuer, StringComparison.Ordinal))
         {
             throw new McpOAuthException(
@@ -78,12 +92,34 @@ internal sealed class ClientRegistrations(McpOAuthOptions options, IClientRegist
     /// <summary>How the client authenticates: the configured assertion key goes only with the configured client.</summary>
     public ClientAuthentication AuthenticationOf(ClientRegistration client) => ClientAuthentication.For(client, options.Client.ClientAssertionKey);
 
-    /// <summary>A dynamically registered client of this issuer known from memory or the store, to reuse on the port it registered.</summary>
-    public static ClientRegistration? KnownDynamicClient(ServerSession session, string issuer)
+    /// <summary>A dynamically registered client of this issuer known from memory or the store, to reuse on the port it registered;
+    /// never one whose secret has expired (REG-06).</summary>
+    public ClientRegistration? KnownDynamicClient(ServerSession session, string issuer)
     {
         ClientRegistration? known = session.Context?.Client ?? session.Tokens?.Registration;
         return known is { Kind: ClientRegistrationKind.Dynamic } && string.Equals(known.Issuer, issuer, StringComparison.Ordinal)
+            && !IsExpired(known)
             ? known
             : null;
+    }
+
+    /// <summary>REG-06: whether the client's secret has expired (RFC 7591 §3.2.1), said in the log once per check; the secret is
+    /// then never sent again.</summary>
+    public bool IsExpired(ClientRegistration client) => IsExpired(client, time, logger);
+
+    /// <inheritdoc cref="IsExpired(ClientRegistration)"/>
+    public static bool IsExpired(ClientRegistration client, TimeProvider time, ILogger logger)
+    {
+        if (!client.IsSecretExpiredAt(time.GetUtcNow()))
+        {
+            return false;
+        }
+
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            logger.ClientSecretExpired(SafeText.Escape(client.Issuer), SafeText.Escape(client.ClientId));
+        }
+
+        return true;
     }
 }

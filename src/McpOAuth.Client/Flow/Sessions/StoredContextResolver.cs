@@ -1,27 +1,31 @@
+using Microsoft.Extensions.Logging;
+
 namespace McpOAuth.Client.Internal;
 
 /// <summary>
 /// The authorization server and client behind tokens found in the store (after a restart, or written by another process), so
 /// they can be refreshed or revoked. A configured client is rebuilt by the registrar (one choice of auth method, one issuer
-/// binding); a secret goes only to the issuer that minted the tokens, found again from that issuer's own metadata (AUTH-24).
+/// binding); a secret goes only to the issuer that minted the tokens, found again from that issuer's own metadata (AUTH-24), and
+/// never once it has expired (REG-06).
 /// </summary>
-internal sealed class StoredContextResolver(McpOAuthOptions options, ServerResolver servers, IClientRegistrar registrar)
+internal sealed class StoredContextResolver(McpOAuthOptions options, ServerResolver servers, IClientRegistrar registrar, TimeProvider time, ILogger logger)
 {
     private static readonly string[] SecretMethods = [OAuthWireNames.AuthMethodClientSecretBasic, OAuthWireNames.AuthMethodClientSecretPost];
 
     /// <summary>The session's context when it matches the tokens, else found again; null when this run cannot authenticate as the
-    /// tokens' client (the login is then kept for a run that can).</summary>
+    /// tokens' client (the login is then kept for a run that can), or when the client's secret has expired (REG-06: it is not sent,
+    /// and the next sign-in registers again).</summary>
     public async Task<AuthorizationContext?> ResolveAsync(ServerSession session, TokenSet tokens, CancellationToken cancellationToken)
     {
         if (session.Context is { } known && string.Equals(known.Issuer, tokens.Issuer, StringComparison.Ordinal)
             && string.Equals(known.Client.ClientId, tokens.ClientId, StringComparison.Ordinal))
         {
-            return known;
+            return ClientRegistrations.IsExpired(known.Client, time, logger) ? null : known;
         }
 
         // What can be decided without the network is decided first: no metadata fetch for a login this run cannot refresh.
         ClientRegistration? client = KnownClientOf(tokens, out bool configured);
-        if ((client is null && !configured) || (client is not null && !CanAuthenticate(client)))
+        if ((client is null && !configured) || (client is not null && (!CanAuthenticate(client) || ClientRegistrations.IsExpired(client, time, logger))))
         {
             return null;
         }

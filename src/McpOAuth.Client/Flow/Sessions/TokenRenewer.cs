@@ -75,9 +75,13 @@ internal sealed class TokenRenewer(
     /// renewed; on <c>invalid_grant</c> re-reads again and drops the tokens only if they are still the ones that failed
     /// (REF-05, REF-06); transient failures keep everything (REF-07) and surface.
     /// </summary>
+    /// <remarks>The authorization server and client are resolved before the lock (issue 10): tokens under one key share their
+    /// issuer and client id, so the context found for these tokens serves whatever the store holds, and the window between the
+    /// lock and the write holds the refresh alone, never a metadata fetch another process would wait behind.</remarks>
     public async Task<TokenSet?> RefreshAsync(ServerSession session, TokenSet tokens, CancellationToken cancellationToken)
     {
         TokenStoreKey key = tokens.Key;
+        AuthorizationContext? context = await contexts.ResolveAsync(session, tokens, cancellationToken).ConfigureAwait(false);
         IAsyncDisposable storeLock = await store.LockAsync(key, cancellationToken).ConfigureAwait(false);
         await using (storeLock.ConfigureAwait(false))
         {
@@ -89,7 +93,6 @@ internal sealed class TokenRenewer(
             }
 
             TokenSet current = stored?.RefreshToken is not null ? stored : tokens;
-            AuthorizationContext? context = await contexts.ResolveAsync(session, current, cancellationToken).ConfigureAwait(false);
             if (context is null || current.RefreshToken is null)
             {
                 return null;

@@ -56,6 +56,10 @@ internal sealed class Backchannel
         {
             throw TimedOut(uri);
         }
+        catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
+        {
+            throw CallerCanceled(ex, cancellationToken);
+        }
         catch (HttpRequestException ex)
         {
             throw Unreachable(uri, ex);
@@ -115,6 +119,10 @@ internal sealed class Backchannel
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw TimedOut(request.RequestUri!);
+        }
+        catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
+        {
+            throw CallerCanceled(ex, cancellationToken);
         }
         catch (HttpRequestException ex)
         {
@@ -247,6 +255,11 @@ internal sealed class Backchannel
 
     private static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    /// <summary>The caller gave up (Ctrl+C): an <see cref="OperationCanceledException"/> carrying the caller's own token, as
+    /// callers check it, never the linked token the per-call timeout shares; only the library's own timeout is a timeout.</summary>
+    private static OperationCanceledException CallerCanceled(OperationCanceledException ex, CancellationToken cancellationToken) =>
+        new(ex.Message, ex, cancellationToken);
 
     private static McpOAuthException TimedOut(Uri uri) =>
         new(McpOAuthErrorCode.Timeout, $"The call to {uri.GetLeftPart(UriPartial.Path)} did not complete in time.");

@@ -43,6 +43,11 @@ internal sealed class StoredTokenDocument
     [JsonPropertyName(OAuthWireNames.ClientSecret)]
     public string? ClientSecret { get; set; }
 
+    /// <summary>Unix seconds; absent when the dynamic client's secret never expires (REG-06). Optional, so records written before
+    /// it existed read the same.</summary>
+    [JsonPropertyName(OAuthWireNames.ClientSecretExpiresAt)]
+    public long? ClientSecretExpiresAt { get; set; }
+
     [JsonPropertyName(OAuthWireNames.TokenEndpointAuthMethod)]
     public string? TokenEndpointAuthMethod { get; set; }
 

@@ -28,7 +28,7 @@ internal sealed class GrantRig : IDisposable
         Backchannel backchannel = TestBackchannel.Create(Network, Time);
         Tokens = new TokenEndpointClient(backchannel, Time, Logger);
         Registrar = new DefaultClientRegistrar(backchannel, Logger);
-        Registrations = new ClientRegistrations(Options, Registrar, Store);
+        Registrations = new ClientRegistrations(Options, Registrar, Store, Time, Logger);
         Completion = new GrantCompletion(Store, Logger);
         Session = new ServerSession(Resource, new Uri(Resource), TokenSet.DefaultPartition, static () => { });
     }
