@@ -54,6 +54,10 @@ internal static class Properties
         value.Length > 0 && value.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
             or '-' or '.' or '_' or '~' or '+' or '/' or '=');
 
+    /// <summary>An opaque token as RFC 6749 §A.12/§A.17 allow it (issue 12: Cloudflare's <c>userId:grantId:secret</c>): visible
+    /// ASCII only, so no space, control character or non-ASCII can split or inject into an Authorization header.</summary>
+    public static bool IsVisibleAscii(string value) => value.Length > 0 && value.All(c => c is > ' ' and <= '~');
+
     public static void That(bool condition, string message)
     {
         if (!condition)

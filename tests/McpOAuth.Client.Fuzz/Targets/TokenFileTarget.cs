@@ -76,7 +76,15 @@ internal sealed class TokenFileTarget : FuzzTarget
         public Store()
         {
             Tokens = new FileTokenStore(Path.Combine(_directory, "store"));
-            Directory.CreateDirectory(Tokens.Directory);
+            // Owner-only, as the store requires of a directory it did not create (STORE-02).
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(Tokens.Directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(Tokens.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
 
         public FileTokenStore Tokens { get; }

@@ -7,7 +7,7 @@ namespace McpOAuth.Client.Fuzz.Targets;
 /// <summary>
 /// Token endpoint responses (RFC 6749 §5.1/§5.2) through <c>TokenEndpointClient</c>: the code exchange, a refresh or a device
 /// poll (<c>X-Fuzz-Grant</c>), with each client authentication (<c>X-Fuzz-Auth</c>) and optionally DPoP (<c>X-Fuzz-Dpop</c>,
-/// with the server's <c>DPoP-Nonce</c> header). Tokens it returns can reach an Authorization header safely (b64token), have a
+/// with the server's <c>DPoP-Nonce</c> header). Tokens it returns can reach an Authorization header safely (visible ASCII, issue 12), have a
 /// known type, and expire within the cap (TOK-01..TOK-05); errors never carry a secret the client sent (LOG-02).
 /// </summary>
 internal sealed class TokenResponseTarget : BackchannelTarget
@@ -59,8 +59,8 @@ internal sealed class TokenResponseTarget : BackchannelTarget
             _ => tokens.ExchangeCodeAsync(context, Wire.Code, Wire.Verifier, Wire.RedirectUri, CancellationToken.None),
         });
 
-        Properties.That(Properties.IsB64Token(result.AccessToken), $"access token '{Printer.Escape(result.AccessToken)}' is not a b64token (TOK-02)");
-        Properties.That(result.RefreshToken is null || Properties.IsB64Token(result.RefreshToken), "refresh token is not a b64token");
+        Properties.That(Properties.IsVisibleAscii(result.AccessToken), $"access token '{Printer.Escape(result.AccessToken)}' is not visible ASCII (TOK-02)");
+        Properties.That(result.RefreshToken is null || Properties.IsVisibleAscii(result.RefreshToken), "refresh token is not visible ASCII");
         Properties.That(result.TokenType == "Bearer" || (dpop is not null && result.TokenType == "DPoP"), $"token type '{Printer.Escape(result.TokenType)}' accepted");
         Properties.That(result.ExpiresAt is null || (result.ExpiresAt >= now && result.ExpiresAt <= now.AddSeconds(int.MaxValue)), "expiry outside [now, now + 2^31 s] (TOK-03)");
         Properties.That(result.Scopes.All(s => s.Length > 0 && !s.Contains(' ', StringComparison.Ordinal)), "an empty or spaced scope");
