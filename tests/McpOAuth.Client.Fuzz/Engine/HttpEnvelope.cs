@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Fuzz.Engine;
 
@@ -72,7 +73,7 @@ internal sealed class HttpEnvelope
         long length = BodyLength;
         if (length != Body.Length || Flag("X-Fuzz-No-Length") || Header("X-Fuzz-Length") is not null)
         {
-            content = new StreamContent(new RepeatStream(Body.Length == 0 ? " "u8.ToArray() : Body, length));
+            content = new StreamContent(new EndlessStream(length, Body));
             if (!Flag("X-Fuzz-No-Length"))
             {
                 content.Headers.ContentLength = Header("X-Fuzz-Length") is { } declared && long.TryParse(declared, CultureInfo.InvariantCulture, out long d) && d >= 0

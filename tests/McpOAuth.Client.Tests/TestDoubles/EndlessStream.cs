@@ -1,13 +1,16 @@
 namespace McpOAuth.Client.Tests.TestDoubles;
 
-/// <summary>A non-seekable stream of spaces with no declared length, like a chunked response that never ends.</summary>
+/// <summary>A non-seekable stream with no declared length, like a chunked response that never ends: spaces, or a pattern again
+/// and again, up to a length, without holding the whole body. Also linked into the fuzz project (huge bodies).</summary>
 public sealed class EndlessStream : Stream
 {
+    private readonly byte[] _pattern;
     private long _remaining;
 
-    public EndlessStream(long length = long.MaxValue)
+    public EndlessStream(long length = long.MaxValue, byte[]? pattern = null)
     {
         _remaining = length;
+        _pattern = pattern is { Length: > 0 } ? pattern : " "u8.ToArray();
     }
 
     public long BytesRead { get; private set; }
@@ -31,7 +34,11 @@ public sealed class EndlessStream : Stream
     public override int Read(Span<byte> buffer)
     {
         int n = (int)Math.Min(buffer.Length, _remaining);
-        buffer[..n].Fill((byte)' ');
+        for (int i = 0; i < n; i++)
+        {
+            buffer[i] = _pattern[(int)((BytesRead + i) % _pattern.Length)];
+        }
+
         _remaining -= n;
         BytesRead += n;
         return n;
