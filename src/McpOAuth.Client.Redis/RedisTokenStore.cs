@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using McpOAuth.Client.Internal;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using StackExchange.Redis;
 
 namespace McpOAuth.Client;
 

@@ -1,4 +1,3 @@
-using StackExchange.Redis;
 
 namespace McpOAuth.Client.Internal;
 

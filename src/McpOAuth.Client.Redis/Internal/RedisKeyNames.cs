@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using StackExchange.Redis;
 
 namespace McpOAuth.Client.Internal;
 

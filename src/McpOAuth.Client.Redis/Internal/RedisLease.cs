@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace McpOAuth.Client.Internal;
 
