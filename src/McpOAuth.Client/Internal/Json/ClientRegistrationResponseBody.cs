@@ -3,20 +3,8 @@ using System.Text.Json.Serialization;
 namespace McpOAuth.Client.Internal;
 
 /// <summary>The RFC 7591 §3.2.1 registration response.</summary>
-internal sealed class ClientRegistrationResponseBody
+internal sealed class ClientRegistrationResponseBody : ClientInformationMembers
 {
-    [JsonPropertyName(OAuthWireNames.ClientId)]
-    public string? ClientId { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.ClientSecret)]
-    public string? ClientSecret { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.ClientSecretExpiresAt)]
-    public long? ClientSecretExpiresAt { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.TokenEndpointAuthMethod)]
-    public string? TokenEndpointAuthMethod { get; set; }
-
     [JsonPropertyName(OAuthWireNames.RedirectUris)]
     public IReadOnlyList<string>? RedirectUris { get; set; }
 

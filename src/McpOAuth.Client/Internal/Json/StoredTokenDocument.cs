@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace McpOAuth.Client.Internal;
 
 /// <summary>The JSON written by <see cref="FileTokenStore"/>, one file per credential.</summary>
-internal sealed class StoredTokenDocument
+internal sealed class StoredTokenDocument : ClientInformationMembers
 {
     public const int CurrentSchemaVersion = 1;
 
@@ -35,21 +35,6 @@ internal sealed class StoredTokenDocument
 
     [JsonPropertyName(OAuthWireNames.Issuer)]
     public string? Issuer { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.ClientId)]
-    public string? ClientId { get; set; }
-
-    /// <summary>Only for a dynamically registered client; a configured secret is never written.</summary>
-    [JsonPropertyName(OAuthWireNames.ClientSecret)]
-    public string? ClientSecret { get; set; }
-
-    /// <summary>Unix seconds; absent when the dynamic client's secret never expires (REG-06). Optional, so records written before
-    /// it existed read the same.</summary>
-    [JsonPropertyName(OAuthWireNames.ClientSecretExpiresAt)]
-    public long? ClientSecretExpiresAt { get; set; }
-
-    [JsonPropertyName(OAuthWireNames.TokenEndpointAuthMethod)]
-    public string? TokenEndpointAuthMethod { get; set; }
 
     [JsonPropertyName(OAuthWireNames.RedirectUri)]
     public string? RedirectUri { get; set; }
