@@ -35,10 +35,8 @@ internal sealed class AuthorizationCodeFlow(
             {
                 State = state,
                 ExpectedIssuer = request.Issuer,
-                IssuerParameterRequired = server.AuthorizationResponseIssParameterSupported == true || UnboundClientId,
-                IssuerRequiredBecause = server.AuthorizationResponseIssParameterSupported == true
-                    ? "although the server advertises it"
-                    : "and the configured client id is not bound to an issuer, so the response could come from another authorization server (a mix-up); set Client.Issuer (mcp-oauth: --issuer URL) to the server it belongs to",
+                IssuerParameterRequired = IssuerParameter.Required(options, server),
+                IssuerRequiredBecause = IssuerParameter.RequiredBecause(server),
                 Port = options.CallbackPort ?? session.LastRedirectPort ?? RegisteredPort(known) ?? 0,
                 AllowPortFallback = options.CallbackPort is null,
                 Path = options.CallbackPath,
@@ -78,8 +76,6 @@ internal sealed class AuthorizationCodeFlow(
 
     /// <summary>A configured (public) client id without <see cref="ClientRegistrationOptions.Issuer"/>: offered to any issuer, so the
     /// response must prove with <c>iss</c> that it comes from the server the request went to (RFC 9207, RFC 9700 §4.4).</summary>
-    private bool UnboundClientId => !string.IsNullOrEmpty(options.Client.ClientId) && options.Client.Issuer is null;
-
     /// <summary>A known dynamic client is reused when it registered this very redirect URI and the server still knows it; anything
     /// else goes to the registrar.</summary>
     private async Task<ClientRegistration> ClientForAsync(ClientRegistration? known, GrantRequest request, Uri redirectUri, CancellationToken cancellationToken)

@@ -21,12 +21,10 @@ internal sealed class WebSignInFlow(
     public async Task<TokenSet> StartAsync(GrantRequest request, CancellationToken cancellationToken)
     {
         ResolvedServer resolved = request.Server;
-        if (!resolved.DefaultEndpoints && options.RequirePkceMetadata
-            && resolved.Server.CodeChallengeMethodsSupported?.Contains(OAuthWireNames.S256, StringComparer.Ordinal) != true)
+        // AUTH-13, AUTH-33: the same checks as the loopback code flow.
+        if (ServerSuitability.CodeFlowProblem(options, request.Issuer, resolved.Server, resolved.DefaultEndpoints) is { } problem)
         {
-            throw new McpOAuthException(
-                McpOAuthErrorCode.PkceUnsupported,
-                $"The authorization server '{SafeText.Escape(request.Issuer)}' does not advertise PKCE with S256; authorization was not started.");
+            throw problem;
         }
 
         Uri redirectUri = options.Hosted.RedirectUri!;
@@ -49,8 +47,7 @@ internal sealed class WebSignInFlow(
                 CodeVerifier = pkce.Verifier,
                 Client = client.Kind == ClientRegistrationKind.Preregistered ? client with { ClientSecret = null } : client,
                 Scopes = request.Scopes.Requested,
-                IssuerParameterRequired = resolved.Server.AuthorizationResponseIssParameterSupported == true
-                    || (!string.IsNullOrEmpty(options.Client.ClientId) && options.Client.Issuer is null),
+                IssuerParameterRequired = IssuerParameter.Required(options, resolved.Server),
                 DpopKey = dpop?.Key,
                 ReturnUrl = options.Hosted.ReturnUrl?.Invoke(),
                 ExpiresAt = time.GetUtcNow() + options.Hosted.PendingLifetime,
