@@ -15,12 +15,8 @@ public static class McpOAuthBuilderExtensions
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     public static IMcpOAuthBuilder UseTokenStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(
         this IMcpOAuthBuilder builder)
-        where TStore : class, ITokenStore
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore, TStore>());
-        return builder;
-    }
+        where TStore : class, ITokenStore =>
+        Replace<ITokenStore, TStore>(builder);
 
     /// <summary>Keeps tokens in files in a directory (<see cref="FileTokenStore"/>).</summary>
     /// <param name="builder">The builder.</param>
@@ -44,10 +40,16 @@ public static class McpOAuthBuilderExtensions
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     public static IMcpOAuthBuilder UseCallbackReceiver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TReceiver>(
         this IMcpOAuthBuilder builder)
-        where TReceiver : class, ICallbackReceiver
+        where TReceiver : class, ICallbackReceiver =>
+        Replace<ICallbackReceiver, TReceiver>(builder);
+
+    private static IMcpOAuthBuilder Replace<TService, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>(
+        IMcpOAuthBuilder builder)
+        where TService : class
+        where TImplementation : class, TService
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ICallbackReceiver, TReceiver>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<TService, TImplementation>());
         return builder;
     }
 }
