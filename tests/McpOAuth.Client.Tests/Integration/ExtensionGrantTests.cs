@@ -687,9 +687,8 @@ public sealed class ExtensionGrantTests
         }
 
         using (var firstRun = McpClientHarness.Create(Configure, timeProvider: time, tokenStore: store))
-        using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
         {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+            await firstRun.CallOkAsync(mcpServer.McpUri, "initialize");
         }
 
         time.Advance(TimeSpan.FromMinutes(6));

@@ -3,13 +3,12 @@ using System.Net;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Sign-ins where the browser cannot reach this machine: the pasted redirect URL, and RFC 8628 device authorization.</summary>
-public sealed class HeadlessSignInTests
+public sealed class HeadlessSignInTests : ServerPairTest
 {
     [Fact]
     public async Task TrySubmitRedirectedUrl_PastedRedirect_CompletesSignInWithStateAndIssChecked()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         var launched = new TaskCompletionSource<BrowserLaunchContext>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var harness = McpClientHarness.Create(o => o.LaunchBrowser = (context, _) =>
         {
@@ -41,12 +40,11 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task TrySubmitRedirectedUrl_PastedRedirectFromAnotherIssuer_EndsSignInWithIssuerMismatch()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.IssInRedirect = IssRedirectMode.Custom;
             o.IssInRedirectValue = "https://evil.example.com";
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var launched = new TaskCompletionSource<BrowserLaunchContext>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var harness = McpClientHarness.Create(o => o.LaunchBrowser = (context, _) =>
         {
@@ -69,12 +67,11 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task SendAsync_DeviceAuthorization_ShowsCodePollsUntilApprovedAndSendsResource()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(1);
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         int polls = 0;
         authorizationServer.Options.OnTokenRequest = context =>
         {
@@ -119,14 +116,12 @@ public sealed class HeadlessSignInTests
     public async Task SendAsync_DeviceAuthorizationSlowDown_WidensPollingIntervalByFiveSeconds()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(5);
             o.DeviceSlowDownPolls = 1;
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var pollTimes = new List<DateTimeOffset>();
         authorizationServer.Options.OnTokenRequest = _ =>
         {
@@ -172,12 +167,11 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task SendAsync_DeviceAuthorizationDenied_ThrowsAuthorizationDenied()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(1);
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var harness = McpClientHarness.Create(o =>
         {
             o.UseDeviceAuthorization = true;
@@ -197,13 +191,12 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task SendAsync_DeviceCodeExpires_ThrowsTimeout()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(1);
             o.DeviceCodeLifetime = TimeSpan.FromSeconds(2);
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var harness = McpClientHarness.Create(o =>
         {
             o.UseDeviceAuthorization = true;
@@ -218,8 +211,7 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task SendAsync_DeviceAuthorizationNotAdvertised_ThrowsDeviceAuthorizationUnsupported()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var harness = McpClientHarness.Create(o =>
         {
             o.UseDeviceAuthorization = true;

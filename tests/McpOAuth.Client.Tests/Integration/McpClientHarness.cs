@@ -56,6 +56,29 @@ internal sealed class McpClientHarness : IDisposable
         return new McpClientHarness(browser, options, provider, http);
     }
 
+    /// <summary>A client built as <see cref="Create"/> builds it that has already signed in to the server at
+    /// <paramref name="mcpUri"/>: its first <c>initialize</c> call answered 200 (the arrange step of most tests that then
+    /// look at what a signed-in client does).</summary>
+    public static async Task<McpClientHarness> SignedInAsync(
+        Uri mcpUri,
+        Action<McpOAuthOptions>? configure = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        ITokenStore? tokenStore = null)
+    {
+        McpClientHarness client = Create(configure, timeProvider, loggerFactory, tokenStore);
+        try
+        {
+            await client.CallOkAsync(mcpUri, "initialize");
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>A JSON-RPC request body with non-ASCII text and escapes, so a resent body is checked byte for byte.</summary>
     public static string JsonRpc(string method, int id = 1) =>
         "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) +
