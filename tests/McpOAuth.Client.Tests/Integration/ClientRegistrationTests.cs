@@ -56,12 +56,7 @@ public sealed class ClientRegistrationTests : ServerPairTest
     {
         const string ClientId = "pre-registered:client";
         const string Secret = "s3cr3t+/=:with space&more";
-        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
-        {
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = [method];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = Secret, TokenEndpointAuthMethod = method });
-        });
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.OnlyPreRegistered(ClientId, Secret, method));
         using var client = McpClientHarness.Create(o =>
         {
             o.Client.ClientId = ClientId;

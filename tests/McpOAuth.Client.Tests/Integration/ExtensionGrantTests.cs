@@ -8,7 +8,7 @@ namespace McpOAuth.Client.Tests.Integration;
 /// <summary>The MCP authorization extensions end to end through <see cref="McpOAuthProviderFactory"/> and
 /// <see cref="McpOAuthHandler"/>: client credentials, the JWT bearer grant (workload identity), enterprise-managed
 /// authorization (ID-JAG), and DPoP with nonces, against loopback servers that verify every signature.</summary>
-public sealed class ExtensionGrantTests
+public sealed class ExtensionGrantTests : ServerPairTest
 {
     private const string ClientId = "machine-client";
     private const string ClientSecret = "machine-SECRET-0123456789abcdef";
@@ -22,8 +22,7 @@ public sealed class ExtensionGrantTests
     {
         // T10, AUTH-24: a hostile MCP server can name an authorization server that lists only client_credentials; a client
         // whose secret is bound to another issuer must not answer it with the secret, by any grant.
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         using var client = McpClientHarness.Create(o =>
         {
             o.Client.ClientId = ClientId;
@@ -41,8 +40,7 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_AutomaticAndAsListsOnlyClientCredentials_GetsAClientCredentialsTokenWithoutBrowser()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         using var client = MachineClient(authorizationServer);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -68,8 +66,7 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_ClientCredentialsWithClientSecretPost_SecretInTheBody()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_post");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_post");
         using var client = McpClientHarness.Create(o =>
         {
             o.GrantType = McpOAuthGrantType.ClientCredentials;
@@ -97,8 +94,7 @@ public sealed class ExtensionGrantTests
     {
         using AsymmetricAlgorithm key = algorithm == "ES256" ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(2048);
         using AsymmetricAlgorithm publicKey = PublicHalf(key);
-        await using var authorizationServer = await StartMachineServerAsync("private_key_jwt", publicKey);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("private_key_jwt", publicKey);
         using var client = McpClientHarness.Create(o =>
         {
             o.Client.ClientId = ClientId;
@@ -126,14 +122,13 @@ public sealed class ExtensionGrantTests
     public async Task SendAsync_AutomaticWithSecretButAsAlsoTakesAuthorizationCode_SignsInWithTheBrowser()
     {
         // Automatic picks client credentials only when the AS does not take the authorization code grant.
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.GrantTypesSupported = ["authorization_code", "refresh_token", "client_credentials"];
             o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
             o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = ClientSecret, TokenEndpointAuthMethod = "client_secret_basic" });
         });
         authorizationServer.EnableExtensionGrants();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = MachineClient(authorizationServer);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -152,13 +147,12 @@ public sealed class ExtensionGrantTests
     [InlineData(McpOAuthGrantType.JwtBearer)]
     public async Task SendAsync_ExplicitGrantNotInGrantTypesSupported_ThrowsGrantNotSupportedWithoutTokenRequest(McpOAuthGrantType grant)
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.GrantTypesSupported = ["authorization_code", "refresh_token"];
             o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = ClientSecret, TokenEndpointAuthMethod = "client_secret_basic" });
         });
         authorizationServer.EnableExtensionGrants();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create(o =>
         {
             o.GrantType = grant;
@@ -181,8 +175,7 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_AllowInteractiveFalse_MachineGrantStillSignsIn()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         using var client = McpClientHarness.Create(o =>
         {
             o.AllowInteractive = false;
@@ -202,12 +195,11 @@ public sealed class ExtensionGrantTests
     {
         const int Count = 20;
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic", configure: o =>
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic", configure: o =>
         {
             o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(5);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        }, mcp: o => o.TimeProvider = time);
         using var client = McpClientHarness.Create(
             o =>
             {
@@ -246,8 +238,7 @@ public sealed class ExtensionGrantTests
     public async Task SendAsync_AssertionProvider_UsesTheJwtBearerGrantWithTheProvidedAssertion()
     {
         using var platformKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await using var authorizationServer = await StartWorkloadServerAsync(platformKey);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartWorkloadServersAsync(platformKey);
         var contexts = new List<AssertionContext>();
         var issued = new List<string>();
         using var client = McpClientHarness.Create(o =>
@@ -284,8 +275,7 @@ public sealed class ExtensionGrantTests
     public async Task SendAsync_JwtBearerRejected_ThrowsInvalidGrantAfterOneTokenRequestAndTriesNoOtherGrant()
     {
         using var platformKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await using var authorizationServer = await StartWorkloadServerAsync(platformKey, alsoAuthorizationCode: true);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartWorkloadServersAsync(platformKey, alsoAuthorizationCode: true);
         int calls = 0;
         using var client = McpClientHarness.Create(o =>
         {
@@ -319,20 +309,14 @@ public sealed class ExtensionGrantTests
     {
         const string idToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.ZW50ZXJwcmlzZQ";
         using var idpKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await using var identityProvider = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "idp-client", ClientSecret = "idp-SECRET-42", TokenEndpointAuthMethod = "client_secret_basic" });
-        });
+        await using var identityProvider = await TestAuthorizationServer.StartAsync(o => o.OnlyPreRegistered("idp-client", "idp-SECRET-42", "client_secret_basic"));
         identityProvider.EnableExtensionGrants(x =>
         {
             x.IdJagSigningKey = idpKey;
             x.AcceptedIdTokens.Add(idToken);
         });
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic", grantTypes: [JwtBearerGrant]);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic", grantTypes: [JwtBearerGrant]);
         authorizationServer.Extensions.AssertionIssuerKeys[identityProvider.Issuer] = idpKey;
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create(o =>
         {
             o.Client.ClientId = ClientId;
@@ -374,8 +358,7 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_DpopWithClientCredentials_EveryRequestCarriesAFreshProofBoundToTheToken()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         var guard = DpopResourceGuard.Install(mcpServer);
         using var client = MachineClient(authorizationServer, useDpop: true);
 
@@ -403,8 +386,7 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_ResourceServerDemandsANonce_RetriedWithItWithoutANewTokenRequest()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         var guard = DpopResourceGuard.Install(mcpServer);
         guard.Nonce = "rs-nonce-1";
         using var client = MachineClient(authorizationServer, useDpop: true);
@@ -429,9 +411,8 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_AuthorizationAndResourceServerNonces_EachRetriedOnceAndKeptApart()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         authorizationServer.Extensions.DpopNonce = "as-nonce-1";
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var guard = DpopResourceGuard.Install(mcpServer);
         guard.Nonce = "rs-nonce-1";
         using var client = MachineClient(authorizationServer, useDpop: true);
@@ -460,13 +441,12 @@ public sealed class ExtensionGrantTests
     {
         // RFC 9449 §8.2: the client uses the AS's nonce for all later token requests until the AS supplies another one.
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic", configure: o =>
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic", configure: o =>
         {
             o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(5);
-        });
+        }, mcp: o => o.TimeProvider = time);
         authorizationServer.Extensions.DpopNonce = "as-nonce-1";
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var guard = DpopResourceGuard.Install(mcpServer);
         using var client = McpClientHarness.Create(
             o =>
@@ -492,8 +472,7 @@ public sealed class ExtensionGrantTests
     public async Task SendAsync_ResourceServerHandsOutANewNonceWithA200_NextRequestUsesItWithoutAChallenge()
     {
         // RFC 9449 §9 with §8.2: a resource server may supply the next nonce in any response; the client uses it next time.
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         var guard = DpopResourceGuard.Install(mcpServer);
         guard.Nonce = "rs-nonce-1";
         using var client = MachineClient(authorizationServer, useDpop: true);
@@ -516,8 +495,7 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_ResourceServerNeverAcceptsItsOwnNonce_GivesUpAfterBoundedRetriesWithoutANewTokenRequest()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         var guard = DpopResourceGuard.Install(mcpServer);
         guard.Nonce = "rs-nonce";
         guard.RotateNonceOnChallenge = true;
@@ -538,8 +516,7 @@ public sealed class ExtensionGrantTests
     public async Task SendAsync_MachineGrantAndServerChallengesWithDpopOnly_ObtainsADpopBoundToken()
     {
         // Issue 5: DPoP is opt-in, "and used when the server requires it" (a DPoP challenge without a Bearer one).
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         var guard = DpopResourceGuard.Install(mcpServer);
         using var client = MachineClient(authorizationServer);
 
@@ -556,9 +533,8 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_CodeFlowAndServerChallengesWithDpopOnly_SignsInWithAProofAndUsesTheDpopScheme()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         authorizationServer.EnableExtensionGrants();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var guard = DpopResourceGuard.Install(mcpServer);
         using var client = McpClientHarness.Create();
 
@@ -580,13 +556,12 @@ public sealed class ExtensionGrantTests
     public async Task SendAsync_DpopBoundTokenExpires_RefreshedWithAProofFromTheSameKey()
     {
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(5);
-        });
+        }, o => o.TimeProvider = time);
         authorizationServer.EnableExtensionGrants();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var guard = DpopResourceGuard.Install(mcpServer);
         using var client = McpClientHarness.Create(timeProvider: time);
         await client.CallOkAsync(mcpServer.McpUri, "initialize", because: () => string.Join("; ", guard.Rejections));
@@ -614,8 +589,7 @@ public sealed class ExtensionGrantTests
         using var directory = new TempDirectory();
         using var assertionKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using AsymmetricAlgorithm publicKey = PublicHalf(assertionKey);
-        await using var authorizationServer = await StartMachineServerAsync(method, publicKey);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync(method, publicKey);
         var guard = DpopResourceGuard.Install(mcpServer);
         void Configure(McpOAuthOptions o)
         {
@@ -672,12 +646,11 @@ public sealed class ExtensionGrantTests
     {
         var time = new FakeTimeProvider();
         var store = new InMemoryTokenStore();
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic", configure: o =>
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic", configure: o =>
         {
             o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(5);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        }, mcp: o => o.TimeProvider = time);
         void Configure(McpOAuthOptions o)
         {
             o.AllowInteractive = false;
@@ -705,34 +678,31 @@ public sealed class ExtensionGrantTests
         }
     }
 
-    private static async Task<TestAuthorizationServer> StartMachineServerAsync(
+    /// <summary>Servers whose authorization server knows only <see cref="ClientId"/>, a machine client that authenticates
+    /// with <paramref name="method"/> (its secret, or <paramref name="clientPublicKey"/>'s private half).</summary>
+    private async Task<ServerPair> StartMachineServersAsync(
         string method,
         AsymmetricAlgorithm? clientPublicKey = null,
         IReadOnlyList<string>? grantTypes = null,
-        Action<TestAuthorizationServerOptions>? configure = null)
+        Action<TestAuthorizationServerOptions>? configure = null,
+        Action<TestMcpServerOptions>? mcp = null)
     {
-        TestAuthorizationServer server = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.GrantTypesSupported = grantTypes ?? ["client_credentials"];
-            o.TokenEndpointAuthMethodsSupported = [method];
-            o.RegistrationEnabled = false;
-            o.PreRegisteredClients.Add(new TestClientRegistration
+        ServerPair servers = await StartServersAsync(
+            o =>
             {
-                ClientId = ClientId,
-                ClientSecret = method == "private_key_jwt" ? null : ClientSecret,
-                TokenEndpointAuthMethod = method,
-                GrantTypes = grantTypes ?? ["client_credentials"],
-            });
-            configure?.Invoke(o);
-        });
-        server.EnableExtensionGrants(x =>
+                o.GrantTypesSupported = grantTypes ?? ["client_credentials"];
+                o.OnlyPreRegistered(ClientId, method == "private_key_jwt" ? null : ClientSecret, method, grantTypes ?? ["client_credentials"]);
+                configure?.Invoke(o);
+            },
+            mcp);
+        servers.AuthorizationServer.EnableExtensionGrants(x =>
         {
             if (clientPublicKey is not null)
             {
                 x.ClientKeys[ClientId] = clientPublicKey;
             }
         });
-        return server;
+        return servers;
     }
 
     /// <summary>A client pre-registered at <paramref name="authorizationServer"/> with <see cref="ClientId"/> and
@@ -746,17 +716,17 @@ public sealed class ExtensionGrantTests
             o.Client.Issuer = authorizationServer.Issuer;
         });
 
-    private static async Task<TestAuthorizationServer> StartWorkloadServerAsync(AsymmetricAlgorithm platformKey, bool alsoAuthorizationCode = false)
+    private async Task<ServerPair> StartWorkloadServersAsync(AsymmetricAlgorithm platformKey, bool alsoAuthorizationCode = false)
     {
-        TestAuthorizationServer server = await TestAuthorizationServer.StartAsync(o =>
+        ServerPair servers = await StartServersAsync(o =>
         {
             o.GrantTypesSupported = alsoAuthorizationCode ? ["authorization_code", "refresh_token", JwtBearerGrant] : [JwtBearerGrant];
             o.TokenEndpointAuthMethodsSupported = ["none"];
             o.RegistrationEnabled = alsoAuthorizationCode;
             o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "workload", GrantTypes = [JwtBearerGrant] });
         });
-        server.EnableExtensionGrants(x => x.AssertionIssuerKeys[PlatformIssuer] = platformKey);
-        return server;
+        servers.AuthorizationServer.EnableExtensionGrants(x => x.AssertionIssuerKeys[PlatformIssuer] = platformKey);
+        return servers;
     }
 
     private static string WorkloadJwt(AsymmetricAlgorithm key, string audience)

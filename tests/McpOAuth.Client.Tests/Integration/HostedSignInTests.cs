@@ -122,7 +122,7 @@ public sealed class HostedSignInTests : ServerPairTest
             ResourceUri = new Uri("https://mcp.example.com/mcp"),
             RedirectUri = Callback,
             CodeVerifier = "VERIFIER-SECRET-1",
-            Client = new ClientRegistration { ClientId = "c", ClientSecret = "DYN-SECRET-1", TokenEndpointAuthMethod = "client_secret_basic", Issuer = "https://auth.example.com", Kind = ClientRegistrationKind.Dynamic },
+            Client = TestCredentials.SecretClient("c", "DYN-SECRET-1"),
             Scopes = ["mcp:read"],
             ExpiresAt = DateTimeOffset.UnixEpoch.AddDays(1),
         };
@@ -147,15 +147,7 @@ public sealed class HostedSignInTests : ServerPairTest
 
         PendingAuthorizationSerializer.TryDeserialize(earlier, out PendingAuthorization? read).Should().BeTrue();
 
-        read!.Client.Should().BeEquivalentTo(new ClientRegistration
-        {
-            ClientId = "c",
-            ClientSecret = "DYN-SECRET-2",
-            TokenEndpointAuthMethod = "client_secret_basic",
-            Issuer = "https://auth.example.com",
-            RedirectUris = ["https://app.example.com/callback"],
-            Kind = (ClientRegistrationKind)2,
-        });
+        read!.Client.Should().BeEquivalentTo(TestCredentials.SecretClient("c", "DYN-SECRET-2") with { RedirectUris = ["https://app.example.com/callback"] });
     }
 
     private static McpClientHarness CreateApp(IPendingAuthorizationStore pending, ITokenStore? tokens = null, string? returnUrl = null, TimeProvider? time = null) =>

@@ -47,9 +47,8 @@ public sealed class HostileServerTests : ServerPairTest
     [Fact]
     public async Task SendAsync_MetadataIssuerDiffersByTrailingSlash_ThrowsIssuerMismatch()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         authorizationServer.Options.IssuerOverride = authorizationServer.Issuer + "/";
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");

@@ -93,9 +93,7 @@ public sealed class ReviewRegressionTests : ServerPairTest
         var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
             o.AccessTokenLifetime = TimeSpan.FromMinutes(10);
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "confidential", ClientSecret = "conf-SECRET-123456", TokenEndpointAuthMethod = "client_secret_basic" });
+            o.OnlyPreRegistered("confidential", "conf-SECRET-123456", "client_secret_basic");
         });
         var store = new InMemoryTokenStore();
         using (var first = McpClientHarness.Create(

@@ -47,9 +47,8 @@ public sealed partial class AuthorizationCatalogueTests : ServerPairTest
     public async Task SendAsync_AuthorizationEndpointWithControlCharacters_RefusedBeforeTheBrowser(string path)
     {
         // AUTHZ-06: metadata carrying terminal or line control characters never becomes a URL to open or print.
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         authorizationServer.Options.MutateMetadata = m => m["authorization_endpoint"] = authorizationServer.BaseUri.GetLeftPart(UriPartial.Authority) + path;
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");

@@ -146,13 +146,7 @@ public sealed class LoggingCatalogueTests : ServerPairTest
             Resource = "https://mcp.example.com/mcp",
             Issuer = "https://auth.example.com",
             ClientId = "client-4",
-            Registration = new ClientRegistration
-            {
-                ClientId = "client-4",
-                ClientSecret = "CS-SECRET-4",
-                TokenEndpointAuthMethod = "client_secret_basic",
-                Issuer = "https://auth.example.com",
-            },
+            Registration = TestCredentials.SecretClient("client-4", "CS-SECRET-4", ClientRegistrationKind.Preregistered),
         };
 
         string json = JsonSerializer.Serialize(tokens, Reflection);
@@ -175,14 +169,7 @@ public sealed class LoggingCatalogueTests : ServerPairTest
     {
         // LOG-04 (JSON of a ClientRegistration on its own): an application that logs or caches the registration does not write the
         // client secret; the durable stores' record (TokenSetSerializer) still keeps a dynamically registered client's secret.
-        var registration = new ClientRegistration
-        {
-            ClientId = "client-5",
-            ClientSecret = "CS-SECRET-5",
-            TokenEndpointAuthMethod = "client_secret_basic",
-            Issuer = "https://auth.example.com",
-            Kind = ClientRegistrationKind.Dynamic,
-        };
+        ClientRegistration registration = TestCredentials.SecretClient("client-5", "CS-SECRET-5");
         var tokens = new TokenSet
         {
             AccessToken = "fake-access-token-5",
