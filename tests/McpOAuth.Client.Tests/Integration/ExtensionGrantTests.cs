@@ -594,16 +594,7 @@ public sealed class ExtensionGrantTests : ServerPairTest
         void Configure(McpOAuthOptions o)
         {
             o.UseDpop = true;
-            o.Client.ClientId = ClientId;
-            o.Client.Issuer = authorizationServer.Issuer;
-            if (method == "private_key_jwt")
-            {
-                o.Client.ClientAssertionKey = assertionKey;
-            }
-            else
-            {
-                o.Client.ClientSecret = ClientSecret;
-            }
+            o.Client.UsePreRegistered(ClientId, authorizationServer.Issuer, method, ClientSecret, assertionKey);
         }
 
         using (var firstRun = McpClientHarness.Create(Configure, tokenStore: new FileTokenStore(directory.Combine("store"))))

@@ -141,19 +141,7 @@ public sealed class GrantParityTests : ServerPairTest
             o.OnlyPreRegistered(ClientId, method == "private_key_jwt" ? null : Secret, method);
         }, o => o.TimeProvider = time);
         authorizationServer.EnableExtensionGrants(x => x.ClientKeys[ClientId] = key);
-        void Configure(McpOAuthOptions o)
-        {
-            o.Client.ClientId = ClientId;
-            o.Client.Issuer = authorizationServer.Issuer;
-            if (method == "private_key_jwt")
-            {
-                o.Client.ClientAssertionKey = key;
-            }
-            else
-            {
-                o.Client.ClientSecret = Secret;
-            }
-        }
+        void Configure(McpOAuthOptions o) => o.Client.UsePreRegistered(ClientId, authorizationServer.Issuer, method, Secret, key);
 
         var signInStore = new InMemoryTokenStore();
         using (var first = McpClientHarness.Create(Configure, timeProvider: time, tokenStore: signInStore))

@@ -9,17 +9,8 @@ public sealed class HeadlessSignInTests : ServerPairTest
     public async Task TrySubmitRedirectedUrl_PastedRedirect_CompletesSignInWithStateAndIssChecked()
     {
         var (authorizationServer, mcpServer) = await StartServersAsync();
-        var launched = new TaskCompletionSource<BrowserLaunchContext>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var harness = McpClientHarness.Create(o => o.LaunchBrowser = (context, _) =>
-        {
-            launched.SetResult(context);
-            return ValueTask.CompletedTask;
-        });
-
-        Task<HttpResponseMessage> call = harness.CallAsync(mcpServer.McpUri, "tools/list");
-        BrowserLaunchContext context = await launched.Task.WaitAsync(McpClientHarness.HangGuard);
-        using var browser = new ScriptedBrowser(ScriptedBrowserMode.CaptureOnly);
-        Uri redirected = await browser.AuthorizeAsync(context.AuthorizationUri);
+        using var harness = CreatePastingClient(out Task<BrowserLaunchContext> launched);
+        (Task<HttpResponseMessage> call, BrowserLaunchContext context, Uri redirected) = await AuthorizeWithoutListenerAsync(harness, launched, mcpServer);
         string forged = redirected.AbsoluteUri.Replace("state=", "state=x", StringComparison.Ordinal);
 
         bool forgedAccepted = context.TrySubmitRedirectedUrl(forged);
@@ -45,17 +36,8 @@ public sealed class HeadlessSignInTests : ServerPairTest
             o.IssInRedirect = IssRedirectMode.Custom;
             o.IssInRedirectValue = "https://evil.example.com";
         });
-        var launched = new TaskCompletionSource<BrowserLaunchContext>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var harness = McpClientHarness.Create(o => o.LaunchBrowser = (context, _) =>
-        {
-            launched.SetResult(context);
-            return ValueTask.CompletedTask;
-        });
-
-        Task<HttpResponseMessage> call = harness.CallAsync(mcpServer.McpUri, "tools/list");
-        BrowserLaunchContext context = await launched.Task.WaitAsync(McpClientHarness.HangGuard);
-        using var browser = new ScriptedBrowser(ScriptedBrowserMode.CaptureOnly);
-        Uri redirected = await browser.AuthorizeAsync(context.AuthorizationUri);
+        using var harness = CreatePastingClient(out Task<BrowserLaunchContext> launched);
+        (Task<HttpResponseMessage> call, BrowserLaunchContext context, Uri redirected) = await AuthorizeWithoutListenerAsync(harness, launched, mcpServer);
         context.TrySubmitRedirectedUrl(redirected.AbsoluteUri).Should().BeTrue("the response ends the sign-in, with an error");
 
         var act = () => call.WaitAsync(McpClientHarness.HangGuard);
@@ -222,5 +204,29 @@ public sealed class HeadlessSignInTests : ServerPairTest
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.DeviceAuthorizationUnsupported);
         authorizationServer.RegistrationCount.Should().Be(0);
+    }
+
+    /// <summary>A client whose browser launcher only hands over the sign-in's context, so the authorization response never
+    /// reaches the loopback listener unless the test pastes it.</summary>
+    private static McpClientHarness CreatePastingClient(out Task<BrowserLaunchContext> launched)
+    {
+        var launch = new TaskCompletionSource<BrowserLaunchContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+        launched = launch.Task;
+        return McpClientHarness.Create(o => o.LaunchBrowser = (context, _) =>
+        {
+            launch.SetResult(context);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Starts a call, waits for its sign-in to launch, and plays the user at the authorization server: returns the
+    /// call still waiting, the launch context, and the redirect the user would paste.</summary>
+    private static async Task<(Task<HttpResponseMessage> Call, BrowserLaunchContext Context, Uri Redirected)> AuthorizeWithoutListenerAsync(
+        McpClientHarness harness, Task<BrowserLaunchContext> launched, TestMcpServer mcpServer)
+    {
+        Task<HttpResponseMessage> call = harness.CallAsync(mcpServer.McpUri, "tools/list");
+        BrowserLaunchContext context = await launched.WaitAsync(McpClientHarness.HangGuard);
+        using var browser = new ScriptedBrowser(ScriptedBrowserMode.CaptureOnly);
+        return (call, context, await browser.AuthorizeAsync(context.AuthorizationUri));
     }
 }

@@ -24,15 +24,7 @@ public sealed class RefreshTests : ServerPairTest
         });
         using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time);
 
-        time.Advance(PastExpiry);
-        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 2);
-
-        time.Advance(PastExpiry);
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 3);
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
-        RecordedRequest[] refreshes = [.. authorizationServer.TokenRequests.Where(r => r.FormValue("grant_type") == "refresh_token")];
+        RecordedRequest[] refreshes = await ExpireTwiceAsync(client, time, authorizationServer, mcpServer);
         using (new AssertionScope())
         {
             refreshes.Select(r => r.StatusCode).Should().Equal(200, 200);
@@ -186,20 +178,24 @@ public sealed class RefreshTests : ServerPairTest
         });
         using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time);
 
-        time.Advance(PastExpiry);
-        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 2);
-
-        time.Advance(PastExpiry);
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 3);
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
-        RecordedRequest[] refreshes = [.. authorizationServer.TokenRequests.Where(r => r.FormValue("grant_type") == "refresh_token")];
+        RecordedRequest[] refreshes = await ExpireTwiceAsync(client, time, authorizationServer, mcpServer);
         using (new AssertionScope())
         {
             refreshes.Select(r => r.StatusCode).Should().Equal(200, 200);
             refreshes[0].FormValue("refresh_token").Should().NotBeNull().And.Be(refreshes[1].FormValue("refresh_token"));
             client.Browser.LaunchCount.Should().Be(1);
         }
+    }
+
+    /// <summary>Lets the signed-in client's token expire, calls (answered 200), lets it expire again and calls again
+    /// (answered 200); returns the refresh requests the authorization server saw.</summary>
+    private static async Task<RecordedRequest[]> ExpireTwiceAsync(
+        McpClientHarness client, FakeTimeProvider time, TestAuthorizationServer authorizationServer, TestMcpServer mcpServer)
+    {
+        time.Advance(PastExpiry);
+        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 2);
+        time.Advance(PastExpiry);
+        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 3);
+        return [.. authorizationServer.TokenRequests.Where(r => r.FormValue("grant_type") == "refresh_token")];
     }
 }
