@@ -1,4 +1,4 @@
-namespace McpOAuth.Client.Tests.TestServers;
+namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Base of the test classes whose tests start a <see cref="ServerPair"/>. A test starts its own pair in one
 /// line, <c>var (authorizationServer, mcpServer) = await StartServersAsync();</c>, and the class stops every pair it
