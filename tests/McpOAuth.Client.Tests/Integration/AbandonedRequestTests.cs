@@ -4,13 +4,12 @@ namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>A request that gives up during a sign-in (an SDK's probe timeout, a cancelled call) must not cost the user a
 /// second sign-in: the sign-in goes on, and the next request uses its token.</summary>
-public sealed class AbandonedRequestTests
+public sealed class AbandonedRequestTests : ServerPairTest
 {
     [Fact]
     public async Task SendAsync_FirstRequestCancelledWhileUserSignsIn_NextRequestUsesThatSignInWithoutASecondBrowserPage()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         var launches = new List<BrowserLaunchContext>();
         var firstLaunch = new TaskCompletionSource<BrowserLaunchContext>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var harness = McpClientHarness.Create(o => o.LaunchBrowser = (context, _) =>

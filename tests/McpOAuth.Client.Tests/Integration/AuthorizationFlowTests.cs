@@ -5,14 +5,13 @@ namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>The complete 2025-11-25 flow against real loopback servers: 401, PRM, AS metadata, DCR, authorize, callback,
 /// token, and the retried request.</summary>
-public sealed class AuthorizationFlowTests
+public sealed class AuthorizationFlowTests : ServerPairTest
 {
     // AUTH-03, AUTH-04, AUTH-09, AUTH-21..23, AUTH-32..34, AUTH-36, AUTH-39, AUTHZ-04, TOK-07, REG-02, CB-02, RS-06, RS-10.
     [Fact]
     public async Task SendAsync_FirstRequest_RunsFullFlowAndRetriesWithBearer()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.RequiredScopes["*"] = ["mcp:read"]);
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o => o.RequiredScopes["*"] = ["mcp:read"]);
         using var client = McpClientHarness.Create();
         string body = McpClientHarness.JsonRpc("tools/list");
 
@@ -83,10 +82,8 @@ public sealed class AuthorizationFlowTests
     [Fact]
     public async Task SendAsync_SecondRequest_ReusesTokenWithoutAuthorizationServerCalls()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         int authorizationServerRequests = authorizationServer.Requests.Count;
 
@@ -106,10 +103,8 @@ public sealed class AuthorizationFlowTests
     [Fact]
     public async Task SendAsync_RequestAlreadyHasAuthorization_PassesThroughUntouched()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         int authorizationServerRequests = authorizationServer.Requests.Count;
         using HttpRequestMessage request = McpClientHarness.CreateRequest(mcpServer.McpUri, McpClientHarness.JsonRpc("tools/list", 2));
@@ -131,8 +126,7 @@ public sealed class AuthorizationFlowTests
     [Fact]
     public async Task SendAsync_InteractiveDisabled_ThrowsReauthenticationRequiredWithoutBrowser()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var client = McpClientHarness.Create(o => o.AllowInteractive = false);
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
@@ -151,8 +145,7 @@ public sealed class AuthorizationFlowTests
     [Fact]
     public async Task SendAsync_ServerRejectsFreshToken_ThrowsAuthorizationLoopAfterOneSignIn()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.IssueRefreshTokens = false);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TokenValidator = (_, _) => null);
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.IssueRefreshTokens = false, o => o.TokenValidator = (_, _) => null);
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
@@ -170,8 +163,7 @@ public sealed class AuthorizationFlowTests
     [Fact]
     public async Task SendAsync_PlainForbidden_ReturnedWithoutAuthorization()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         mcpServer.Options.OnMcpRequest = context =>
         {
             context.Response.StatusCode = 403;
@@ -195,8 +187,7 @@ public sealed class AuthorizationFlowTests
     [Fact]
     public async Task SendAsync_UnauthorizedWithOnlyBasicChallenge_ReturnedWithoutAuthorization()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.UnauthorizedChallengeOverride = ["Basic realm=\"mcp\""]);
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o => o.UnauthorizedChallengeOverride = ["Basic realm=\"mcp\""]);
         using var client = McpClientHarness.Create();
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");

@@ -14,8 +14,7 @@ public sealed class AuthorizationServerMigrationTests
         await using var first = await TestAuthorizationServer.StartAsync(o => o.IssueRefreshTokens = false);
         await using var second = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(first);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         int firstRequests = first.Requests.Count;
         mcpServer.SetAuthorizationServer(second);
@@ -35,8 +34,7 @@ public sealed class AuthorizationServerMigrationTests
         await using var first = await TestAuthorizationServer.StartAsync();
         await using var second = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(first);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         mcpServer.SetAuthorizationServer(second);
 

@@ -69,12 +69,7 @@ public sealed class AuthorizationServerSelectionTests
     {
         // T10: a client bound to an issuer skips the others instead of failing on the first entry.
         await using var other = await TestAuthorizationServer.StartAsync();
-        await using var bound = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "app", ClientSecret = "app-secret", TokenEndpointAuthMethod = "client_secret_basic" });
-        });
+        await using var bound = await TestAuthorizationServer.StartAsync(o => o.OnlyPreRegistered("app", "app-secret", "client_secret_basic"));
         await using var mcpServer = await TestMcpServer.StartAsync(bound, o => o.AuthorizationServers = [other.Issuer, bound.Issuer]);
         using var client = McpClientHarness.Create(o =>
         {

@@ -4,14 +4,13 @@ using System.Text.RegularExpressions;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>The real loopback listener, driven by the scripted browser with forged and replayed callbacks.</summary>
-public sealed partial class CallbackTests
+public sealed partial class CallbackTests : ServerPairTest
 {
     // CB-03, AUTH-36: a callback with a forged state is refused and does not end the sign-in; the real one completes it.
     [Fact]
     public async Task SendAsync_ForgedCallbackBeforeRealOne_IgnoresForgeryAndCompletes()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var client = McpClientHarness.Create();
         client.Browser.Mode = ScriptedBrowserMode.CaptureOnly;
         Task<HttpResponseMessage> call = client.CallAsync(mcpServer.McpUri, "initialize");
@@ -37,10 +36,8 @@ public sealed partial class CallbackTests
     [Fact]
     public async Task SendAsync_CallbackReplayedAfterSignIn_ListenerClosedAndCodeExchangedOnce()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         BrowserNavigation navigation = await client.Browser.WaitForNavigationAsync().WaitAsync(McpClientHarness.HangGuard);
 

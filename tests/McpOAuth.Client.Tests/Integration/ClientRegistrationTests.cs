@@ -6,7 +6,7 @@ namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Pre-registered clients, Client ID Metadata Documents and dynamic registration, with the token endpoint
 /// authentication the authorization server accepts.</summary>
-public sealed class ClientRegistrationTests
+public sealed class ClientRegistrationTests : ServerPairTest
 {
     private const string MetadataDocumentUrl = "https://client.example/oauth/mcp-client.json";
 
@@ -17,13 +17,9 @@ public sealed class ClientRegistrationTests
     [InlineData("client_secret_post")]
     public async Task SendAsync_DynamicRegistration_UsesTheOnlyAuthMethodTheServerSupports(string method)
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.TokenEndpointAuthMethodsSupported = [method]);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.TokenEndpointAuthMethodsSupported = [method]);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         TestClientRegistration registered = authorizationServer.Clients.Should().ContainSingle().Subject;
         RecordedRequest token = authorizationServer.TokenRequests.Should().ContainSingle().Subject;
         using (new AssertionScope())
@@ -60,13 +56,7 @@ public sealed class ClientRegistrationTests
     {
         const string ClientId = "pre-registered:client";
         const string Secret = "s3cr3t+/=:with space&more";
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = [method];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = Secret, TokenEndpointAuthMethod = method });
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.OnlyPreRegistered(ClientId, Secret, method));
         using var client = McpClientHarness.Create(o =>
         {
             o.Client.ClientId = ClientId;
@@ -100,13 +90,9 @@ public sealed class ClientRegistrationTests
     [Fact]
     public async Task SendAsync_ServerSupportsMetadataDocuments_UsesDocumentUrlAsClientIdWithoutRegistering()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.ClientIdMetadataDocumentSupported = true);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create(o => o.Client.ClientMetadataDocumentUri = new Uri(MetadataDocumentUrl));
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.ClientIdMetadataDocumentSupported = true);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, o => o.Client.ClientMetadataDocumentUri = new Uri(MetadataDocumentUrl));
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         using (new AssertionScope())
         {
             authorizationServer.RegistrationRequests.Should().BeEmpty();
@@ -120,13 +106,9 @@ public sealed class ClientRegistrationTests
     [Fact]
     public async Task SendAsync_ServerLacksMetadataDocumentSupport_FallsBackToDynamicRegistration()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create(o => o.Client.ClientMetadataDocumentUri = new Uri(MetadataDocumentUrl));
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, o => o.Client.ClientMetadataDocumentUri = new Uri(MetadataDocumentUrl));
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         using (new AssertionScope())
         {
             authorizationServer.RegistrationCount.Should().Be(1);
@@ -138,8 +120,7 @@ public sealed class ClientRegistrationTests
     [Fact]
     public async Task SendAsync_NoRegistrationOption_ThrowsClientRegistrationRequiredWithoutBrowser()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.RegistrationEnabled = false);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.RegistrationEnabled = false);
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");

@@ -3,7 +3,7 @@ using System.Net;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Concurrent first requests share one interactive sign-in.</summary>
-public sealed class ConcurrencyTests
+public sealed class ConcurrencyTests : ServerPairTest
 {
     // REF-13, T24: ten requests without a token all get 401 before anyone has signed in; exactly one browser launch and
     // one authorization request, and every request is retried once with the one token.
@@ -11,8 +11,7 @@ public sealed class ConcurrencyTests
     public async Task SendAsync_TenConcurrentFirstRequests_ShareOneInteractiveSignIn()
     {
         const int Count = 10;
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int arrivals = 0;
         mcpServer.Options.OnMcpRequest = async context =>

@@ -152,16 +152,7 @@ public sealed class CredentialBindingTests
         await using var attacker = await StartAttackerAsync(o => o.RevocationEnabled = true);
         await using var mcpServer = await TestMcpServer.StartAsync(attacker);
         var store = new InMemoryTokenStore();
-        var planted = new TokenSet
-        {
-            AccessToken = "AT-PLANTED",
-            RefreshToken = "RT-PLANTED",
-            ObtainedAt = DateTimeOffset.UnixEpoch,
-            ExpiresAt = DateTimeOffset.UnixEpoch.AddHours(1),
-            Resource = mcpServer.Resource,
-            Issuer = attacker.Issuer,
-            ClientId = ClientId,
-        };
+        TokenSet planted = TestCredentials.Expired("AT-PLANTED", mcpServer.Resource, attacker.Issuer, ClientId) with { RefreshToken = "RT-PLANTED" };
         await store.SetAsync(planted.Key, planted);
         using var client = McpClientHarness.Create(
             o =>

@@ -4,13 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>The DI path: AddMcpOAuth with named options plus AddMcpOAuthHandler on the HttpClient of the same name.</summary>
-public sealed class DependencyInjectionTests
+public sealed class DependencyInjectionTests : ServerPairTest
 {
     [Fact]
     public async Task AddMcpOAuthHandler_NamedClient_SignsInAndSharesTokenAcrossClients()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var browser = new ScriptedBrowser();
         var services = new ServiceCollection();
         services.AddMcpOAuth("mcp", o =>

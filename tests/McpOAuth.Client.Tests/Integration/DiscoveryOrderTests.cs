@@ -3,23 +3,19 @@ using System.Net;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Every PRM and AS metadata location the MCP specification allows, with the exact request order on the wire.</summary>
-public sealed class DiscoveryOrderTests
+public sealed class DiscoveryOrderTests : ServerPairTest
 {
     // AUTH-04: the challenge's resource_metadata is fetched, and no well-known URL is guessed.
     [Fact]
     public async Task SendAsync_ChallengeNamesResourceMetadata_FetchesOnlyThatUrl()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
         {
             o.MetadataLocations = ProtectedResourceMetadataLocations.Custom;
             o.CustomMetadataPath = "/meta/prm.json";
         });
-        using var client = McpClientHarness.Create();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         McpClientHarness.Describe(mcpServer.Requests).Should().Equal("POST /mcp 401", "GET /meta/prm.json 200", "POST /mcp 200");
     }
 
@@ -27,18 +23,14 @@ public sealed class DiscoveryOrderTests
     [Fact]
     public async Task SendAsync_NoHeaderPathAwareServed_NeverRequestsRoot()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
         {
             o.McpPath = "/public/mcp";
             o.ChallengeIncludesResourceMetadata = false;
             o.MetadataLocations = ProtectedResourceMetadataLocations.PathAware | ProtectedResourceMetadataLocations.Root;
         });
-        using var client = McpClientHarness.Create();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         McpClientHarness.Describe(mcpServer.Requests).Should().Equal(
             "POST /public/mcp 401",
             "GET /.well-known/oauth-protected-resource/public/mcp 200",
@@ -49,19 +41,15 @@ public sealed class DiscoveryOrderTests
     [Fact]
     public async Task SendAsync_NoHeaderOnlyRootServed_FallsBackToRootAndSendsOriginWithoutSlash()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
         {
             o.ChallengeIncludesResourceMetadata = false;
             o.MetadataLocations = ProtectedResourceMetadataLocations.Root;
         });
         string origin = mcpServer.BaseUri.GetLeftPart(UriPartial.Authority);
         mcpServer.Options.Resource = origin;
-        using var client = McpClientHarness.Create();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         using (new AssertionScope())
         {
             McpClientHarness.Describe(mcpServer.Requests).Should().Equal(
@@ -82,12 +70,11 @@ public sealed class DiscoveryOrderTests
     [InlineData(AuthorizationServerMetadataPaths.OpenIdPathAppending, 3)]
     public async Task SendAsync_IssuerWithPath_TriesMetadataUrlsInSpecOrder(AuthorizationServerMetadataPaths served, int attempts)
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.IssuerPath = "/tenant1";
             o.MetadataPaths = served;
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
         string[] candidates =
         [
@@ -114,14 +101,10 @@ public sealed class DiscoveryOrderTests
     [Fact]
     public async Task SendAsync_RootIssuerWithOpenIdOnly_FallsBackToOpenIdConfiguration()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
             o.MetadataPaths = AuthorizationServerMetadataPaths.OpenIdPathInsertion);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         McpClientHarness.Describe(authorizationServer.Requests).Should().Equal(
             "GET /.well-known/oauth-authorization-server 404",
             "GET /.well-known/openid-configuration 200",
@@ -134,13 +117,9 @@ public sealed class DiscoveryOrderTests
     [Fact]
     public async Task SendAsync_UnauthorizedWithoutChallengeHeader_DiscoversThroughWellKnown()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.UnauthorizedChallengeOverride = []);
-        using var client = McpClientHarness.Create();
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o => o.UnauthorizedChallengeOverride = []);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         McpClientHarness.Describe(mcpServer.Requests).Should().Equal(
             "POST /mcp 401",
             "GET /.well-known/oauth-protected-resource/mcp 200",

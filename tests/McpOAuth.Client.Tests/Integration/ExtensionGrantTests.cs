@@ -7,23 +7,21 @@ namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>The MCP authorization extensions end to end through <see cref="McpOAuthProviderFactory"/> and
 /// <see cref="McpOAuthHandler"/>: client credentials, the JWT bearer grant (workload identity), enterprise-managed
-/// authorization (ID-JAG), and DPoP with nonces, against loopback servers that verify every signature.</summary>
-public sealed class ExtensionGrantTests
+/// authorization (ID-JAG), and DPoP with nonces, against loopback servers that verify every signature. This part: grant
+/// selection and client credentials, and the starters the other parts share.</summary>
+public sealed partial class ExtensionGrantTests : ServerPairTest
 {
     private const string ClientId = "machine-client";
     private const string ClientSecret = "machine-SECRET-0123456789abcdef";
     private const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     private const string PlatformIssuer = "https://platform.example.com";
 
-    // ---- grant selection and client credentials ----
-
     [Fact]
     public async Task SendAsync_AutomaticWithSecretBoundToAnotherIssuer_NeverSendsTheSecretToAMetadataChosenServer()
     {
         // T10, AUTH-24: a hostile MCP server can name an authorization server that lists only client_credentials; a client
         // whose secret is bound to another issuer must not answer it with the secret, by any grant.
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         using var client = McpClientHarness.Create(o =>
         {
             o.Client.ClientId = ClientId;
@@ -41,8 +39,7 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_AutomaticAndAsListsOnlyClientCredentials_GetsAClientCredentialsTokenWithoutBrowser()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         using var client = MachineClient(authorizationServer);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -68,8 +65,7 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_ClientCredentialsWithClientSecretPost_SecretInTheBody()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_post");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_post");
         using var client = McpClientHarness.Create(o =>
         {
             o.GrantType = McpOAuthGrantType.ClientCredentials;
@@ -97,8 +93,7 @@ public sealed class ExtensionGrantTests
     {
         using AsymmetricAlgorithm key = algorithm == "ES256" ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(2048);
         using AsymmetricAlgorithm publicKey = PublicHalf(key);
-        await using var authorizationServer = await StartMachineServerAsync("private_key_jwt", publicKey);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("private_key_jwt", publicKey);
         using var client = McpClientHarness.Create(o =>
         {
             o.Client.ClientId = ClientId;
@@ -126,14 +121,13 @@ public sealed class ExtensionGrantTests
     public async Task SendAsync_AutomaticWithSecretButAsAlsoTakesAuthorizationCode_SignsInWithTheBrowser()
     {
         // Automatic picks client credentials only when the AS does not take the authorization code grant.
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.GrantTypesSupported = ["authorization_code", "refresh_token", "client_credentials"];
             o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
             o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = ClientSecret, TokenEndpointAuthMethod = "client_secret_basic" });
         });
         authorizationServer.EnableExtensionGrants();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = MachineClient(authorizationServer);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -152,13 +146,12 @@ public sealed class ExtensionGrantTests
     [InlineData(McpOAuthGrantType.JwtBearer)]
     public async Task SendAsync_ExplicitGrantNotInGrantTypesSupported_ThrowsGrantNotSupportedWithoutTokenRequest(McpOAuthGrantType grant)
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.GrantTypesSupported = ["authorization_code", "refresh_token"];
             o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = ClientSecret, TokenEndpointAuthMethod = "client_secret_basic" });
         });
         authorizationServer.EnableExtensionGrants();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create(o =>
         {
             o.GrantType = grant;
@@ -181,8 +174,7 @@ public sealed class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_AllowInteractiveFalse_MachineGrantStillSignsIn()
     {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
         using var client = McpClientHarness.Create(o =>
         {
             o.AllowInteractive = false;
@@ -202,12 +194,11 @@ public sealed class ExtensionGrantTests
     {
         const int Count = 20;
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic", configure: o =>
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic", configure: o =>
         {
             o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(5);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        }, mcp: o => o.TimeProvider = time);
         using var client = McpClientHarness.Create(
             o =>
             {
@@ -240,500 +231,31 @@ public sealed class ExtensionGrantTests
         }
     }
 
-    // ---- JWT bearer grant (workload identity federation) ----
-
-    [Fact]
-    public async Task SendAsync_AssertionProvider_UsesTheJwtBearerGrantWithTheProvidedAssertion()
-    {
-        using var platformKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await using var authorizationServer = await StartWorkloadServerAsync(platformKey);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var contexts = new List<AssertionContext>();
-        var issued = new List<string>();
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.Client.ClientId = "workload";
-            o.AssertionProvider = (context, _) =>
-            {
-                contexts.Add(context);
-                issued.Add(WorkloadJwt(platformKey, audience: context.Issuer));
-                return ValueTask.FromResult(issued[^1]);
-            };
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", authorizationServer.ExtensionRejections));
-        RecordedRequest tokenRequest = authorizationServer.TokenRequests.Single();
-        AssertionContext context = contexts.Should().ContainSingle().Subject;
-        using (new AssertionScope())
-        {
-            context.Issuer.Should().Be(authorizationServer.Issuer);
-            context.Resource.Should().Be(mcpServer.Resource);
-            context.TokenEndpoint.Should().Be(authorizationServer.TokenEndpoint);
-            tokenRequest.FormValue("grant_type").Should().Be(JwtBearerGrant);
-            tokenRequest.FormValue("assertion").Should().Be(issued.Single());
-            tokenRequest.FormValue("client_id").Should().Be("workload");
-            tokenRequest.FormValue("resource").Should().Be(mcpServer.Resource);
-            client.Browser.LaunchCount.Should().Be(0);
-        }
-    }
-
-    [Fact]
-    public async Task SendAsync_JwtBearerRejected_ThrowsInvalidGrantAfterOneTokenRequestAndTriesNoOtherGrant()
-    {
-        using var platformKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await using var authorizationServer = await StartWorkloadServerAsync(platformKey, alsoAuthorizationCode: true);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        int calls = 0;
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.Client.ClientId = "workload";
-            o.AssertionProvider = (_, _) =>
-            {
-                Interlocked.Increment(ref calls);
-                return ValueTask.FromResult(WorkloadJwt(platformKey, audience: "https://somewhere-else.example.com"));
-            };
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
-
-        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "tools/list");
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidGrant);
-        using (new AssertionScope())
-        {
-            calls.Should().Be(1);
-            McpClientHarness.Describe(authorizationServer.TokenRequests).Should().Equal("POST /token 400");
-            authorizationServer.AuthorizeRequestCount.Should().Be(0);
-            authorizationServer.RegistrationCount.Should().Be(0);
-            client.Browser.LaunchCount.Should().Be(0);
-            McpClientHarness.Describe(mcpServer.McpRequests).Should().Equal("POST /mcp 401");
-        }
-    }
-
-    // ---- enterprise-managed authorization (ID-JAG) ----
-
-    [Fact]
-    public async Task SendAsync_EnterpriseManaged_ExchangesTheIdTokenAtTheIdpThenPresentsTheIdJag()
-    {
-        const string idToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.ZW50ZXJwcmlzZQ";
-        using var idpKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await using var identityProvider = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "idp-client", ClientSecret = "idp-SECRET-42", TokenEndpointAuthMethod = "client_secret_basic" });
-        });
-        identityProvider.EnableExtensionGrants(x =>
-        {
-            x.IdJagSigningKey = idpKey;
-            x.AcceptedIdTokens.Add(idToken);
-        });
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic", grantTypes: [JwtBearerGrant]);
-        authorizationServer.Extensions.AssertionIssuerKeys[identityProvider.Issuer] = idpKey;
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create(o =>
-        {
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-            o.EnterpriseManaged.TokenEndpoint = identityProvider.TokenEndpoint;
-            o.EnterpriseManaged.ClientId = "idp-client";
-            o.EnterpriseManaged.ClientSecret = "idp-SECRET-42";
-            o.EnterpriseManaged.IdTokenProvider = (_, _) => ValueTask.FromResult(idToken);
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
-
-        response.Should().HaveStatusCode(
-            HttpStatusCode.OK,
-            string.Join("; ", identityProvider.ExtensionRejections.Concat(authorizationServer.ExtensionRejections)));
-        RecordedRequest exchange = identityProvider.TokenRequests.Should().ContainSingle().Subject;
-        RecordedRequest jwtBearer = authorizationServer.TokenRequests.Should().ContainSingle().Subject;
-        TestJws idJag = TestJwt.Parse(jwtBearer.FormValue("assertion")!);
-        using (new AssertionScope())
-        {
-            exchange.FormValue("grant_type").Should().Be("urn:ietf:params:oauth:grant-type:token-exchange");
-            exchange.FormValue("requested_token_type").Should().Be("urn:ietf:params:oauth:token-type:id-jag");
-            exchange.FormValue("audience").Should().Be(authorizationServer.Issuer);
-            exchange.FormValue("resource").Should().Be(mcpServer.Resource);
-            exchange.FormValue("subject_token").Should().Be(idToken);
-            exchange.FormValue("subject_token_type").Should().Be("urn:ietf:params:oauth:token-type:id_token");
-            DecodeBasic(exchange.Authorization).Should().Be("idp-client:idp-SECRET-42");
-            jwtBearer.FormValue("grant_type").Should().Be(JwtBearerGrant);
-            idJag.ClaimString("iss").Should().Be(identityProvider.Issuer);
-            idJag.ClaimString("aud").Should().Be(authorizationServer.Issuer);
-            DecodeBasic(jwtBearer.Authorization).Should().Be($"{ClientId}:{ClientSecret}");
-            client.Browser.LaunchCount.Should().Be(0);
-        }
-    }
-
-    // ---- DPoP ----
-
-    [Fact]
-    public async Task SendAsync_DpopWithClientCredentials_EveryRequestCarriesAFreshProofBoundToTheToken()
-    {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        using var client = MachineClient(authorizationServer, useDpop: true);
-
-        for (int id = 1; id <= 3; id++)
-        {
-            using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", id);
-            response.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections.Concat(authorizationServer.ExtensionRejections)));
-        }
-
-        string token = authorizationServer.IssuedAccessTokens.Single().Token;
-        TestJws tokenProof = TestJwt.Parse(authorizationServer.TokenRequests.Single().HeaderValue("DPoP")!);
-        using (new AssertionScope())
-        {
-            authorizationServer.GetDpopBinding(token).Should().NotBeNull();
-            TestJwt.Thumbprint((JsonObject)tokenProof.Header["jwk"]!).Should().Be(authorizationServer.GetDpopBinding(token));
-            guard.Accepted.Should().HaveCount(3);
-            guard.Accepted.Select(a => a.Proof.ClaimString("jti")).Should().OnlyHaveUniqueItems();
-            guard.Accepted.Should().OnlyContain(a => a.Jkt == authorizationServer.GetDpopBinding(token) && a.AccessToken == token);
-            guard.Accepted.Should().OnlyContain(a => a.Proof.ClaimString("ath") == TestJwt.AccessTokenHash(token));
-            guard.Rejections.Should().Equal("no credentials");
-            mcpServer.McpRequests.Where(r => r.Authorization is not null).Should().OnlyContain(r => r.Authorization!.StartsWith("DPoP ", StringComparison.Ordinal));
-        }
-    }
-
-    [Fact]
-    public async Task SendAsync_ResourceServerDemandsANonce_RetriedWithItWithoutANewTokenRequest()
-    {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        guard.Nonce = "rs-nonce-1";
-        using var client = MachineClient(authorizationServer, useDpop: true);
-
-        using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        using (HttpResponseMessage second = await client.CallAsync(mcpServer.McpUri, "tools/list", 2))
-        {
-            first.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections));
-            second.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections));
-        }
-
-        using (new AssertionScope())
-        {
-            authorizationServer.TokenRequests.Should().ContainSingle("a nonce challenge never starts a new OAuth flow");
-            guard.NonceChallenges.Should().Be(1);
-            McpClientHarness.Describe(mcpServer.McpRequests).Should().Equal("POST /mcp 401", "POST /mcp 401", "POST /mcp 200", "POST /mcp 200");
-            guard.Accepted.Should().HaveCount(2).And.OnlyContain(a => a.Proof.ClaimString("nonce") == "rs-nonce-1");
-            client.Browser.LaunchCount.Should().Be(0);
-        }
-    }
-
-    [Fact]
-    public async Task SendAsync_AuthorizationAndResourceServerNonces_EachRetriedOnceAndKeptApart()
-    {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        authorizationServer.Extensions.DpopNonce = "as-nonce-1";
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        guard.Nonce = "rs-nonce-1";
-        using var client = MachineClient(authorizationServer, useDpop: true);
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections.Concat(authorizationServer.ExtensionRejections)));
-        IReadOnlyList<RecordedRequest> tokenRequests = authorizationServer.TokenRequests;
-        TestJws[] tokenProofs = [.. tokenRequests.Select(r => TestJwt.Parse(r.HeaderValue("DPoP")!))];
-        TestJws[] resourceProofs = [.. mcpServer.McpRequests.Where(r => r.HeaderValue("DPoP") is not null).Select(r => TestJwt.Parse(r.HeaderValue("DPoP")!))];
-        using (new AssertionScope())
-        {
-            McpClientHarness.Describe(tokenRequests).Should().Equal("POST /token 400", "POST /token 200");
-            tokenProofs[0].Payload.Should().NotContainKey("nonce");
-            tokenProofs[1].ClaimString("nonce").Should().Be("as-nonce-1");
-            tokenProofs[1].ClaimString("jti").Should().NotBe(tokenProofs[0].ClaimString("jti"));
-            resourceProofs.Should().HaveCount(2);
-            resourceProofs[0].Payload.Should().NotContainKey("nonce", "the AS nonce is not the RS's");
-            resourceProofs[1].ClaimString("nonce").Should().Be("rs-nonce-1");
-            McpClientHarness.Describe(mcpServer.McpRequests).Should().Equal("POST /mcp 401", "POST /mcp 401", "POST /mcp 200");
-        }
-    }
-
-    [Fact]
-    public async Task SendAsync_DpopMachineTokenExpiresAtANonceDemandingAs_NextTokenRequestCarriesTheRememberedNonce()
-    {
-        // RFC 9449 §8.2: the client uses the AS's nonce for all later token requests until the AS supplies another one.
-        var time = new FakeTimeProvider();
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic", configure: o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromMinutes(5);
-        });
-        authorizationServer.Extensions.DpopNonce = "as-nonce-1";
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        using var client = McpClientHarness.Create(
-            o =>
-            {
-                o.UseDpop = true;
-                o.Client.ClientId = ClientId;
-                o.Client.ClientSecret = ClientSecret;
-                o.Client.Issuer = authorizationServer.Issuer;
-            },
-            timeProvider: time);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
-
-        time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
-        using HttpResponseMessage second = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
-
-        second.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections.Concat(authorizationServer.ExtensionRejections)));
-        McpClientHarness.Describe(authorizationServer.TokenRequests).Should().Equal(
-            ["POST /token 400", "POST /token 200", "POST /token 200"],
-            "the nonce learnt on the first token request is still the AS's nonce");
-    }
-
-    [Fact]
-    public async Task SendAsync_ResourceServerHandsOutANewNonceWithA200_NextRequestUsesItWithoutAChallenge()
-    {
-        // RFC 9449 §9 with §8.2: a resource server may supply the next nonce in any response; the client uses it next time.
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        guard.Nonce = "rs-nonce-1";
-        using var client = MachineClient(authorizationServer, useDpop: true);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
-
-        guard.NextNonceOnSuccess = "rs-nonce-2";
-        using (HttpResponseMessage second = await client.CallAsync(mcpServer.McpUri, "tools/list", 2))
-        {
-            second.Should().HaveStatusCode(HttpStatusCode.OK);
-            second.Headers.GetValues("DPoP-Nonce").Should().Equal("rs-nonce-2");
-        }
-
-        int before = mcpServer.McpRequests.Count;
-        using HttpResponseMessage third = await client.CallAsync(mcpServer.McpUri, "tools/list", 3);
-
-        third.Should().HaveStatusCode(HttpStatusCode.OK);
-        McpClientHarness.Describe(mcpServer.McpRequests.Skip(before)).Should().Equal(["POST /mcp 200"], "the nonce from the 200 is used at once");
-    }
-
-    [Fact]
-    public async Task SendAsync_ResourceServerNeverAcceptsItsOwnNonce_GivesUpAfterBoundedRetriesWithoutANewTokenRequest()
-    {
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        guard.Nonce = "rs-nonce";
-        guard.RotateNonceOnChallenge = true;
-        using var client = MachineClient(authorizationServer, useDpop: true);
-
-        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "tools/list");
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.AuthorizationLoop);
-        using (new AssertionScope())
-        {
-            authorizationServer.TokenRequests.Should().ContainSingle();
-            guard.NonceChallenges.Should().BeInRange(1, 3);
-            guard.Accepted.Should().BeEmpty();
-        }
-    }
-
-    [Fact]
-    public async Task SendAsync_MachineGrantAndServerChallengesWithDpopOnly_ObtainsADpopBoundToken()
-    {
-        // Issue 5: DPoP is opt-in, "and used when the server requires it" (a DPoP challenge without a Bearer one).
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        using var client = MachineClient(authorizationServer);
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections));
-        using (new AssertionScope())
-        {
-            authorizationServer.TokenRequests.Should().ContainSingle().Which.HeaderValue("DPoP").Should().NotBeNull();
-            guard.Accepted.Should().ContainSingle();
-        }
-    }
-
-    [Fact]
-    public async Task SendAsync_CodeFlowAndServerChallengesWithDpopOnly_SignsInWithAProofAndUsesTheDpopScheme()
-    {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        authorizationServer.EnableExtensionGrants();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        using var client = McpClientHarness.Create();
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections.Concat(authorizationServer.ExtensionRejections)));
-        RecordedRequest tokenRequest = authorizationServer.TokenRequests.Single();
-        using (new AssertionScope())
-        {
-            client.Browser.LaunchCount.Should().Be(1);
-            tokenRequest.FormValue("grant_type").Should().Be("authorization_code");
-            TestJwt.Parse(tokenRequest.HeaderValue("DPoP")!).ClaimString("htu").Should().Be(authorizationServer.TokenEndpoint.AbsoluteUri);
-            guard.Accepted.Should().ContainSingle();
-            mcpServer.McpRequests[^1].Authorization.Should().StartWith("DPoP ");
-        }
-    }
-
-    [Fact]
-    public async Task SendAsync_DpopBoundTokenExpires_RefreshedWithAProofFromTheSameKey()
-    {
-        var time = new FakeTimeProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromMinutes(5);
-        });
-        authorizationServer.EnableExtensionGrants();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        using var client = McpClientHarness.Create(timeProvider: time);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize", because: () => string.Join("; ", guard.Rejections));
-
-        time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
-        using HttpResponseMessage second = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
-
-        second.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections.Concat(authorizationServer.ExtensionRejections)));
-        RecordedRequest refresh = authorizationServer.TokenRequests.Should().ContainSingle(r => r.FormValue("grant_type") == "refresh_token").Subject;
-        using (new AssertionScope())
-        {
-            client.Browser.LaunchCount.Should().Be(1);
-            refresh.HeaderValue("DPoP").Should().NotBeNull("RFC 9449 §5: a refresh of a DPoP-bound token carries a proof");
-            guard.Accepted.Should().HaveCount(2);
-            guard.Accepted.Select(a => a.Jkt).Distinct().Should().ContainSingle("the key stays with the credential");
-            guard.Accepted[1].AccessToken.Should().NotBe(guard.Accepted[0].AccessToken);
-        }
-    }
-
-    [Theory]
-    [InlineData("client_secret_basic")]
-    [InlineData("private_key_jwt")]
-    public async Task SendAsync_NextRunWithFileTokenStore_ReusesTheStoredDpopKeyAndNeverStoresClientCredentials(string method)
-    {
-        using var directory = new TempDirectory();
-        using var assertionKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using AsymmetricAlgorithm publicKey = PublicHalf(assertionKey);
-        await using var authorizationServer = await StartMachineServerAsync(method, publicKey);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var guard = DpopResourceGuard.Install(mcpServer);
-        void Configure(McpOAuthOptions o)
-        {
-            o.UseDpop = true;
-            o.Client.ClientId = ClientId;
-            o.Client.Issuer = authorizationServer.Issuer;
-            if (method == "private_key_jwt")
-            {
-                o.Client.ClientAssertionKey = assertionKey;
-            }
-            else
-            {
-                o.Client.ClientSecret = ClientSecret;
-            }
-        }
-
-        using (var firstRun = McpClientHarness.Create(Configure, tokenStore: new FileTokenStore(directory.Combine("store"))))
-        using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections.Concat(authorizationServer.ExtensionRejections)));
-        }
-
-        int tokenRequests = authorizationServer.TokenRequests.Count;
-        int mcpRequests = mcpServer.McpRequests.Count;
-        string[] files = Directory.GetFiles(directory.Path, "*", SearchOption.AllDirectories);
-        string stored = string.Join("\n", files.Select(File.ReadAllText));
-        string tokenFile = File.ReadAllText(files.Should().ContainSingle(f => f.EndsWith(".json", StringComparison.Ordinal)).Subject);
-        using var secondRun = McpClientHarness.Create(Configure, tokenStore: new FileTokenStore(directory.Combine("store")));
-
-        using HttpResponseMessage response = await secondRun.CallAsync(mcpServer.McpUri, "tools/list", 2);
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", guard.Rejections));
-        string token = authorizationServer.IssuedAccessTokens.Single().Token;
-        string binding = authorizationServer.GetDpopBinding(token)!;
-        JsonObject document = JsonNode.Parse(tokenFile)!.AsObject();
-        ECParameters privateParameters = assertionKey.ExportParameters(includePrivateParameters: true);
-        using (new AssertionScope())
-        {
-            authorizationServer.TokenRequests.Should().HaveCount(tokenRequests, "the stored DPoP token is used as it is");
-            McpClientHarness.Describe(mcpServer.McpRequests.Skip(mcpRequests)).Should().Equal("POST /mcp 200");
-            guard.Accepted.Should().HaveCount(2).And.OnlyContain(a => a.Jkt == binding);
-            StoredKeyThumbprint(document["dpop_key"]!.GetValue<string>()).Should().Be(binding);
-            stored.Should().NotContain(ClientSecret);
-            stored.Should().NotContain(Convert.ToBase64String(assertionKey.ExportPkcs8PrivateKey()));
-            stored.Should().NotContain(Convert.ToBase64String(privateParameters.D!));
-            stored.Should().NotContain(TestJwt.B64(privateParameters.D!));
-            stored.Should().NotContain("PRIVATE KEY");
-            document.Should().NotContainKey("client_secret");
-        }
-    }
-
-    [Fact]
-    public async Task SendAsync_NextRunWithExpiredMachineToken_ObtainsANewOneWithoutBrowser()
-    {
-        var time = new FakeTimeProvider();
-        var store = new InMemoryTokenStore();
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic", configure: o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromMinutes(5);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        void Configure(McpOAuthOptions o)
-        {
-            o.AllowInteractive = false;
-            o.Client.ClientId = ClientId;
-            o.Client.ClientSecret = ClientSecret;
-                o.Client.Issuer = authorizationServer.Issuer; // automatic client credentials only for a client bound to this issuer
-        }
-
-        using (var firstRun = McpClientHarness.Create(Configure, timeProvider: time, tokenStore: store))
-        using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
-
-        time.Advance(TimeSpan.FromMinutes(6));
-        using var secondRun = McpClientHarness.Create(Configure, timeProvider: time, tokenStore: store);
-
-        using HttpResponseMessage response = await secondRun.CallAsync(mcpServer.McpUri, "tools/list", 2);
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
-        using (new AssertionScope())
-        {
-            authorizationServer.TokenRequestCount("client_credentials").Should().Be(2);
-            secondRun.Browser.LaunchCount.Should().Be(0);
-            mcpServer.McpRequests[^1].BearerToken.Should().Be(authorizationServer.IssuedAccessTokens[^1].Token);
-        }
-    }
-
-    private static async Task<TestAuthorizationServer> StartMachineServerAsync(
+    /// <summary>Servers whose authorization server knows only <see cref="ClientId"/>, a machine client that authenticates
+    /// with <paramref name="method"/> (its secret, or <paramref name="clientPublicKey"/>'s private half).</summary>
+    private async Task<ServerPair> StartMachineServersAsync(
         string method,
         AsymmetricAlgorithm? clientPublicKey = null,
         IReadOnlyList<string>? grantTypes = null,
-        Action<TestAuthorizationServerOptions>? configure = null)
+        Action<TestAuthorizationServerOptions>? configure = null,
+        Action<TestMcpServerOptions>? mcp = null)
     {
-        TestAuthorizationServer server = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.GrantTypesSupported = grantTypes ?? ["client_credentials"];
-            o.TokenEndpointAuthMethodsSupported = [method];
-            o.RegistrationEnabled = false;
-            o.PreRegisteredClients.Add(new TestClientRegistration
+        ServerPair servers = await StartServersAsync(
+            o =>
             {
-                ClientId = ClientId,
-                ClientSecret = method == "private_key_jwt" ? null : ClientSecret,
-                TokenEndpointAuthMethod = method,
-                GrantTypes = grantTypes ?? ["client_credentials"],
-            });
-            configure?.Invoke(o);
-        });
-        server.EnableExtensionGrants(x =>
+                o.GrantTypesSupported = grantTypes ?? ["client_credentials"];
+                o.OnlyPreRegistered(ClientId, method == "private_key_jwt" ? null : ClientSecret, method, grantTypes ?? ["client_credentials"]);
+                configure?.Invoke(o);
+            },
+            mcp);
+        servers.AuthorizationServer.EnableExtensionGrants(x =>
         {
             if (clientPublicKey is not null)
             {
                 x.ClientKeys[ClientId] = clientPublicKey;
             }
         });
-        return server;
+        return servers;
     }
 
     /// <summary>A client pre-registered at <paramref name="authorizationServer"/> with <see cref="ClientId"/> and
@@ -747,17 +269,17 @@ public sealed class ExtensionGrantTests
             o.Client.Issuer = authorizationServer.Issuer;
         });
 
-    private static async Task<TestAuthorizationServer> StartWorkloadServerAsync(AsymmetricAlgorithm platformKey, bool alsoAuthorizationCode = false)
+    private async Task<ServerPair> StartWorkloadServersAsync(AsymmetricAlgorithm platformKey, bool alsoAuthorizationCode = false)
     {
-        TestAuthorizationServer server = await TestAuthorizationServer.StartAsync(o =>
+        ServerPair servers = await StartServersAsync(o =>
         {
             o.GrantTypesSupported = alsoAuthorizationCode ? ["authorization_code", "refresh_token", JwtBearerGrant] : [JwtBearerGrant];
             o.TokenEndpointAuthMethodsSupported = ["none"];
             o.RegistrationEnabled = alsoAuthorizationCode;
             o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "workload", GrantTypes = [JwtBearerGrant] });
         });
-        server.EnableExtensionGrants(x => x.AssertionIssuerKeys[PlatformIssuer] = platformKey);
-        return server;
+        servers.AuthorizationServer.EnableExtensionGrants(x => x.AssertionIssuerKeys[PlatformIssuer] = platformKey);
+        return servers;
     }
 
     private static string WorkloadJwt(AsymmetricAlgorithm key, string audience)

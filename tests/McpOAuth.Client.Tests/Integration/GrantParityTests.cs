@@ -9,7 +9,7 @@ namespace McpOAuth.Client.Tests.Integration;
 /// to a forgotten registration; a stored login without its registration was refreshed with another auth method than the
 /// registrar chose at sign-in. Each test failed before the fix.
 /// </summary>
-public sealed class GrantParityTests
+public sealed class GrantParityTests : ServerPairTest
 {
     private const string ClientId = "device-client";
     private const string DeviceGrant = "urn:ietf:params:oauth:grant-type:device_code";
@@ -18,19 +18,8 @@ public sealed class GrantParityTests
     public async Task SendAsync_DeviceGrantWithPrivateKeyJwt_DeviceRequestAndPollCarryAnAssertion()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await using var authorizationServer = await StartDeviceServerAsync(o =>
-        {
-            o.TokenEndpointAuthMethodsSupported = ["private_key_jwt"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, TokenEndpointAuthMethod = "private_key_jwt", GrantTypes = [DeviceGrant] });
-        });
-        authorizationServer.EnableExtensionGrants(x => x.ClientKeys[ClientId] = key);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = CreateDeviceClient(authorizationServer, o =>
-        {
-            o.Client.ClientId = ClientId;
-            o.Client.ClientAssertionKey = key;
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
+        var (authorizationServer, mcpServer) = await StartKeyClientServersAsync(key);
+        using var client = CreateKeyClient(authorizationServer, key);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
 
@@ -50,9 +39,8 @@ public sealed class GrantParityTests
     [Fact]
     public async Task SendAsync_DeviceGrantWithDpop_PollCarriesAProofAndTheTokenIsBound()
     {
-        await using var authorizationServer = await StartDeviceServerAsync();
+        var (authorizationServer, mcpServer) = await StartDeviceServersAsync();
         authorizationServer.EnableExtensionGrants();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         var guard = DpopResourceGuard.Install(mcpServer);
         using var client = CreateDeviceClient(authorizationServer, o => o.UseDpop = true);
 
@@ -73,18 +61,9 @@ public sealed class GrantParityTests
     [Fact]
     public async Task SendAsync_DeviceSignInWithANewClient_RemovesThePreviousClientsCredential()
     {
-        await using var authorizationServer = await StartDeviceServerAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartDeviceServersAsync();
         var store = new InMemoryTokenStore();
-        var stale = new TokenSet
-        {
-            AccessToken = "AT-STALE-1",
-            ObtainedAt = DateTimeOffset.UnixEpoch,
-            ExpiresAt = DateTimeOffset.UnixEpoch.AddHours(1),
-            Resource = mcpServer.Resource,
-            Issuer = authorizationServer.Issuer,
-            ClientId = "forgotten-client",
-        };
+        TokenSet stale = TestCredentials.Expired("AT-STALE-1", mcpServer.Resource, authorizationServer.Issuer, "forgotten-client");
         await store.SetAsync(stale.Key, stale);
         using var client = CreateDeviceClient(authorizationServer, store: store);
 
@@ -99,8 +78,7 @@ public sealed class GrantParityTests
     public async Task SignInAsync_DeviceGrantWithAForgottenDynamicClient_RegistersAgainOnceAndSignsIn()
     {
         // REF-10 for the device grant: a server that forgot the client answers invalid_client at the device endpoint.
-        await using var authorizationServer = await StartDeviceServerAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartDeviceServersAsync();
         using var client = CreateDeviceClient(authorizationServer);
         TokenSet first = await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
         authorizationServer.RemoveClient(first.ClientId).Should().BeTrue();
@@ -119,8 +97,7 @@ public sealed class GrantParityTests
     public async Task SendAsync_DeviceGrantAtAServerWithoutPkceMetadata_SignsIn()
     {
         // The device grant uses no PKCE, so the PKCE advertisement (AUTH-13) is not asked of it.
-        await using var authorizationServer = await StartDeviceServerAsync(o => o.CodeChallengeMethodsSupported = null);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartDeviceServersAsync(o => o.CodeChallengeMethodsSupported = null);
         using var client = CreateDeviceClient(authorizationServer);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -133,20 +110,8 @@ public sealed class GrantParityTests
     {
         // RFC 7009 §2.1: revocation authenticates the client like every token request does.
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await using var authorizationServer = await StartDeviceServerAsync(o =>
-        {
-            o.RevocationEnabled = true;
-            o.TokenEndpointAuthMethodsSupported = ["private_key_jwt"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, TokenEndpointAuthMethod = "private_key_jwt", GrantTypes = [DeviceGrant] });
-        });
-        authorizationServer.EnableExtensionGrants(x => x.ClientKeys[ClientId] = key);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = CreateDeviceClient(authorizationServer, o =>
-        {
-            o.Client.ClientId = ClientId;
-            o.Client.ClientAssertionKey = key;
-            o.Client.Issuer = authorizationServer.Issuer;
-        });
+        var (authorizationServer, mcpServer) = await StartKeyClientServersAsync(key, o => o.RevocationEnabled = true);
+        using var client = CreateKeyClient(authorizationServer, key);
         TokenSet tokens = await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
 
         SignOutResult result = await client.Provider.SignOutAsync(mcpServer.McpUri);
@@ -169,34 +134,14 @@ public sealed class GrantParityTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         const string Secret = "preregistered-SECRET-0123456789";
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(10);
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = [method];
-            o.PreRegisteredClients.Add(new TestClientRegistration
-            {
-                ClientId = ClientId,
-                ClientSecret = method == "private_key_jwt" ? null : Secret,
-                TokenEndpointAuthMethod = method,
-            });
-        });
+            o.OnlyPreRegistered(ClientId, method == "private_key_jwt" ? null : Secret, method);
+        }, o => o.TimeProvider = time);
         authorizationServer.EnableExtensionGrants(x => x.ClientKeys[ClientId] = key);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        void Configure(McpOAuthOptions o)
-        {
-            o.Client.ClientId = ClientId;
-            o.Client.Issuer = authorizationServer.Issuer;
-            if (method == "private_key_jwt")
-            {
-                o.Client.ClientAssertionKey = key;
-            }
-            else
-            {
-                o.Client.ClientSecret = Secret;
-            }
-        }
+        void Configure(McpOAuthOptions o) => o.Client.UsePreRegistered(ClientId, authorizationServer.Issuer, method, Secret, key);
 
         var signInStore = new InMemoryTokenStore();
         using (var first = McpClientHarness.Create(Configure, timeProvider: time, tokenStore: signInStore))
@@ -222,8 +167,8 @@ public sealed class GrantParityTests
         }
     }
 
-    private static Task<TestAuthorizationServer> StartDeviceServerAsync(Action<TestAuthorizationServerOptions>? configure = null) =>
-        TestAuthorizationServer.StartAsync(o =>
+    private Task<ServerPair> StartDeviceServersAsync(Action<TestAuthorizationServerOptions>? configure = null) =>
+        StartServersAsync(o =>
         {
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(1);
@@ -232,6 +177,30 @@ public sealed class GrantParityTests
         });
 
     /// <summary>A device-flow client whose "user" approves as soon as the code is shown.</summary>
+    /// <summary>Device servers that authenticate clients only with <c>private_key_jwt</c> and know <see cref="ClientId"/>'s
+    /// public key (dynamic registration stays on).</summary>
+    private async Task<ServerPair> StartKeyClientServersAsync(AsymmetricAlgorithm key, Action<TestAuthorizationServerOptions>? configure = null)
+    {
+        ServerPair servers = await StartDeviceServersAsync(o =>
+        {
+            o.TokenEndpointAuthMethodsSupported = ["private_key_jwt"];
+            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, TokenEndpointAuthMethod = "private_key_jwt", GrantTypes = [DeviceGrant] });
+            configure?.Invoke(o);
+        });
+        servers.AuthorizationServer.EnableExtensionGrants(x => x.ClientKeys[ClientId] = key);
+        return servers;
+    }
+
+    /// <summary>A device client that is <see cref="ClientId"/> at <paramref name="authorizationServer"/>, signing its
+    /// assertions with <paramref name="key"/>.</summary>
+    private static McpClientHarness CreateKeyClient(TestAuthorizationServer authorizationServer, AsymmetricAlgorithm key) =>
+        CreateDeviceClient(authorizationServer, o =>
+        {
+            o.Client.ClientId = ClientId;
+            o.Client.ClientAssertionKey = key;
+            o.Client.Issuer = authorizationServer.Issuer;
+        });
+
     private static McpClientHarness CreateDeviceClient(
         TestAuthorizationServer authorizationServer,
         Action<McpOAuthOptions>? configure = null,

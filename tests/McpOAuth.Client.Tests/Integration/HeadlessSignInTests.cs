@@ -3,24 +3,14 @@ using System.Net;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Sign-ins where the browser cannot reach this machine: the pasted redirect URL, and RFC 8628 device authorization.</summary>
-public sealed class HeadlessSignInTests
+public sealed class HeadlessSignInTests : ServerPairTest
 {
     [Fact]
     public async Task TrySubmitRedirectedUrl_PastedRedirect_CompletesSignInWithStateAndIssChecked()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var launched = new TaskCompletionSource<BrowserLaunchContext>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var harness = McpClientHarness.Create(o => o.LaunchBrowser = (context, _) =>
-        {
-            launched.SetResult(context);
-            return ValueTask.CompletedTask;
-        });
-
-        Task<HttpResponseMessage> call = harness.CallAsync(mcpServer.McpUri, "tools/list");
-        BrowserLaunchContext context = await launched.Task.WaitAsync(McpClientHarness.HangGuard);
-        using var browser = new ScriptedBrowser(ScriptedBrowserMode.CaptureOnly);
-        Uri redirected = await browser.AuthorizeAsync(context.AuthorizationUri);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var harness = CreatePastingClient(out Task<BrowserLaunchContext> launched);
+        (Task<HttpResponseMessage> call, BrowserLaunchContext context, Uri redirected) = await AuthorizeWithoutListenerAsync(harness, launched, mcpServer);
         string forged = redirected.AbsoluteUri.Replace("state=", "state=x", StringComparison.Ordinal);
 
         bool forgedAccepted = context.TrySubmitRedirectedUrl(forged);
@@ -41,23 +31,13 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task TrySubmitRedirectedUrl_PastedRedirectFromAnotherIssuer_EndsSignInWithIssuerMismatch()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.IssInRedirect = IssRedirectMode.Custom;
             o.IssInRedirectValue = "https://evil.example.com";
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var launched = new TaskCompletionSource<BrowserLaunchContext>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var harness = McpClientHarness.Create(o => o.LaunchBrowser = (context, _) =>
-        {
-            launched.SetResult(context);
-            return ValueTask.CompletedTask;
-        });
-
-        Task<HttpResponseMessage> call = harness.CallAsync(mcpServer.McpUri, "tools/list");
-        BrowserLaunchContext context = await launched.Task.WaitAsync(McpClientHarness.HangGuard);
-        using var browser = new ScriptedBrowser(ScriptedBrowserMode.CaptureOnly);
-        Uri redirected = await browser.AuthorizeAsync(context.AuthorizationUri);
+        using var harness = CreatePastingClient(out Task<BrowserLaunchContext> launched);
+        (Task<HttpResponseMessage> call, BrowserLaunchContext context, Uri redirected) = await AuthorizeWithoutListenerAsync(harness, launched, mcpServer);
         context.TrySubmitRedirectedUrl(redirected.AbsoluteUri).Should().BeTrue("the response ends the sign-in, with an error");
 
         var act = () => call.WaitAsync(McpClientHarness.HangGuard);
@@ -69,12 +49,11 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task SendAsync_DeviceAuthorization_ShowsCodePollsUntilApprovedAndSendsResource()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(1);
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         int polls = 0;
         authorizationServer.Options.OnTokenRequest = context =>
         {
@@ -119,14 +98,12 @@ public sealed class HeadlessSignInTests
     public async Task SendAsync_DeviceAuthorizationSlowDown_WidensPollingIntervalByFiveSeconds()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(5);
             o.DeviceSlowDownPolls = 1;
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var pollTimes = new List<DateTimeOffset>();
         authorizationServer.Options.OnTokenRequest = _ =>
         {
@@ -172,12 +149,11 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task SendAsync_DeviceAuthorizationDenied_ThrowsAuthorizationDenied()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(1);
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var harness = McpClientHarness.Create(o =>
         {
             o.UseDeviceAuthorization = true;
@@ -197,13 +173,12 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task SendAsync_DeviceCodeExpires_ThrowsTimeout()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(1);
             o.DeviceCodeLifetime = TimeSpan.FromSeconds(2);
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var harness = McpClientHarness.Create(o =>
         {
             o.UseDeviceAuthorization = true;
@@ -218,8 +193,7 @@ public sealed class HeadlessSignInTests
     [Fact]
     public async Task SendAsync_DeviceAuthorizationNotAdvertised_ThrowsDeviceAuthorizationUnsupported()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var harness = McpClientHarness.Create(o =>
         {
             o.UseDeviceAuthorization = true;
@@ -230,5 +204,29 @@ public sealed class HeadlessSignInTests
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.DeviceAuthorizationUnsupported);
         authorizationServer.RegistrationCount.Should().Be(0);
+    }
+
+    /// <summary>A client whose browser launcher only hands over the sign-in's context, so the authorization response never
+    /// reaches the loopback listener unless the test pastes it.</summary>
+    private static McpClientHarness CreatePastingClient(out Task<BrowserLaunchContext> launched)
+    {
+        var launch = new TaskCompletionSource<BrowserLaunchContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+        launched = launch.Task;
+        return McpClientHarness.Create(o => o.LaunchBrowser = (context, _) =>
+        {
+            launch.SetResult(context);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Starts a call, waits for its sign-in to launch, and plays the user at the authorization server: returns the
+    /// call still waiting, the launch context, and the redirect the user would paste.</summary>
+    private static async Task<(Task<HttpResponseMessage> Call, BrowserLaunchContext Context, Uri Redirected)> AuthorizeWithoutListenerAsync(
+        McpClientHarness harness, Task<BrowserLaunchContext> launched, TestMcpServer mcpServer)
+    {
+        Task<HttpResponseMessage> call = harness.CallAsync(mcpServer.McpUri, "tools/list");
+        BrowserLaunchContext context = await launched.WaitAsync(McpClientHarness.HangGuard);
+        using var browser = new ScriptedBrowser(ScriptedBrowserMode.CaptureOnly);
+        return (call, context, await browser.AuthorizeAsync(context.AuthorizationUri));
     }
 }

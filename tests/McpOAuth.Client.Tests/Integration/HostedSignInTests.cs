@@ -5,15 +5,14 @@ namespace McpOAuth.Client.Tests.Integration;
 /// <summary>Issue 11, item 3 (core): a hosted application's redirect-based sign-in. It starts in one request, which fails with
 /// the authorization URL, and completes in the callback, perhaps on another instance; only the user who started it can
 /// complete it, once, before it expires.</summary>
-public sealed class HostedSignInTests
+public sealed class HostedSignInTests : ServerPairTest
 {
     private static readonly Uri Callback = new("http://127.0.0.1:5999/oauth/callback");
 
     [Fact]
     public async Task SendAsync_UserMustSignIn_FailsWithTheAuthorizationUrlAndOpensNoBrowser()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var app = CreateApp(new InMemoryPendingAuthorizationStore());
 
         McpOAuthSignInRequiredException ex = await SignInRequiredAsync(app, mcpServer, "alice");
@@ -32,8 +31,7 @@ public sealed class HostedSignInTests
     [Fact]
     public async Task CompleteSignInAsync_OnAnotherInstance_TheUserThenCallsTheServerFromBoth()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         var pending = new InMemoryPendingAuthorizationStore();
         var tokens = new InMemoryTokenStore();
         using var instanceA = CreateApp(pending, tokens, returnUrl: "/tools");
@@ -61,8 +59,7 @@ public sealed class HostedSignInTests
     public async Task CompleteSignInAsync_AnotherUsersCallbackOrAReplay_Refused()
     {
         // Login CSRF / session swap, and replay: the pending sign-in is bound to its user and used once.
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var app = CreateApp(new InMemoryPendingAuthorizationStore());
         Uri aliceCallback = await FollowAsync((await SignInRequiredAsync(app, mcpServer, "alice")).AuthorizationUri);
         Uri secondCallback = await FollowAsync((await SignInRequiredAsync(app, mcpServer, "alice")).AuthorizationUri);
@@ -86,8 +83,7 @@ public sealed class HostedSignInTests
     public async Task CompleteSignInAsync_AfterThePendingLifetime_RefusedAsExpired()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.TimeProvider = time);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        var (authorizationServer, mcpServer) = await StartServersAsync(time);
         using var app = CreateApp(new InMemoryPendingAuthorizationStore(time), time: time);
         Uri callback = await FollowAsync((await SignInRequiredAsync(app, mcpServer, "alice")).AuthorizationUri);
         time.Advance(TimeSpan.FromMinutes(11));
@@ -101,12 +97,11 @@ public sealed class HostedSignInTests
     [Fact]
     public async Task CompleteSignInAsync_ResponseFromAnotherIssuer_Refused()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.IssInRedirect = IssRedirectMode.Custom;
             o.IssInRedirectValue = "https://evil.example.com";
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var app = CreateApp(new InMemoryPendingAuthorizationStore());
         Uri callback = await FollowAsync((await SignInRequiredAsync(app, mcpServer, "alice")).AuthorizationUri);
 
@@ -127,7 +122,7 @@ public sealed class HostedSignInTests
             ResourceUri = new Uri("https://mcp.example.com/mcp"),
             RedirectUri = Callback,
             CodeVerifier = "VERIFIER-SECRET-1",
-            Client = new ClientRegistration { ClientId = "c", ClientSecret = "DYN-SECRET-1", TokenEndpointAuthMethod = "client_secret_basic", Issuer = "https://auth.example.com", Kind = ClientRegistrationKind.Dynamic },
+            Client = TestCredentials.SecretClient("c", "DYN-SECRET-1"),
             Scopes = ["mcp:read"],
             ExpiresAt = DateTimeOffset.UnixEpoch.AddDays(1),
         };
@@ -152,15 +147,7 @@ public sealed class HostedSignInTests
 
         PendingAuthorizationSerializer.TryDeserialize(earlier, out PendingAuthorization? read).Should().BeTrue();
 
-        read!.Client.Should().BeEquivalentTo(new ClientRegistration
-        {
-            ClientId = "c",
-            ClientSecret = "DYN-SECRET-2",
-            TokenEndpointAuthMethod = "client_secret_basic",
-            Issuer = "https://auth.example.com",
-            RedirectUris = ["https://app.example.com/callback"],
-            Kind = (ClientRegistrationKind)2,
-        });
+        read!.Client.Should().BeEquivalentTo(TestCredentials.SecretClient("c", "DYN-SECRET-2") with { RedirectUris = ["https://app.example.com/callback"] });
     }
 
     private static McpClientHarness CreateApp(IPendingAuthorizationStore pending, ITokenStore? tokens = null, string? returnUrl = null, TimeProvider? time = null) =>

@@ -3,15 +3,14 @@ using System.Net;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Servers that lie or refuse: each case is rejected with a typed error and nothing is sent after it.</summary>
-public sealed class HostileServerTests
+public sealed class HostileServerTests : ServerPairTest
 {
     // AUTH-07, PRM-01, PRM-02: the PRM names another origin (the AS's port); its AS is never contacted and the root
     // well-known document is not tried instead.
     [Fact]
     public async Task SendAsync_PrmResourceNamesAnotherServer_ThrowsResourceMismatchBeforeAnyAuthorizationServerCall()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
             o.MetadataLocations = ProtectedResourceMetadataLocations.PathAware | ProtectedResourceMetadataLocations.Root);
         mcpServer.Options.MutateMetadata = d => d["resource"] = authorizationServer.BaseUri.GetLeftPart(UriPartial.Authority) + "/mcp";
         using var client = McpClientHarness.Create();
@@ -31,8 +30,7 @@ public sealed class HostileServerTests
     [Fact]
     public async Task SendAsync_MetadataIssuerMismatch_ThrowsIssuerMismatchAndUsesNoEndpoint()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.IssuerOverride = "https://honest.example");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.IssuerOverride = "https://honest.example");
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
@@ -49,9 +47,8 @@ public sealed class HostileServerTests
     [Fact]
     public async Task SendAsync_MetadataIssuerDiffersByTrailingSlash_ThrowsIssuerMismatch()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         authorizationServer.Options.IssuerOverride = authorizationServer.Issuer + "/";
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
@@ -64,8 +61,7 @@ public sealed class HostileServerTests
     [Fact]
     public async Task SendAsync_MetadataOmitsPkceMethods_ThrowsPkceUnsupportedBeforeBrowser()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.CodeChallengeMethodsSupported = null);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.CodeChallengeMethodsSupported = null);
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
@@ -82,8 +78,7 @@ public sealed class HostileServerTests
     [Fact]
     public async Task SendAsync_MetadataListsOnlyPlain_ThrowsPkceUnsupportedBeforeBrowser()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.CodeChallengeMethodsSupported = ["plain"]);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.CodeChallengeMethodsSupported = ["plain"]);
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
@@ -96,13 +91,9 @@ public sealed class HostileServerTests
     [Fact]
     public async Task SendAsync_PkceMetadataNotRequired_CompletesWithS256()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.CodeChallengeMethodsSupported = null);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create(o => o.RequirePkceMetadata = false);
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.CodeChallengeMethodsSupported = null);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, o => o.RequirePkceMetadata = false);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         authorizationServer.AuthorizeRequests.Single().QueryValue("code_challenge_method").Should().Be("S256");
     }
 
@@ -145,29 +136,24 @@ public sealed class HostileServerTests
     [Fact]
     public async Task SendAsync_IssNotAdvertisedAndAbsent_Completes()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.IssParameterSupported = false;
             o.IssInRedirect = IssRedirectMode.Omit;
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
     }
 
     // CB-06, AUTH-36: the user denies; a typed denial with the server's error, and no token request.
     [Fact]
     public async Task SendAsync_UserDeniesAccess_ThrowsAuthorizationExceptionWithoutTokenRequest()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.AuthorizeError = "access_denied";
             o.AuthorizeErrorDescription = "<script>alert(1)</script>";
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");

@@ -8,7 +8,7 @@ namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>2025-03-26 servers (AUTH-15): no PRM; the MCP origin is the authorization server, when the application opts in
 /// (<see cref="McpOAuthOptions.AllowLegacyDiscovery"/>, off by default since issue 10).</summary>
-public sealed class LegacyServerTests
+public sealed class LegacyServerTests : ServerPairTest
 {
     private static readonly Action<McpOAuthOptions> Legacy = static o => o.AllowLegacyDiscovery = true;
 
@@ -17,8 +17,7 @@ public sealed class LegacyServerTests
     [Fact]
     public async Task SendAsync_NoPrmByDefault_DiscoveryFailedNamingTheOptionAndNoLegacyRequest()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
             o.MetadataLocations = ProtectedResourceMetadataLocations.None);
         using var client = McpClientHarness.Create();
 
@@ -39,8 +38,7 @@ public sealed class LegacyServerTests
     [Fact]
     public async Task SendAsync_NoPrmButMetadataAtMcpOrigin_UsesThatMetadata()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.IssInRedirect = IssRedirectMode.Custom);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.IssInRedirect = IssRedirectMode.Custom, o =>
             o.MetadataLocations = ProtectedResourceMetadataLocations.None);
         string mcpOrigin = mcpServer.BaseUri.GetLeftPart(UriPartial.Authority);
         mcpServer.Options.Resource = mcpOrigin; // A 2025-03-26 credential belongs to the origin (issue 12 item 1).
@@ -57,11 +55,8 @@ public sealed class LegacyServerTests
             await TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status200OK, metadata);
             return true;
         };
-        using var client = McpClientHarness.Create(Legacy);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, Legacy);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         using (new AssertionScope())
         {
             McpClientHarness.Describe(mcpServer.Requests).Should().Equal(
@@ -80,8 +75,7 @@ public sealed class LegacyServerTests
     [Fact]
     public async Task SendAsync_NoPrmNoMetadata_UsesDefaultEndpointsAtMcpOrigin()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.IssInRedirect = IssRedirectMode.Omit);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.IssInRedirect = IssRedirectMode.Omit, o =>
             o.MetadataLocations = ProtectedResourceMetadataLocations.None);
         mcpServer.Options.Resource = mcpServer.BaseUri.GetLeftPart(UriPartial.Authority);
         using var proxy = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
@@ -96,11 +90,8 @@ public sealed class LegacyServerTests
             await ForwardAsync(proxy, context, new Uri(authorizationServer.BaseUri, context.Request.Path.Value));
             return true;
         };
-        using var client = McpClientHarness.Create(Legacy);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, Legacy);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         using (new AssertionScope())
         {
             McpClientHarness.Describe(mcpServer.Requests).Should().Equal(

@@ -7,7 +7,8 @@ namespace McpOAuth.Client.Tests.Integration;
 /// <summary>The client under test, built exactly as an application would: <see cref="McpOAuthProviderFactory"/>, then
 /// <see cref="McpOAuthHandler"/> over a real <see cref="SocketsHttpHandler"/>, with a <see cref="ScriptedBrowser"/> as the
 /// browser launcher so the authorization response reaches the library's real loopback listener.</summary>
-internal sealed class McpClientHarness : IDisposable
+internal sealed class McpClientHarness(ScriptedBrowser browser, McpOAuthOptions options, IMcpOAuthProvider provider, HttpClient http)
+    : IDisposable
 {
     /// <summary>Only guards against hangs; never used to assert timing.</summary>
     public static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
@@ -15,21 +16,13 @@ internal sealed class McpClientHarness : IDisposable
     /// <summary>The largest <see cref="McpOAuthOptions.HttpTimeout"/> the options validator accepts.</summary>
     public static readonly TimeSpan MaxHttpTimeout = TimeSpan.FromMinutes(5);
 
-    private McpClientHarness(ScriptedBrowser browser, McpOAuthOptions options, IMcpOAuthProvider provider, HttpClient http)
-    {
-        Browser = browser;
-        Options = options;
-        Provider = provider;
-        Http = http;
-    }
+    public ScriptedBrowser Browser { get; } = browser;
 
-    public ScriptedBrowser Browser { get; }
+    public McpOAuthOptions Options { get; } = options;
 
-    public McpOAuthOptions Options { get; }
+    public IMcpOAuthProvider Provider { get; } = provider;
 
-    public IMcpOAuthProvider Provider { get; }
-
-    public HttpClient Http { get; }
+    public HttpClient Http { get; } = http;
 
     public static McpClientHarness Create(
         Action<McpOAuthOptions>? configure = null,
@@ -54,6 +47,29 @@ internal sealed class McpClientHarness : IDisposable
         var provider = McpOAuthProviderFactory.Create(options, tokenStore, backchannelHandler, timeProvider, loggerFactory, pendingStore);
         var http = new HttpClient(new McpOAuthHandler(provider) { InnerHandler = new SocketsHttpHandler() });
         return new McpClientHarness(browser, options, provider, http);
+    }
+
+    /// <summary>A client built as <see cref="Create"/> builds it that has already signed in to the server at
+    /// <paramref name="mcpUri"/>: its first <c>initialize</c> call answered 200 (the arrange step of most tests that then
+    /// look at what a signed-in client does).</summary>
+    public static async Task<McpClientHarness> SignedInAsync(
+        Uri mcpUri,
+        Action<McpOAuthOptions>? configure = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        ITokenStore? tokenStore = null)
+    {
+        McpClientHarness client = Create(configure, timeProvider, loggerFactory, tokenStore);
+        try
+        {
+            await client.CallOkAsync(mcpUri, "initialize");
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A JSON-RPC request body with non-ASCII text and escapes, so a resent body is checked byte for byte.</summary>

@@ -6,7 +6,7 @@ namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Issue 10 items 0 and 2: where the backchannel may connect and that it never follows a redirect, whatever handler an
 /// application supplies (NET-01..NET-05, T11). Names are resolved by a test resolver that returns the hostile addresses.</summary>
-public sealed class NetworkPolicyTests
+public sealed class NetworkPolicyTests : ServerPairTest
 {
     [Fact]
     public async Task Connect_NameResolvingToLoopbackUnderTheStrictPolicy_RefusedWithoutConnecting()
@@ -77,8 +77,7 @@ public sealed class NetworkPolicyTests
     public async Task SendAsync_StrictPolicyWithoutAnAllowList_RefusesTheLoopbackServersItWouldOtherwiseUse()
     {
         // NET-01: the strict policy refuses loopback servers unless allow-listed
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var refused = McpClientHarness.Create(o => o.Network.RefusePrivateNetworks = true);
         using var allowed = McpClientHarness.Create(o =>
         {
@@ -128,8 +127,7 @@ public sealed class NetworkPolicyTests
     public async Task TokenRequest_HandlerThatFollowedA307_ResponseRefused()
     {
         // NET-05 whatever the handler: an answer that came from another URL is never used.
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var redirecting = new RedirectFollower(new Uri(authorizationServer.Issuer + "/elsewhere")) { InnerHandler = new SocketsHttpHandler() };
         using var client = McpClientHarness.Create(backchannelHandler: redirecting);
 

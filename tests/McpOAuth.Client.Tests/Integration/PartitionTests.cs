@@ -4,13 +4,12 @@ namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Issue 11, item 2: tokens per user. One provider and one store serve several partitions, and a partition's token is
 /// never attached to another partition's request, signed out with another's, or listed with another's.</summary>
-public sealed class PartitionTests
+public sealed class PartitionTests : ServerPairTest
 {
     [Fact]
     public async Task SendAsync_TwoUsersOfOneProvider_EachSignsInAndEachRequestCarriesItsOwnToken()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         var store = new InMemoryTokenStore();
         using var client = McpClientHarness.Create(tokenStore: store);
 
@@ -38,8 +37,7 @@ public sealed class PartitionTests
     [Fact]
     public async Task SendAsync_UserWithoutALogin_GoesWithoutAnotherUsersTokenAndSignsInAsThemselves()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var client = McpClientHarness.Create();
         string alice = await SignInAsAsync(client, mcpServer, "alice");
         int before = mcpServer.McpRequests.Count;
@@ -61,8 +59,7 @@ public sealed class PartitionTests
     [Fact]
     public async Task SignOutAndListLogins_InOnePartition_TouchOnlyThatPartition()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         var store = new InMemoryTokenStore();
         using var client = McpClientHarness.Create(tokenStore: store);
         await SignInAsAsync(client, mcpServer, "alice");
@@ -98,8 +95,7 @@ public sealed class PartitionTests
     public async Task GetAccessTokenAsync_NewProviderOverAFileStore_LoadsOnlyTheCurrentPartition()
     {
         using var directory = new TestDoubles.TempDirectory();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         string alice;
         using (var first = McpClientHarness.Create(tokenStore: new FileTokenStore(directory.Path)))
         {

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Issue 12 item 1: the defaults the MCP TypeScript SDK's client has, seen on the wire of a real loopback server.</summary>
-public sealed class ReferenceClientDefaultsTests
+public sealed class ReferenceClientDefaultsTests : ServerPairTest
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
 
@@ -12,8 +12,7 @@ public sealed class ReferenceClientDefaultsTests
     [Fact]
     public async Task SendAsync_DynamicClientOfflineAccessListed_PromptConsentAndScopeInTheRegistration()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.ScopesSupported = ["mcp:read", "mcp:write", "offline_access"]);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.ScopesSupported = ["mcp:read", "mcp:write", "offline_access"], o =>
         {
             o.ScopesSupported = ["mcp:read", "mcp:write"];
             o.ChallengeScope = "mcp:read";
@@ -37,13 +36,12 @@ public sealed class ReferenceClientDefaultsTests
     [Fact]
     public async Task SendAsync_PreregisteredClientOfflineAccessListed_NeitherOfflineAccessNorPrompt()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.ScopesSupported = ["mcp:read", "offline_access"];
             o.RegistrationEnabled = false;
             o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "app", GrantTypes = ["authorization_code"] });
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.ChallengeScope = "mcp:read");
+        }, o => o.ChallengeScope = "mcp:read");
         using var client = McpClientHarness.Create(o =>
         {
             o.Client.ClientId = "app";
@@ -61,8 +59,7 @@ public sealed class ReferenceClientDefaultsTests
     [Fact]
     public async Task SendAsync_ConfiguredScopesAndAChallengeScope_BothRequested()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.ChallengeScope = "files:read");
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o => o.ChallengeScope = "files:read");
         using var client = McpClientHarness.Create(o => o.Scopes.Add("mcp:admin"));
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -79,19 +76,13 @@ public sealed class ReferenceClientDefaultsTests
     public async Task SendAsync_GrantEchoesNoOfflineAccessAndUsesCommas_RefreshesTwice(bool sendScopeOnRefresh, string? refreshScope)
     {
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = Lifetime;
             o.ScopesSupported = ["mcp:read", "mcp:write", "offline_access"];
             o.GrantScope = _ => "mcp:read mcp:write";
             o.MutateTokenResponse = body => body["scope"] = body["scope"]?.GetValue<string>().Replace(' ', ',');
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
-        {
-            o.TimeProvider = time;
-            o.ChallengeScope = "mcp:read mcp:write";
-        });
+        }, o => o.ChallengeScope = "mcp:read mcp:write");
         var store = new InMemoryTokenStore();
         using var client = McpClientHarness.Create(o => o.SendScopeOnRefresh = sendScopeOnRefresh, time, tokenStore: store);
         (await client.CallAsync(mcpServer.McpUri, "tools/list")).Dispose();
@@ -118,8 +109,7 @@ public sealed class ReferenceClientDefaultsTests
     [Fact]
     public async Task SignInAsync_ServerForgotTheStoredDynamicClient_RegistersAgainBeforeTheBrowser()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         var store = new InMemoryTokenStore();
         string forgotten = await SignInOnceAsync(mcpServer, store);
         ForgetEverything(authorizationServer);
@@ -143,8 +133,7 @@ public sealed class ReferenceClientDefaultsTests
     [Fact]
     public async Task SignInAsync_ServerForgotTheClientAndTheNewSignInFails_NoDeadLoginLeft()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         var store = new InMemoryTokenStore();
         await SignInOnceAsync(mcpServer, store);
         ForgetEverything(authorizationServer);

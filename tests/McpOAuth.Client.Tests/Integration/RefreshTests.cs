@@ -5,7 +5,7 @@ namespace McpOAuth.Client.Tests.Integration;
 /// <summary>Refresh against a rotating, reuse-detecting authorization server. The FakeTimeProvider also drives the
 /// library's HTTP timeouts, so time moves only while no call is in flight, and never past <see cref="McpClientHarness.MaxHttpTimeout"/>
 /// after a call (see <see cref="BackchannelTimerTests"/>).</summary>
-public sealed class RefreshTests
+public sealed class RefreshTests : ServerPairTest
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan PastExpiry = Lifetime + TimeSpan.FromSeconds(1);
@@ -17,25 +17,14 @@ public sealed class RefreshTests
     {
         var time = new FakeTimeProvider();
         var issuedRefreshTokens = new List<string>();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = Lifetime;
             o.MutateTokenResponse = body => issuedRefreshTokens.Add(body["refresh_token"]!.GetValue<string>());
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        using var client = McpClientHarness.Create(timeProvider: time);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time);
 
-        time.Advance(PastExpiry);
-        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 2);
-
-        time.Advance(PastExpiry);
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 3);
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
-        RecordedRequest[] refreshes = [.. authorizationServer.TokenRequests.Where(r => r.FormValue("grant_type") == "refresh_token")];
+        RecordedRequest[] refreshes = await ExpireTwiceAsync(client, time, authorizationServer, mcpServer);
         using (new AssertionScope())
         {
             refreshes.Select(r => r.StatusCode).Should().Equal(200, 200);
@@ -55,10 +44,8 @@ public sealed class RefreshTests
     [Fact]
     public async Task SendAsync_ValidLookingTokenRejected_RefreshesOnceBeforeAnyInteractiveFlow()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         mcpServer.RevokeAllTokens();
         string body = McpClientHarness.JsonRpc("tools/list", 2);
@@ -81,10 +68,8 @@ public sealed class RefreshTests
     [Fact]
     public async Task SendAsync_RefreshAnswersInvalidGrant_FallsBackToOneInteractiveFlow()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         authorizationServer.RevokeAllTokens();
 
@@ -108,14 +93,8 @@ public sealed class RefreshTests
     public async Task SendAsync_TwentyConcurrentRequestsOnExpiredToken_RefreshExactlyOnce()
     {
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = Lifetime;
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        using var client = McpClientHarness.Create(timeProvider: time);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o => o.AccessTokenLifetime = Lifetime);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time);
 
         time.Advance(PastExpiry);
 
@@ -144,10 +123,8 @@ public sealed class RefreshTests
     public async Task SendAsync_TwentyConcurrent401s_RefreshExactlyOnceAndRetryEachOnce()
     {
         const int Count = 20;
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         string stale = authorizationServer.IssuedAccessTokens.Single().Token;
         mcpServer.RevokeAllTokens();
@@ -194,30 +171,31 @@ public sealed class RefreshTests
     public async Task SendAsync_RefreshResponseWithoutRefreshToken_KeepsTheOldRefreshToken()
     {
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = Lifetime;
             o.RotateRefreshTokens = false;
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        using var client = McpClientHarness.Create(timeProvider: time);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time);
 
-        time.Advance(PastExpiry);
-        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 2);
-
-        time.Advance(PastExpiry);
-
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 3);
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
-        RecordedRequest[] refreshes = [.. authorizationServer.TokenRequests.Where(r => r.FormValue("grant_type") == "refresh_token")];
+        RecordedRequest[] refreshes = await ExpireTwiceAsync(client, time, authorizationServer, mcpServer);
         using (new AssertionScope())
         {
             refreshes.Select(r => r.StatusCode).Should().Equal(200, 200);
             refreshes[0].FormValue("refresh_token").Should().NotBeNull().And.Be(refreshes[1].FormValue("refresh_token"));
             client.Browser.LaunchCount.Should().Be(1);
         }
+    }
+
+    /// <summary>Lets the signed-in client's token expire, calls (answered 200), lets it expire again and calls again
+    /// (answered 200); returns the refresh requests the authorization server saw.</summary>
+    private static async Task<RecordedRequest[]> ExpireTwiceAsync(
+        McpClientHarness client, FakeTimeProvider time, TestAuthorizationServer authorizationServer, TestMcpServer mcpServer)
+    {
+        time.Advance(PastExpiry);
+        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 2);
+        time.Advance(PastExpiry);
+        await client.CallOkAsync(mcpServer.McpUri, "tools/list", 3);
+        return [.. authorizationServer.TokenRequests.Where(r => r.FormValue("grant_type") == "refresh_token")];
     }
 }

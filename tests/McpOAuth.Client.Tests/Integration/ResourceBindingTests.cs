@@ -3,7 +3,7 @@ using System.Net;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>One provider serving two MCP servers: each only ever sees the token issued for it.</summary>
-public sealed class ResourceBindingTests
+public sealed class ResourceBindingTests : ServerPairTest
 {
     // RS-01, AUTH-41, STORE-10, RS-06: two servers on different ports behind one AS and one HttpClient.
     [Fact]
@@ -43,10 +43,8 @@ public sealed class ResourceBindingTests
     [Fact]
     public async Task SendAsync_RequestToAnotherOrigin_CarriesNoToken()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         using HttpResponseMessage response = await client.Http.GetAsync(authorizationServer.OAuthMetadataUri).WaitAsync(McpClientHarness.HangGuard);
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Regression tests for defects a code review found: redirects, transient refresh failures, missing secrets.</summary>
-public sealed class ReviewRegressionTests
+public sealed class ReviewRegressionTests : ServerPairTest
 {
     [Fact]
     public async Task SendAsync_ServerRedirectsToAnotherOriginThatChallenges_NoTokenEverReachesIt()
@@ -31,8 +31,7 @@ public sealed class ReviewRegressionTests
             context.Response.Headers.Location = sink.McpUri.AbsoluteUri;
             return Task.FromResult(true);
         });
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         redirect = true;
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
@@ -52,9 +51,8 @@ public sealed class ReviewRegressionTests
         // REF-07: a 503 during a proactive refresh inside the skew window neither fails the request nor deletes anything.
         var time = new FakeTimeProvider();
         bool failRefresh = false;
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(10);
             o.OnTokenRequest = async context =>
             {
@@ -68,10 +66,8 @@ public sealed class ReviewRegressionTests
                 return true;
             };
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var store = new InMemoryTokenStore();
-        using var client = McpClientHarness.Create(timeProvider: time, tokenStore: store);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time, tokenStore: store);
 
         string token = authorizationServer.IssuedAccessTokens.Single().Token;
         failRefresh = true;
@@ -94,15 +90,11 @@ public sealed class ReviewRegressionTests
         // A pre-registered client's secret is never stored; a run without it must not send an unauthenticated refresh whose
         // invalid_client would delete the login.
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(10);
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "confidential", ClientSecret = "conf-SECRET-123456", TokenEndpointAuthMethod = "client_secret_basic" });
+            o.OnlyPreRegistered("confidential", "conf-SECRET-123456", "client_secret_basic");
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var store = new InMemoryTokenStore();
         using (var first = McpClientHarness.Create(
             o =>

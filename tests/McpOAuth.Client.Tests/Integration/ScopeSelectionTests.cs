@@ -1,25 +1,19 @@
-using System.Net;
-
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>The MCP scope selection strategy and offline_access signalling, as seen by the authorization endpoint.</summary>
-public sealed class ScopeSelectionTests
+public sealed class ScopeSelectionTests : ServerPairTest
 {
     // AUTH-26 (1), AUTH-27, SCOPE-01: the challenge scope wins, even when it is outside scopes_supported.
     [Fact]
     public async Task SendAsync_ChallengeNamesScope_RequestsExactlyTheChallengedScope()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
         {
             o.ScopesSupported = ["mcp:read", "mcp:write"];
             o.ChallengeScope = "files:read x:special";
         });
-        using var client = McpClientHarness.Create();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         authorizationServer.AuthorizeRequests.Single().QueryValue("scope").Should().Be("files:read x:special");
     }
 
@@ -27,17 +21,13 @@ public sealed class ScopeSelectionTests
     [Fact]
     public async Task SendAsync_NoChallengeScope_RequestsAllPrmScopesSupported()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
         {
             o.ScopesSupported = ["mcp:read", "mcp:write"];
             o.ChallengeIncludesScope = false;
         });
-        using var client = McpClientHarness.Create();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         authorizationServer.AuthorizeRequests.Single().QueryValue("scope").Should().Be("mcp:read mcp:write");
     }
 
@@ -45,13 +35,9 @@ public sealed class ScopeSelectionTests
     [Fact]
     public async Task SendAsync_NoScopeAnywhere_OmitsScopeParameter()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.ScopesSupported = ["offline_access"]);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.ScopesSupported = ["offline_access"]);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         authorizationServer.AuthorizeRequests.Single().Query.Keys.Should().NotContain("scope");
     }
 
@@ -61,18 +47,14 @@ public sealed class ScopeSelectionTests
     [InlineData(false, "mcp:read")]
     public async Task SendAsync_AuthorizationServerScopes_AddsOfflineAccessOnlyWhenListed(bool listed, string expectedScope)
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-            o.ScopesSupported = listed ? ["mcp:read", "offline_access"] : ["mcp:read"]);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
+            o.ScopesSupported = listed ? ["mcp:read", "offline_access"] : ["mcp:read"], o =>
         {
             o.ScopesSupported = ["mcp:read", "offline_access"]; // The PRM is not the source for offline_access.
             o.ChallengeScope = "mcp:read";
         });
-        using var client = McpClientHarness.Create();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         using (new AssertionScope())
         {
             authorizationServer.AuthorizeRequests.Single().QueryValue("scope").Should().Be(expectedScope);

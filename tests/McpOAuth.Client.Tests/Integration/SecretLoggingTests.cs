@@ -4,24 +4,22 @@ using System.Text;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>LOG-01: nothing secret reaches a log line or an exception, raw, URL-encoded or base64.</summary>
-public sealed class SecretLoggingTests
+public sealed class SecretLoggingTests : ServerPairTest
 {
     // LOG-01, RS-06, AUTH-45: a full flow with a confidential DCR client, then a refresh, with every category at Trace.
     [Fact]
     public async Task SendAsync_FullFlowAndRefreshAtTrace_LogsNoSecret()
     {
         var issued = new List<string>();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.TokenEndpointAuthMethodsSupported = ["client_secret_post"];
             o.MutateTokenResponse = body => issued.Add(body["refresh_token"]!.GetValue<string>());
             o.MutateRegistrationResponse = body => issued.Add(body["client_secret"]!.GetValue<string>());
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = logs.CreateFactory();
-        using var client = McpClientHarness.Create(loggerFactory: loggerFactory);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, loggerFactory: loggerFactory);
 
         mcpServer.RevokeAllTokens();
 
@@ -48,12 +46,11 @@ public sealed class SecretLoggingTests
     [Fact]
     public async Task SendAsync_SignInRejectedAfterCallback_ExceptionAndLogsCarryNoCodeOrState()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.IssInRedirect = IssRedirectMode.Custom;
             o.IssInRedirectValue = "http://127.0.0.1:1/attacker";
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = logs.CreateFactory();
         using var client = McpClientHarness.Create(loggerFactory: loggerFactory);

@@ -3,14 +3,13 @@ using System.Net;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>403 insufficient_scope handling: a bounded step-up with the union of scopes.</summary>
-public sealed class StepUpTests
+public sealed class StepUpTests : ServerPairTest
 {
     // AUTH-28, AUTH-29, RS-10, RS-12 (first half): tools/call needs one more scope; the server challenges only the new one.
     [Fact]
     public async Task SendAsync_InsufficientScope_ReauthorizesWithUnionAndRetries()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
         {
             o.RequiredScopes["*"] = ["mcp:read"];
             o.RequiredScopes["tools/call"] = ["mcp:write"];
@@ -43,8 +42,7 @@ public sealed class StepUpTests
     [Fact]
     public async Task SendAsync_MaxAuthorizationAttemptsOne_StepUpAfterTheSignInIsRefusedAsALoop()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
         {
             o.RequiredScopes["*"] = ["mcp:read", "mcp:write"];
             o.ChallengeScope = "mcp:read";
@@ -62,8 +60,7 @@ public sealed class StepUpTests
     [Fact]
     public async Task SendAsync_InsufficientScopeRepeatsWithoutNewScope_ThrowsInsufficientScopeWithinThreeAuthorizations()
     {
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.GrantScope = _ => "mcp:read");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.GrantScope = _ => "mcp:read", o =>
         {
             o.RequiredScopes["*"] = ["mcp:read"];
             o.RequiredScopes["tools/call"] = ["mcp:write"];

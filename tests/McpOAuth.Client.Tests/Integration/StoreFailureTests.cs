@@ -5,19 +5,14 @@ namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>STORE-08 (issue 10 item 0): a store that cannot be written does not fail the request holding fresh tokens; the
 /// failure is typed and logged, and the write is retried.</summary>
-public sealed class StoreFailureTests
+public sealed class StoreFailureTests : ServerPairTest
 {
     [Fact]
     public async Task SendAsync_StoreWriteFailsAfterSignIn_RequestSucceedsAndTheWriteIsRetriedOnTheNextRenewal()
     {
         // STORE-08: keeps working from memory, reports the failure typed and without secrets, retries the write on the next change
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromMinutes(10);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o => o.AccessTokenLifetime = TimeSpan.FromMinutes(10));
         var store = new FlakyTokenStore { Failing = true };
         using var logs = new TestDoubles.CapturingLoggerProvider();
         using ILoggerFactory factory = logs.CreateFactory();
@@ -44,8 +39,7 @@ public sealed class StoreFailureTests
     public async Task SignInAsync_StoreCannotBeWritten_TypedErrorButTheTokensStillServe()
     {
         // STORE-08: an explicit sign-in reports the unsaved login (StoreUnavailable); its tokens still serve
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         var store = new FlakyTokenStore { Failing = true };
         using var client = McpClientHarness.Create(tokenStore: store);
 

@@ -8,18 +8,13 @@ namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>Issue 13, item 4: the ActivitySource and Meter named McpOAuth.Client, their names and attributes, and that no
 /// token, code, verifier, secret or state ever appears in a span or a measurement.</summary>
-public sealed class TelemetryTests
+public sealed class TelemetryTests : ServerPairTest
 {
     [Fact]
     public async Task SignInThenCalls_PublishSpansAndMetricsNamedForTheLibrary_WithoutSecrets()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromMinutes(10);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o => o.AccessTokenLifetime = TimeSpan.FromMinutes(10));
         using var browser = new ScriptedBrowser();
         await using ServiceProvider services = Container(browser, time);
         var meters = services.GetRequiredService<IMeterFactory>();

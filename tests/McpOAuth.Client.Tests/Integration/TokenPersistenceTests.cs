@@ -3,19 +3,17 @@ using System.Net;
 namespace McpOAuth.Client.Tests.Integration;
 
 /// <summary>A second provider over the same token store: the next run of the application.</summary>
-public sealed class TokenPersistenceTests
+public sealed class TokenPersistenceTests : ServerPairTest
 {
     // AUTH-45, STORE-10: a stored, usable token is used by the next run with no sign-in and no AS call.
     [Fact]
     public async Task SendAsync_NextRunWithStoredToken_UsesItWithoutSignIn()
     {
         var store = new InMemoryTokenStore();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using (var firstRun = McpClientHarness.Create(tokenStore: store))
-        using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
         {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+            await firstRun.CallOkAsync(mcpServer.McpUri, "initialize");
         }
 
         int authorizationServerRequests = authorizationServer.Requests.Count;
@@ -86,17 +84,14 @@ public sealed class TokenPersistenceTests
         string directory = Path.Combine(Path.GetTempPath(), "mcpoauth-integration-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+            var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
             {
-                o.TimeProvider = time;
                 o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
                 o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
             });
-            await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
             using (var firstRun = McpClientHarness.Create(timeProvider: time, tokenStore: new FileTokenStore(directory)))
-            using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
             {
-                signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+                await firstRun.CallOkAsync(mcpServer.McpUri, "initialize");
             }
 
             time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
@@ -147,33 +142,31 @@ public sealed class TokenPersistenceTests
     }
 
     /// <summary>A first run signed in with an in-memory store, and the clock moved past its access token's two minutes.</summary>
-    private sealed record ExpiredLogin(FakeTimeProvider Time, InMemoryTokenStore Store, TestAuthorizationServer AuthorizationServer, TestMcpServer McpServer)
-        : IAsyncDisposable
+    private sealed record ExpiredLogin(FakeTimeProvider Time, InMemoryTokenStore Store, ServerPair Servers) : IAsyncDisposable
     {
+        public TestAuthorizationServer AuthorizationServer => Servers.AuthorizationServer;
+
+        public TestMcpServer McpServer => Servers.McpServer;
+
         public static async Task<ExpiredLogin> StartAsync()
         {
             var time = new FakeTimeProvider();
             var store = new InMemoryTokenStore();
-            TestAuthorizationServer authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-            {
-                o.TimeProvider = time;
-                o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
-            });
-            TestMcpServer mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+            var login = new ExpiredLogin(time, store, await ServerPair.StartAsync(time, o => o.AccessTokenLifetime = TimeSpan.FromMinutes(2)));
             using (var firstRun = McpClientHarness.Create(timeProvider: time, tokenStore: store))
-            using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
             {
-                signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+                await firstRun.CallOkAsync(login.McpServer.McpUri, "initialize");
             }
 
             time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
-            return new ExpiredLogin(time, store, authorizationServer, mcpServer);
+            return login;
         }
 
-        public async ValueTask DisposeAsync()
+        public void Deconstruct(out FakeTimeProvider time, out InMemoryTokenStore store, out TestAuthorizationServer authorizationServer, out TestMcpServer mcpServer)
         {
-            await McpServer.DisposeAsync();
-            await AuthorizationServer.DisposeAsync();
+            (time, store, authorizationServer, mcpServer) = (Time, Store, AuthorizationServer, McpServer);
         }
+
+        public ValueTask DisposeAsync() => Servers.DisposeAsync();
     }
 }

@@ -4,7 +4,7 @@ using McpOAuth.Client.Internal;
 namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue section 2.4, the authorization request and the browser launch (T1, T5, T6).</summary>
-public sealed partial class AuthorizationCatalogueTests
+public sealed partial class AuthorizationCatalogueTests : ServerPairTest
 {
     [Fact]
     public void NewState_ThousandFlows_AllUniqueAndEach256RandomBits()
@@ -24,8 +24,7 @@ public sealed partial class AuthorizationCatalogueTests
     public async Task SendAsync_TwoSignIns_StateAndVerifierFreshEachTimeAndTheChallengeIsTheVerifiersS256()
     {
         // AUTHZ-05 on the wire: two real sign-ins never reuse a state or a verifier.
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         using var client = McpClientHarness.Create();
 
         await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
@@ -48,9 +47,8 @@ public sealed partial class AuthorizationCatalogueTests
     public async Task SendAsync_AuthorizationEndpointWithControlCharacters_RefusedBeforeTheBrowser(string path)
     {
         // AUTHZ-06: metadata carrying terminal or line control characters never becomes a URL to open or print.
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
+        var (authorizationServer, mcpServer) = await StartServersAsync();
         authorizationServer.Options.MutateMetadata = m => m["authorization_endpoint"] = authorizationServer.BaseUri.GetLeftPart(UriPartial.Authority) + path;
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create();
 
         Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
@@ -70,9 +68,8 @@ public sealed partial class AuthorizationCatalogueTests
         // AUTHZ-06: the launch fails, so the application prints the URL for manual copy; scopes and a registered client id with
         // ANSI escapes and line breaks arrive percent-encoded in it, and the typed error carries no control character.
         Uri? handedOver = null;
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-            o.MutateRegistrationResponse = r => r["client_id"] = "dyn\u001b]0;owned\u0007\r\nclient");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
+            o.MutateRegistrationResponse = r => r["client_id"] = "dyn\u001b]0;owned\u0007\r\nclient", o =>
         {
             o.ScopesSupported = ["mcp:read\u001b[31m", "mcp\r\nwrite"];
             o.ChallengeIncludesScope = false;

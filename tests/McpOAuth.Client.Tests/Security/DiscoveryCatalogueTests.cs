@@ -5,7 +5,7 @@ namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue sections 2.2 and 2.9, protected resource metadata and the <c>resource_metadata</c> parameter (T3, T11,
 /// T18), against loopback servers.</summary>
-public sealed class DiscoveryCatalogueTests
+public sealed class DiscoveryCatalogueTests : ServerPairTest
 {
     [Fact]
     public async Task SendAsync_AuthorizationServersStartWithANonHttpEntry_ItIsDroppedAndTheListedServerUsed()
@@ -14,11 +14,8 @@ public sealed class DiscoveryCatalogueTests
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
             o.MutateMetadata = d => d["authorization_servers"] = new JsonArray("javascript:alert(1)", "data:text/html,x", authorizationServer.Issuer));
-        using var client = McpClientHarness.Create();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         authorizationServer.IssuedAccessTokens.Should().ContainSingle();
     }
 
@@ -106,13 +103,9 @@ public sealed class DiscoveryCatalogueTests
     public async Task SendAsync_ChallengeNamesAnUnusableResourceMetadataUrl_IgnoredAndTheWellKnownDocumentUsed(string value)
     {
         // WWWA-07 end to end: relative, plain http to another host, javascript: and userinfo are never fetched.
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.ResourceMetadataOverride = value);
-        using var client = McpClientHarness.Create();
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o => o.ResourceMetadataOverride = value);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "initialize");
-
-        response.Should().HaveStatusCode(HttpStatusCode.OK);
         McpClientHarness.Describe(mcpServer.Requests).Should().Equal("POST /mcp 401", "GET /.well-known/oauth-protected-resource/mcp 200", "POST /mcp 200");
     }
 
@@ -125,8 +118,7 @@ public sealed class DiscoveryCatalogueTests
         // WWWA-07 with NET-01: a cross-origin internal address is blocked by the connect policy (metadata addresses always,
         // private ones under the strict policy); the sign-in stops with a typed error.
         var clock = new RetryClock(new ObservableTimeProvider());
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.ResourceMetadataOverride = value);
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o => o.ResourceMetadataOverride = value);
         using var client = McpClientHarness.Create(
             o =>
             {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue section 2.14, fault and load (T17, T24, §3).</summary>
-public sealed class LoadCatalogueTests
+public sealed class LoadCatalogueTests : ServerPairTest
 {
     [Fact]
     public async Task SendAsync_FiftyCallersWhileDiscoveryHangs_OneDiscoveryAndAllFailAtItsTimeout()
@@ -16,7 +16,7 @@ public sealed class LoadCatalogueTests
         var time = new ObservableTimeProvider();
         var metadataAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int metadataRequests = 0;
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.OnMetadataRequest = async context =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.OnMetadataRequest = async context =>
         {
             Interlocked.Increment(ref metadataRequests);
             metadataAsked.TrySetResult();
@@ -27,8 +27,7 @@ public sealed class LoadCatalogueTests
             }
 
             return true;
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.OnMcpRequest = ChallengeBarrier.HoldUntil(Callers));
+        }, o => o.OnMcpRequest = ChallengeBarrier.HoldUntil(Callers));
         using var client = McpClientHarness.Create(o => o.HttpTimeout = TimeSpan.FromSeconds(30), timeProvider: time);
 
         Task<HttpResponseMessage>[] calls = [.. Enumerable.Range(1, Callers).Select(id => client.CallAsync(mcpServer.McpUri, "tools/list", id))];

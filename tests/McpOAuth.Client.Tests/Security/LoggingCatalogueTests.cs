@@ -10,7 +10,7 @@ namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue sections 2.9 and 2.12 (T14, T21): text an authorization or resource server controls never forges a log
 /// line or a terminal escape, and the public token types never print or serialize a secret.</summary>
-public sealed class LoggingCatalogueTests
+public sealed class LoggingCatalogueTests : ServerPairTest
 {
     private const string Forged = "\r\n\u001b[31mINFO forged line\u001b[0m\u0007";
 
@@ -22,8 +22,7 @@ public sealed class LoggingCatalogueTests
     {
         // LOG-03 (issuer)
         using var logs = new CapturingLoggerProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.IssuerOverride = "https://evil.example/" + Forged);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.IssuerOverride = "https://evil.example/" + Forged);
         using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(loggerFactory: factory);
 
@@ -39,12 +38,11 @@ public sealed class LoggingCatalogueTests
     {
         // LOG-03 (error_description of the authorization response), T21
         using var logs = new CapturingLoggerProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.AuthorizeError = "access_denied";
             o.AuthorizeErrorDescription = "denied" + Forged;
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(loggerFactory: factory);
 
@@ -62,9 +60,8 @@ public sealed class LoggingCatalogueTests
         var time = new FakeTimeProvider();
         using var logs = new CapturingLoggerProvider();
         bool hostile = false;
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
             o.OnTokenRequest = async context =>
             {
@@ -82,7 +79,6 @@ public sealed class LoggingCatalogueTests
                 return true;
             };
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(timeProvider: time, loggerFactory: factory);
         await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
@@ -104,8 +100,7 @@ public sealed class LoggingCatalogueTests
         // refuses to send them). A usable challenge that adds no scope stops with a typed error; one whose error is mangled is
         // not answered at all. Either way nothing the server wrote reaches a log line or an exception message raw.
         using var logs = new CapturingLoggerProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o =>
         {
             o.RequiredScopes["*"] = ["mcp:read"];
             o.RequiredScopes["tools/call"] = ["mcp:write"];
@@ -151,13 +146,7 @@ public sealed class LoggingCatalogueTests
             Resource = "https://mcp.example.com/mcp",
             Issuer = "https://auth.example.com",
             ClientId = "client-4",
-            Registration = new ClientRegistration
-            {
-                ClientId = "client-4",
-                ClientSecret = "CS-SECRET-4",
-                TokenEndpointAuthMethod = "client_secret_basic",
-                Issuer = "https://auth.example.com",
-            },
+            Registration = TestCredentials.SecretClient("client-4", "CS-SECRET-4", ClientRegistrationKind.Preregistered),
         };
 
         string json = JsonSerializer.Serialize(tokens, Reflection);
@@ -180,14 +169,7 @@ public sealed class LoggingCatalogueTests
     {
         // LOG-04 (JSON of a ClientRegistration on its own): an application that logs or caches the registration does not write the
         // client secret; the durable stores' record (TokenSetSerializer) still keeps a dynamically registered client's secret.
-        var registration = new ClientRegistration
-        {
-            ClientId = "client-5",
-            ClientSecret = "CS-SECRET-5",
-            TokenEndpointAuthMethod = "client_secret_basic",
-            Issuer = "https://auth.example.com",
-            Kind = ClientRegistrationKind.Dynamic,
-        };
+        ClientRegistration registration = TestCredentials.SecretClient("client-5", "CS-SECRET-5");
         var tokens = new TokenSet
         {
             AccessToken = "fake-access-token-5",

@@ -8,7 +8,7 @@ namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue section 2.3, NET-01..NET-06 (T11, T12): where the backchannel may connect, what it never follows, and
 /// which certificates it never accepts, end to end against loopback servers.</summary>
-public sealed class NetworkCatalogueTests
+public sealed class NetworkCatalogueTests : ServerPairTest
 {
     [Theory]
     [InlineData("169.254.169.254")]
@@ -42,8 +42,7 @@ public sealed class NetworkCatalogueTests
     {
         // NET-01: endpoints in the (allowed) authorization server's metadata point inside; the POST never connects.
         var clock = new RetryClock(new ObservableTimeProvider());
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.MutateMetadata = m => m[member] = endpoint);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.MutateMetadata = m => m[member] = endpoint);
         using var client = McpClientHarness.Create(StrictExcept("127.0.0.1"), timeProvider: clock.Time);
 
         McpOAuthException refused = await clock.FailureOfAsync(client.CallAsync(mcpServer.McpUri, "initialize"));
@@ -165,8 +164,7 @@ public sealed class NetworkCatalogueTests
         // NET-04: a metadata GET redirected elsewhere (here a recording sink, standing for http://169.254.169.254/) is not followed.
         var clock = new RetryClock(new ObservableTimeProvider());
         await using var sink = await TestAuthorizationServer.StartAsync();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.MetadataLocations = ProtectedResourceMetadataLocations.PathAware);
+        var (authorizationServer, mcpServer) = await StartServersAsync(mcp: o => o.MetadataLocations = ProtectedResourceMetadataLocations.PathAware);
         Func<HttpContext, Task<bool>> redirect = context =>
         {
             context.Response.StatusCode = status;
@@ -202,13 +200,12 @@ public sealed class NetworkCatalogueTests
     {
         // NET-05: the 307/308 is not followed, with the library's handler or with an application's that would follow it.
         await using var sink = await TestAuthorizationServer.StartAsync();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.OnTokenRequest = context =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.OnTokenRequest = context =>
         {
             context.Response.StatusCode = status;
             context.Response.Headers.Location = sink.TokenEndpoint.AbsoluteUri;
             return Task.FromResult(true);
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var applicationHandler = new SocketsHttpHandler { AllowAutoRedirect = true, UseProxy = false };
         using var client = McpClientHarness.Create(backchannelHandler: applicationHandlerFollowsRedirects ? applicationHandler : null);
 
@@ -229,9 +226,8 @@ public sealed class NetworkCatalogueTests
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         await using var sink = await TestAuthorizationServer.StartAsync();
         bool redirect = false;
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
             o.OnTokenRequest = context =>
             {
@@ -245,7 +241,6 @@ public sealed class NetworkCatalogueTests
                 return Task.FromResult(true);
             };
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var store = new InMemoryTokenStore();
         using var client = McpClientHarness.Create(timeProvider: time, tokenStore: store);
         await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);

@@ -4,7 +4,7 @@ namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue section 2.7, refresh, rotation and concurrency (T10, T15, T25), against a rotating, reuse-detecting
 /// authorization server.</summary>
-public sealed class RefreshCatalogueTests
+public sealed class RefreshCatalogueTests : ServerPairTest
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan PastExpiry = Lifetime + TimeSpan.FromSeconds(1);
@@ -46,13 +46,11 @@ public sealed class RefreshCatalogueTests
         var bothArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int arrivals = 0;
         var store = new NoLockStore();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = Lifetime;
             o.MutateTokenResponse = body => issued.Add(body["refresh_token"]!.GetValue<string>());
         });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         using var winner = McpClientHarness.Create(timeProvider: time, tokenStore: store);
         using var loser = McpClientHarness.Create(timeProvider: time, tokenStore: store);
         await winner.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
@@ -99,8 +97,7 @@ public sealed class RefreshCatalogueTests
         await using var mcpServer = await TestMcpServer.StartAsync(first);
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = logs.CreateFactory();
-        using var client = McpClientHarness.Create(loggerFactory: loggerFactory);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, loggerFactory: loggerFactory);
 
         mcpServer.SetAuthorizationServer(second);
 
@@ -186,20 +183,17 @@ public sealed class RefreshCatalogueTests
     private static async Task<SignedIn> SignedInAsync(Action<TestAuthorizationServerOptions>? configure = null)
     {
         var time = new FakeTimeProvider();
-        var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        ServerPair servers = await ServerPair.StartAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = Lifetime;
             configure?.Invoke(o);
         });
-        var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         var store = new InMemoryTokenStore();
         var client = McpClientHarness.Create(timeProvider: time, tokenStore: store);
-        var rig = new SignedIn(time, authorizationServer, mcpServer, store, client);
+        var rig = new SignedIn(time, servers, store, client);
         try
         {
-            using HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize");
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
+            await client.CallOkAsync(servers.McpServer.McpUri, "initialize");
             return rig;
         }
         catch
@@ -209,14 +203,17 @@ public sealed class RefreshCatalogueTests
         }
     }
 
-    private sealed record SignedIn(FakeTimeProvider Time, TestAuthorizationServer Authorization, TestMcpServer Mcp, InMemoryTokenStore Store, McpClientHarness Client)
+    private sealed record SignedIn(FakeTimeProvider Time, ServerPair Servers, InMemoryTokenStore Store, McpClientHarness Client)
         : IAsyncDisposable
     {
+        public TestAuthorizationServer Authorization => Servers.AuthorizationServer;
+
+        public TestMcpServer Mcp => Servers.McpServer;
+
         public async ValueTask DisposeAsync()
         {
             Client.Dispose();
-            await Mcp.DisposeAsync();
-            await Authorization.DisposeAsync();
+            await Servers.DisposeAsync();
         }
     }
 

@@ -6,7 +6,7 @@ namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue section 2.11 (REG): REG-06, a dynamically registered client's secret past its <c>client_secret_expires_at</c>
 /// (RFC 7591 §3.2.1) is never sent again; the client registers again and the user signs in again.</summary>
-public sealed class RegistrationCatalogueTests
+public sealed class RegistrationCatalogueTests : ServerPairTest
 {
     private static readonly TimeSpan SecretLifetime = TimeSpan.FromHours(1);
 
@@ -19,14 +19,9 @@ public sealed class RegistrationCatalogueTests
         var time = new FakeTimeProvider();
         var store = new InMemoryTokenStore();
         using var logs = new CapturingLoggerProvider();
-        await using var authorizationServer = await StartAsync(time, SecretLifetime);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        var (authorizationServer, mcpServer) = await StartConfidentialAsync(time, SecretLifetime);
         using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        using var firstRun = McpClientHarness.Create(timeProvider: time, tokenStore: store, loggerFactory: factory);
-        using (HttpResponseMessage signIn = await firstRun.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        using var firstRun = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time, tokenStore: store, loggerFactory: factory);
 
         TestClientRegistration expired = authorizationServer.Clients.Should().ContainSingle().Subject;
         time.Advance(SecretLifetime + TimeSpan.FromMinutes(1));
@@ -52,13 +47,8 @@ public sealed class RegistrationCatalogueTests
     {
         // REG-06, RFC 7591 §3.2.1: client_secret_expires_at = 0 means the secret does not expire
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await StartAsync(time, secretLifetime: null);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        using var client = McpClientHarness.Create(timeProvider: time);
-        using (HttpResponseMessage signIn = await client.CallAsync(mcpServer.McpUri, "initialize"))
-        {
-            signIn.Should().HaveStatusCode(HttpStatusCode.OK);
-        }
+        var (authorizationServer, mcpServer) = await StartConfidentialAsync(time, secretLifetime: null);
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time);
 
         time.Advance(TimeSpan.FromDays(400));
 
@@ -78,8 +68,7 @@ public sealed class RegistrationCatalogueTests
     {
         // REG-06 (sign-in): a known dynamic client, reused by an explicit sign-in while its secret lives, is not reused once expired
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await StartAsync(time, SecretLifetime);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        var (authorizationServer, mcpServer) = await StartConfidentialAsync(time, SecretLifetime);
         using var client = McpClientHarness.Create(timeProvider: time);
         await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
         await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
@@ -102,8 +91,7 @@ public sealed class RegistrationCatalogueTests
     {
         // REG-06: a registration response whose secret is already past client_secret_expires_at is tried once more, then refused
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await StartAsync(time, TimeSpan.FromMinutes(-1));
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
+        var (authorizationServer, mcpServer) = await StartConfidentialAsync(time, TimeSpan.FromMinutes(-1));
         using var client = McpClientHarness.Create(timeProvider: time);
 
         Func<Task> act = () => client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
@@ -117,12 +105,11 @@ public sealed class RegistrationCatalogueTests
         }
     }
 
-    /// <summary>A server whose dynamic clients are confidential, with secrets that live <paramref name="secretLifetime"/> from their
-    /// registration (null: forever, sent as 0).</summary>
-    private static Task<TestAuthorizationServer> StartAsync(FakeTimeProvider time, TimeSpan? secretLifetime) =>
-        TestAuthorizationServer.StartAsync(o =>
+    /// <summary>Servers on <paramref name="time"/> whose dynamic clients are confidential, with secrets that live
+    /// <paramref name="secretLifetime"/> from their registration (null: forever, sent as 0).</summary>
+    private Task<ServerPair> StartConfidentialAsync(FakeTimeProvider time, TimeSpan? secretLifetime) =>
+        StartServersAsync(time, o =>
         {
-            o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
             o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
             o.MutateRegistrationResponse = response => response["client_secret_expires_at"] =

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue section 2.8, the handler and resource binding (T8, T9, T22, T24): which requests carry which token.</summary>
-public sealed class ResourceServerCatalogueTests
+public sealed class ResourceServerCatalogueTests : ServerPairTest
 {
     [Fact]
     public async Task SendAsync_TwoResourcesOnOneOriginBehindOneAuthorizationServer_EachPathGetsOnlyItsOwnToken()
@@ -68,18 +68,8 @@ public sealed class ResourceServerCatalogueTests
         // RS-07: POST, the GET stream, its resumption with Last-Event-ID and the DELETE all carry Authorization, and after a
         // mid-session refresh every one of them carries the new token.
         var time = new FakeTimeProvider();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o =>
-        {
-            o.TimeProvider = time;
-            o.SessionId = "session-1";
-        });
-        using var client = McpClientHarness.Create(timeProvider: time);
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o => o.AccessTokenLifetime = TimeSpan.FromMinutes(2), o => o.SessionId = "session-1");
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time);
 
         await SessionRequestsAsync(client, mcpServer.McpUri);
         time.Advance(TimeSpan.FromMinutes(3));
@@ -104,10 +94,8 @@ public sealed class ResourceServerCatalogueTests
     {
         // RS-13: with a valid token, 1,000 parallel requests make no authorization server call and take no lock: they all
         // complete while another sign-in for the same server holds its gate (waiting in the browser).
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync();
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        using var client = McpClientHarness.Create();
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync();
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
         string token = authorizationServer.IssuedAccessTokens.Single().Token;
         client.Browser.Mode = ScriptedBrowserMode.CaptureOnly;

@@ -3,7 +3,7 @@ using System.Net;
 namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue section 2.13, scope and consent (T19, T24).</summary>
-public sealed class ScopeCatalogueTests
+public sealed class ScopeCatalogueTests : ServerPairTest
 {
     [Fact]
     public async Task SendAsync_UserDenied_TheNextRequestsFailWithoutABrowserUntilTheCooldownEnds()
@@ -13,17 +13,17 @@ public sealed class ScopeCatalogueTests
         var time = new FakeTimeProvider();
         await using var servers = await DenyingAsync(time);
         using var client = McpClientHarness.Create(timeProvider: time);
-        Func<Task> call = () => client.CallAsync(servers.Mcp.McpUri, "tools/list");
+        Func<Task> call = () => client.CallAsync(servers.McpServer.McpUri, "tools/list");
 
         McpOAuthAuthorizationException first = (await call.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which;
         McpOAuthAuthorizationException again = (await call.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which;
         time.Advance(TimeSpan.FromSeconds(30));
         McpOAuthAuthorizationException stillCooling = (await call.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which;
         int launchesDuringCooldown = client.Browser.LaunchCount;
-        servers.Authorization.Options.AuthorizeError = null;
+        servers.AuthorizationServer.Options.AuthorizeError = null;
         time.Advance(TimeSpan.FromSeconds(31));
 
-        using HttpResponseMessage afterCooldown = await client.CallAsync(servers.Mcp.McpUri, "tools/list", 2);
+        using HttpResponseMessage afterCooldown = await client.CallAsync(servers.McpServer.McpUri, "tools/list", 2);
 
         using (new AssertionScope())
         {
@@ -44,11 +44,11 @@ public sealed class ScopeCatalogueTests
         var time = new FakeTimeProvider();
         await using var servers = await DenyingAsync(time);
         using var client = McpClientHarness.Create(timeProvider: time);
-        await FluentActions.Awaiting(() => client.CallAsync(servers.Mcp.McpUri, "tools/list")).Should().ThrowAsync<McpOAuthAuthorizationException>();
-        servers.Authorization.Options.AuthorizeError = null;
+        await FluentActions.Awaiting(() => client.CallAsync(servers.McpServer.McpUri, "tools/list")).Should().ThrowAsync<McpOAuthAuthorizationException>();
+        servers.AuthorizationServer.Options.AuthorizeError = null;
 
-        TokenSet tokens = await client.Provider.SignInAsync(servers.Mcp.McpUri).WaitAsync(McpClientHarness.HangGuard);
-        using HttpResponseMessage response = await client.CallAsync(servers.Mcp.McpUri, "tools/list", 2);
+        TokenSet tokens = await client.Provider.SignInAsync(servers.McpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
+        using HttpResponseMessage response = await client.CallAsync(servers.McpServer.McpUri, "tools/list", 2);
 
         using (new AssertionScope())
         {
@@ -63,8 +63,7 @@ public sealed class ScopeCatalogueTests
     {
         // SCOPE-02 with T24: requests queued behind the sign-in the user declined share its answer instead of each opening a page.
         const int Count = 5;
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o => o.AuthorizeError = "access_denied");
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.OnMcpRequest = ChallengeBarrier.HoldUntil(Count));
+        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.AuthorizeError = "access_denied", o => o.OnMcpRequest = ChallengeBarrier.HoldUntil(Count));
         using var client = McpClientHarness.Create();
 
         Task<HttpResponseMessage>[] calls = [.. Enumerable.Range(1, Count).Select(id => client.CallAsync(mcpServer.McpUri, "tools/list", id))];
@@ -77,23 +76,7 @@ public sealed class ScopeCatalogueTests
         }
     }
 
-    private static async Task<Servers> DenyingAsync(FakeTimeProvider time)
-    {
-        var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AuthorizeError = "access_denied";
-        });
-        return new Servers(authorizationServer, await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time));
-    }
-
-    /// <summary>An authorization server whose user declines, and its MCP server.</summary>
-    private sealed record Servers(TestAuthorizationServer Authorization, TestMcpServer Mcp) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Mcp.DisposeAsync();
-            await Authorization.DisposeAsync();
-        }
-    }
+    /// <summary>An authorization server whose user declines, and its MCP server, both on <paramref name="time"/>.</summary>
+    private static Task<ServerPair> DenyingAsync(FakeTimeProvider time) =>
+        ServerPair.StartAsync(time, o => o.AuthorizeError = "access_denied");
 }

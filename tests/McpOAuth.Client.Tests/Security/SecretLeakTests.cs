@@ -8,7 +8,7 @@ namespace McpOAuth.Client.Tests.Security;
 /// <summary>Issue 10, item 5 (LOG-01, LOG-02, LOG-03): every flow runs with logging at Trace, tracing and metrics on, against the
 /// loopback servers, and no token, code, verifier, secret, assertion, <c>state</c> or private key that went over the wire
 /// appears in a log entry, an exception, a span or a measurement (<see cref="LeakWitness"/>).</summary>
-public sealed class SecretLeakTests
+public sealed class SecretLeakTests : ServerPairTest
 {
     private const string ClientId = "leak-client";
     private const string ClientSecret = "leak-SECRET-0123456789abcdef";
@@ -20,16 +20,15 @@ public sealed class SecretLeakTests
     {
         var time = new FakeTimeProvider();
         using var witness = new LeakWitness();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.TimeProvider = time;
             o.AccessTokenLifetime = TimeSpan.FromMinutes(5);
             o.TokenEndpointAuthMethodsSupported = ["client_secret_post"];
             o.RevocationEnabled = true;
-        });
+        }, o => o.TimeProvider = time);
         authorizationServer.EnableExtensionGrants();
         witness.Watch(authorizationServer);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
         DpopResourceGuard.Install(mcpServer);
         var store = new InMemoryTokenStore();
         using var client = McpClientHarness.Create(o => o.UseDpop = true, time, witness.LoggerFactory, store);
@@ -62,7 +61,7 @@ public sealed class SecretLeakTests
         using var witness = new LeakWitness();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         witness.AddPrivateKey("client assertion key", key);
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.DeviceAuthorizationEnabled = true;
             o.DeviceInterval = TimeSpan.FromSeconds(1);
@@ -72,7 +71,6 @@ public sealed class SecretLeakTests
         });
         authorizationServer.EnableExtensionGrants(x => x.ClientKeys[ClientId] = key);
         witness.Watch(authorizationServer);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         DpopResourceGuard.Install(mcpServer);
         var store = new InMemoryTokenStore();
         using var client = McpClientHarness.Create(
@@ -112,14 +110,13 @@ public sealed class SecretLeakTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         witness.AddPrivateKey("client assertion key", key);
         witness.AddSecret("configured client_secret", ClientSecret);
-        await using var authorizationServer = await StartMachineServerAsync(method, ["client_credentials"], o => o.RevocationEnabled = true);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync(method, ["client_credentials"], o => o.RevocationEnabled = true);
         authorizationServer.EnableExtensionGrants(x =>
         {
             x.ClientKeys[ClientId] = key;
             x.DpopNonce = "as-nonce-0123456789";
         });
         witness.Watch(authorizationServer);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         DpopResourceGuard.Install(mcpServer);
         var store = new InMemoryTokenStore();
         using var client = McpClientHarness.Create(
@@ -149,10 +146,9 @@ public sealed class SecretLeakTests
         using var witness = new LeakWitness();
         using var platformKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         witness.AddPrivateKey("platform key", platformKey);
-        await using var authorizationServer = await StartMachineServerAsync("none", [JwtBearerGrant]);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("none", [JwtBearerGrant]);
         authorizationServer.EnableExtensionGrants(x => x.AssertionIssuerKeys["https://platform.example.com"] = platformKey);
         witness.Watch(authorizationServer);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create(
             o =>
             {
@@ -175,24 +171,18 @@ public sealed class SecretLeakTests
         using var witness = new LeakWitness();
         using var idpKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         witness.AddPrivateKey("identity provider key", idpKey);
-        await using var identityProvider = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = "idp-client", ClientSecret = IdpSecret, TokenEndpointAuthMethod = "client_secret_basic" });
-        });
+        await using var identityProvider = await TestAuthorizationServer.StartAsync(o => o.OnlyPreRegistered("idp-client", IdpSecret, "client_secret_basic"));
         identityProvider.EnableExtensionGrants(x =>
         {
             x.IdJagSigningKey = idpKey;
             x.AcceptedIdTokens.Add(IdToken);
         });
-        await using var authorizationServer = await StartMachineServerAsync("client_secret_basic", [JwtBearerGrant]);
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic", [JwtBearerGrant]);
         authorizationServer.EnableExtensionGrants(x => x.AssertionIssuerKeys[identityProvider.Issuer] = idpKey);
         witness.Watch(identityProvider);
         witness.Watch(authorizationServer);
         witness.AddSecret("configured client_secret", ClientSecret);
         witness.AddSecret("identity provider client secret", IdpSecret);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create(
             o =>
             {
@@ -218,13 +208,12 @@ public sealed class SecretLeakTests
     {
         // LOG-02: a hostile server echoes everything it was sent in error, error_description and error_uri.
         using var witness = new LeakWitness();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
+        var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
             o.OnTokenRequest = context => EchoErrorAsync(context, "invalid_grant", 400);
         });
         witness.Watch(authorizationServer);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create(loggerFactory: witness.LoggerFactory);
 
         Exception failure = await witness.FailsAsync(() => client.CallAsync(mcpServer.McpUri, "tools/list"));
@@ -243,10 +232,9 @@ public sealed class SecretLeakTests
     {
         using var witness = new LeakWitness();
         witness.AddSecret("configured client_secret", ClientSecret);
-        await using var authorizationServer = await StartMachineServerAsync(method, ["client_credentials"], o =>
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync(method, ["client_credentials"], o =>
             o.OnTokenRequest = context => EchoErrorAsync(context, "invalid_client", 401));
         witness.Watch(authorizationServer);
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
         using var client = McpClientHarness.Create(o => MachineClient(o, authorizationServer, assertionKey: null), loggerFactory: witness.LoggerFactory);
 
         Exception failure = await witness.FailsAsync(() => client.CallAsync(mcpServer.McpUri, "tools/list"));
@@ -278,22 +266,16 @@ public sealed class SecretLeakTests
         }
     }
 
-    private static Task<TestAuthorizationServer> StartMachineServerAsync(
+    /// <summary>Servers whose authorization server knows only <see cref="ClientId"/>, a machine client of
+    /// <paramref name="grantTypes"/> that authenticates with <paramref name="method"/>.</summary>
+    private Task<ServerPair> StartMachineServersAsync(
         string method,
         IReadOnlyList<string> grantTypes,
         Action<TestAuthorizationServerOptions>? configure = null) =>
-        TestAuthorizationServer.StartAsync(o =>
+        StartServersAsync(o =>
         {
             o.GrantTypesSupported = grantTypes;
-            o.TokenEndpointAuthMethodsSupported = [method];
-            o.RegistrationEnabled = false;
-            o.PreRegisteredClients.Add(new TestClientRegistration
-            {
-                ClientId = ClientId,
-                ClientSecret = method.StartsWith("client_secret", StringComparison.Ordinal) ? ClientSecret : null,
-                TokenEndpointAuthMethod = method,
-                GrantTypes = grantTypes,
-            });
+            o.OnlyPreRegistered(ClientId, method.StartsWith("client_secret", StringComparison.Ordinal) ? ClientSecret : null, method, grantTypes);
             configure?.Invoke(o);
         });
 

@@ -4,7 +4,7 @@ namespace McpOAuth.Client.Tests.Security;
 
 /// <summary>Catalogue section 2.14, LOAD-04: a long run, measured alone (<see cref="SoakTests"/>).</summary>
 [Collection(nameof(SoakTests))]
-public sealed class SoakCatalogueTests
+public sealed class SoakCatalogueTests : ServerPairTest
 {
     [Fact]
     public async Task SendAsync_TenThousandRequestsWithATokenExpiringEveryThirtySeconds_OneRefreshPerExpiryAndNothingLeaks()
@@ -17,14 +17,8 @@ public sealed class SoakCatalogueTests
         var step = TimeSpan.FromSeconds(1.5);
         var time = new FakeTimeProvider();
         using var directory = new TempDirectory();
-        await using var authorizationServer = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.AccessTokenLifetime = TimeSpan.FromSeconds(30);
-        });
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.TimeProvider = time);
-        using var client = McpClientHarness.Create(o => o.RefreshSkew = TimeSpan.Zero, timeProvider: time, tokenStore: new FileTokenStore(directory.Combine("store")));
-        await client.CallOkAsync(mcpServer.McpUri, "initialize");
+        var (authorizationServer, mcpServer) = await StartServersAsync(time, o => o.AccessTokenLifetime = TimeSpan.FromSeconds(30));
+        using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, o => o.RefreshSkew = TimeSpan.Zero, timeProvider: time, tokenStore: new FileTokenStore(directory.Combine("store")));
 
         Uri callback = (await client.Browser.WaitForNavigationAsync().WaitAsync(McpClientHarness.HangGuard)).CallbackUri!;
         await BatchAsync(client, mcpServer, 0, PerBatch); // warm the connection pools before measuring
