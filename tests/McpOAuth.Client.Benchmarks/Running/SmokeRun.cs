@@ -2,9 +2,6 @@ using System.Diagnostics;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using McpOAuth.Client.Benchmarks.Burst;
-using McpOAuth.Client.Benchmarks.Reporting;
-using McpOAuth.Client.Benchmarks.Scenarios;
 
 namespace McpOAuth.Client.Benchmarks.Running;
 
