@@ -138,23 +138,28 @@ internal static class StoreWriter
     /// <summary>Starts the StoreWriter with standard input and output redirected.</summary>
     public static Process Start(SecretServiceSession session, string[] arguments, Action<ProcessStartInfo>? environment = null)
     {
-        ProcessStartInfo start = ChildProcess.DotnetStartInfo(
-            ChildProcess.StoreWriterPath, arguments.Select(a => a.Replace("{store}", session.StoreDirectory, StringComparison.Ordinal)));
-        start.WorkingDirectory = session.Root;
-        session.Apply(start);
-        environment?.Invoke(start);
+        ProcessStartInfo start = ChildProcess.DotnetStartInfo(ChildProcess.StoreWriterPath, Expand(session, arguments));
+        Configure(session, start, environment);
         return Process.Start(start) ?? throw new InvalidOperationException("The StoreWriter did not start.");
     }
 
+    /// <summary>Runs the StoreWriter to completion with its standard input closed.</summary>
     public static async Task<WriterResult> RunAsync(SecretServiceSession session, string[] arguments, Action<ProcessStartInfo>? environment)
     {
-        using Process process = Start(session, arguments, environment);
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
-        string output = await stdout;
-        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return new WriterResult(process.ExitCode, lines, $"StoreWriter {string.Join(' ', arguments)} exited {process.ExitCode}:\n{output}{await stderr}");
+        CliResult run = await ChildProcess.RunAsync(
+            ChildProcess.StoreWriterPath, "StoreWriter", Expand(session, arguments), start => Configure(session, start, environment));
+        return new WriterResult(run.ExitCode, run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), run.Transcript);
+    }
+
+    /// <summary>The arguments with <c>{store}</c> replaced by the session's store directory.</summary>
+    private static IEnumerable<string> Expand(SecretServiceSession session, string[] arguments) =>
+        arguments.Select(a => a.Replace("{store}", session.StoreDirectory, StringComparison.Ordinal));
+
+    /// <summary>Runs in the session's directory with its environment, then the caller's changes.</summary>
+    private static void Configure(SecretServiceSession session, ProcessStartInfo start, Action<ProcessStartInfo>? environment)
+    {
+        start.WorkingDirectory = session.Root;
+        session.Apply(start);
+        environment?.Invoke(start);
     }
 }
