@@ -1,12 +1,7 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -40,19 +35,43 @@ internal sealed class TestWebApp : IAsyncDisposable
     {
         var setup = new TestWebAppSetup();
         configure?.Invoke(setup);
-        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddRoutingCore();
-        builder.Services.AddLogging();
+        (WebApplication app, Uri baseUri) = await LoopbackHost.StartAppAsync(
+            builder => AddServices(builder.Services, mcpServer.McpUri, setup),
+            web =>
+            {
+                web.Use((context, next) =>
+                {
+                    if (context.Request.Headers[UserHeader] is [{ Length: > 0 } user])
+                    {
+                        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", user)], "test"));
+                    }
+
+                    return next(context);
+                });
+                web.UseMcpOAuth();
+                web.UseRouting();
+                MapEndpoints(web, mcpServer.McpUri);
+            });
+        return new TestWebApp(app, baseUri);
+    }
+
+    /// <summary>The same path and query on this instance: where the load balancer sends a request for the public URL.</summary>
+    public Uri Route(Uri publicUri) => new(BaseUri, publicUri.PathAndQuery);
+
+    public ValueTask DisposeAsync() => LoopbackHost.StopAsync(_app);
+
+    private static void AddServices(IServiceCollection services, Uri mcpUri, TestWebAppSetup setup)
+    {
+        services.AddRoutingCore();
+        services.AddLogging();
         if (setup.Time is { } time)
         {
-            builder.Services.AddSingleton(time);
+            services.AddSingleton(time);
         }
 
-        IMcpOAuthBuilder oauth = builder.Services.AddMcpOAuth(o =>
+        IMcpOAuthBuilder oauth = services.AddMcpOAuth(o =>
         {
-            o.ServerUri = mcpServer.McpUri;
+            o.ServerUri = mcpUri;
             o.Network.AllowedHosts.Add("127.0.0.1");
             setup.OAuth?.Invoke(o);
         });
@@ -61,43 +80,9 @@ internal sealed class TestWebApp : IAsyncDisposable
             o.PublicOrigin = PublicOrigin;
             setup.WebApp?.Invoke(o);
         });
-        builder.Services.Replace(ServiceDescriptor.Singleton(setup.Pending));
-        builder.Services.Replace(ServiceDescriptor.Singleton(setup.Tokens));
-        builder.Services.AddHttpClient("mcp").AddMcpOAuthHandler();
-
-        WebApplication app = builder.Build();
-        app.Use((context, next) =>
-        {
-            if (context.Request.Headers[UserHeader] is [{ Length: > 0 } user])
-            {
-                context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", user)], "test"));
-            }
-
-            return next(context);
-        });
-        app.UseMcpOAuth();
-        app.UseRouting();
-        MapEndpoints(app, mcpServer.McpUri);
-        try
-        {
-            await app.StartAsync();
-            string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-            return new TestWebApp(app, new Uri(address));
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>The same path and query on this instance: where the load balancer sends a request for the public URL.</summary>
-    public Uri Route(Uri publicUri) => new(BaseUri, publicUri.PathAndQuery);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        services.Replace(ServiceDescriptor.Singleton(setup.Pending));
+        services.Replace(ServiceDescriptor.Singleton(setup.Tokens));
+        services.AddHttpClient("mcp").AddMcpOAuthHandler();
     }
 
     private static void MapEndpoints(WebApplication app, Uri mcpUri)

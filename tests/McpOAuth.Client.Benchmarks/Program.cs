@@ -1,3 +1,1 @@
-using McpOAuth.Client.Benchmarks.Running;
-
 return await BenchmarkProgram.RunAsync(args);

@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Reflection;
-using System.Text;
 using System.Text.RegularExpressions;
+using McpOAuth.Client.Tests.RealServer;
 
 namespace McpOAuth.Client.BrowserTests;
 
@@ -10,9 +8,7 @@ namespace McpOAuth.Client.BrowserTests;
 /// Killed, by its own process id, when the tests are done.</summary>
 public sealed partial class DemoServerProcess : IAsyncLifetime, IDisposable
 {
-    private readonly StringBuilder _output = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Process? _process;
+    private ChildProcess? _process;
     private string? _issuer;
     private string? _resource;
 
@@ -23,131 +19,31 @@ public sealed partial class DemoServerProcess : IAsyncLifetime, IDisposable
     public Uri McpUri => new(_resource ?? throw new InvalidOperationException("The demo has not started."));
 
     /// <summary>Gets the path of the demo built in the tests' configuration (the project reference builds it first).</summary>
-    public static string DemoDll
-    {
-        get
-        {
-            string configuration = typeof(DemoServerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-            string? directory = AppContext.BaseDirectory;
-            while (directory is not null && !File.Exists(Path.Combine(directory, "McpOAuth.Client.sln")))
-            {
-                directory = Path.GetDirectoryName(directory);
-            }
+    public static string DemoDll => ChildProcess.BuiltDll(Path.Combine("samples", "McpOAuth.Demo"), "McpOAuth.Demo.dll");
 
-            return directory is null
-                ? throw new InvalidOperationException($"No McpOAuth.Client.sln above {AppContext.BaseDirectory}.")
-                : Path.Combine(directory, "samples", "McpOAuth.Demo", "bin", configuration, "net10.0", "McpOAuth.Demo.dll");
-        }
-    }
-
-    /// <summary>Everything the demo printed so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>The command, its state and everything the demo printed so far, for assertion messages.</summary>
+    public string Output => _process?.Describe() ?? "The demo has not started.";
 
     public async Task InitializeAsync()
     {
-        string dll = DemoDll;
-        if (!File.Exists(dll))
+        _process = ChildProcess.Start(DemoDll, "McpOAuth.Demo", ["--serve"]);
+        while (_issuer is null || _resource is null)
         {
-            throw new InvalidOperationException($"{dll} is missing: build the solution first (dotnet build McpOAuth.Client.sln -c Release).");
-        }
-
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
-        var startInfo = new ProcessStartInfo(host)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        startInfo.ArgumentList.Add(dll);
-        startInfo.ArgumentList.Add("--serve");
-        startInfo.Environment.Remove("BROWSER");
-        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-
-        _process = new Process { StartInfo = startInfo };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data, "out");
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data, "err");
-        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"The demo exited early:\n{Output}"));
-        _process.EnableRaisingEvents = true;
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        try
-        {
-            await _ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"The demo did not print its URLs within 30 s:\n{Output}");
+            string line = await _process.WaitForStandardOutputLineAsync(l => AuthorizationServerLine().IsMatch(l) || McpServerLine().IsMatch(l));
+            _issuer ??= AuthorizationServerLine().Match(line) is { Success: true } a ? a.Groups[1].Value : null;
+            _resource ??= McpServerLine().Match(line) is { Success: true } m ? m.Groups[1].Value : null;
         }
     }
 
     public async Task DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _process, null) is not { } process)
+        if (Interlocked.Exchange(ref _process, null) is { } process)
         {
-            return;
-        }
-
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (InvalidOperationException)
-        {
-            // It had already exited.
-        }
-        finally
-        {
-            process.Dispose();
+            await process.DisposeAsync();
         }
     }
 
     public void Dispose() => DisposeAsync().GetAwaiter().GetResult();
-
-    private void OnLine(string? line, string stream)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Append('[').Append(stream).Append("] ").Append(line).Append('\n');
-        }
-
-        if (AuthorizationServerLine().Match(line) is { Success: true } a)
-        {
-            _issuer = a.Groups[1].Value;
-        }
-        else if (McpServerLine().Match(line) is { Success: true } m)
-        {
-            _resource = m.Groups[1].Value;
-        }
-
-        if (_issuer is not null && _resource is not null)
-        {
-            _ready.TrySetResult();
-        }
-    }
 
     [GeneratedRegex(@"^\s*Demo authorization server\s+(http://127\.0\.0\.1:\d+)\s")]
     private static partial Regex AuthorizationServerLine();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using McpOAuth.Client.Fuzz.Engine;
 using McpOAuth.Client.Fuzz.Targets;
 
 namespace McpOAuth.Client.Fuzz;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Reflection;
-using System.Text;
+using McpOAuth.Client.Tests.RealServer;
 using McpOAuth.Client.Tests.TestDoubles;
 
 namespace McpOAuth.Client.Keyring.Tests;
@@ -45,17 +44,8 @@ internal sealed class SecretServiceSession : IAsyncDisposable
         string root = Path.Combine(Path.GetTempPath(), "mcpoauth-keyring-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(root, "home"));
         Directory.CreateDirectory(Path.Combine(root, "run"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var busStart = new ProcessStartInfo("dbus-daemon")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "--config-file=/usr/share/dbus-1/session.conf", $"--address=unix:path={root}/bus", "--nofork", "--print-address=1" })
-        {
-            busStart.ArgumentList.Add(argument);
-        }
-
+        ProcessStartInfo busStart = ChildProcess.RedirectedStartInfo(
+            "dbus-daemon", ["--config-file=/usr/share/dbus-1/session.conf", $"--address=unix:path={root}/bus", "--nofork", "--print-address=1"]);
         Process bus = Process.Start(busStart) ?? throw new InvalidOperationException("dbus-daemon did not start.");
         bus.ErrorDataReceived += (_, _) => { };
         bus.BeginErrorReadLine();
@@ -99,18 +89,7 @@ internal sealed class SecretServiceSession : IAsyncDisposable
     /// <returns>The exit code and everything it printed.</returns>
     public async Task<(int ExitCode, string Output)> RunToolAsync(string? input, string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo(tool)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        ProcessStartInfo start = ChildProcess.RedirectedStartInfo(tool, arguments);
         Apply(start);
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
         if (input is not null)
@@ -156,62 +135,31 @@ internal sealed record WriterResult(int ExitCode, IReadOnlyList<string> Lines, s
 /// <summary>The StoreWriter (tests/McpOAuth.Client.StoreWriter) as a child process.</summary>
 internal static class StoreWriter
 {
-    public static string Path => System.IO.Path.Combine(RepositoryRoot(), "tests", "McpOAuth.Client.StoreWriter", "bin", Configuration, "net10.0", "McpOAuth.Client.StoreWriter.dll");
-
-    private static string Configuration =>
-        typeof(StoreWriter).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-
     /// <summary>Starts the StoreWriter with standard input and output redirected.</summary>
     public static Process Start(SecretServiceSession session, string[] arguments, Action<ProcessStartInfo>? environment = null)
     {
-        if (!File.Exists(Path))
-        {
-            throw new InvalidOperationException($"{Path} is missing: build the solution in {Configuration} first.");
-        }
-
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-            WorkingDirectory = session.Root,
-        };
-        start.ArgumentList.Add(Path);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument.Replace("{store}", session.StoreDirectory, StringComparison.Ordinal));
-        }
-
-        session.Apply(start);
-        environment?.Invoke(start);
+        ProcessStartInfo start = ChildProcess.DotnetStartInfo(ChildProcess.StoreWriterPath, Expand(session, arguments));
+        Configure(session, start, environment);
         return Process.Start(start) ?? throw new InvalidOperationException("The StoreWriter did not start.");
     }
 
+    /// <summary>Runs the StoreWriter to completion with its standard input closed.</summary>
     public static async Task<WriterResult> RunAsync(SecretServiceSession session, string[] arguments, Action<ProcessStartInfo>? environment)
     {
-        using Process process = Start(session, arguments, environment);
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
-        string output = await stdout;
-        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return new WriterResult(process.ExitCode, lines, $"StoreWriter {string.Join(' ', arguments)} exited {process.ExitCode}:\n{output}{await stderr}");
+        CliResult run = await ChildProcess.RunAsync(
+            ChildProcess.StoreWriterPath, "StoreWriter", Expand(session, arguments), start => Configure(session, start, environment));
+        return new WriterResult(run.ExitCode, run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), run.Transcript);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = System.IO.Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(System.IO.Path.Combine(dir, "McpOAuth.Client.sln")))
-            {
-                return dir;
-            }
-        }
+    /// <summary>The arguments with <c>{store}</c> replaced by the session's store directory.</summary>
+    private static IEnumerable<string> Expand(SecretServiceSession session, string[] arguments) =>
+        arguments.Select(a => a.Replace("{store}", session.StoreDirectory, StringComparison.Ordinal));
 
-        throw new InvalidOperationException("McpOAuth.Client.sln not found above " + AppContext.BaseDirectory);
+    /// <summary>Runs in the session's directory with its environment, then the caller's changes.</summary>
+    private static void Configure(SecretServiceSession session, ProcessStartInfo start, Action<ProcessStartInfo>? environment)
+    {
+        start.WorkingDirectory = session.Root;
+        session.Apply(start);
+        environment?.Invoke(start);
     }
 }

@@ -4,24 +4,9 @@
 # restores. Idempotent: does nothing but print the versions when both are there. Needs root (or sudo) for apt.
 set -euo pipefail
 
-missing=()
-command -v clang >/dev/null 2>&1 || missing+=(clang)
-dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q "install ok installed" || missing+=(zlib1g-dev)
-
-if [ "${#missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        SUDO=()
-    elif command -v sudo >/dev/null 2>&1; then
-        SUDO=(sudo)
-    else
-        echo "tests/aot/install.sh: ${missing[*]} missing and installing needs root (apt-get); run this script as root." >&2
-        exit 1
-    fi
-
-    export DEBIAN_FRONTEND=noninteractive
-    "${SUDO[@]}" apt-get update
-    "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=../apt-packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../apt-packages.sh"
+apt_install_missing tests/aot/install.sh clang zlib1g-dev
 
 clang --version | head -n 1
 dpkg-query -W -f='zlib1g-dev ${Version}\n' zlib1g-dev

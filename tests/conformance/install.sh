@@ -19,8 +19,6 @@ readonly NODE_MAJOR="22"
 
 # shellcheck source=../npm-pinned.sh
 source "$here/../npm-pinned.sh"
-log() { npm_log "$@"; }
-die() { npm_die "$@"; }
 
 npm_ci_pinned "$here" "conformance/install" "$SUITE_PKG" "$SUITE_VERSION"
 
@@ -30,11 +28,11 @@ node22="$here/node_modules/$NODE_PKG/bin/node"
 if [[ ! -x "$node22" ]]; then
   node22="$(find "$here/node_modules/$NODE_PKG" -type f -path '*/bin/node' -perm -u+x 2>/dev/null | head -n1 || true)"
 fi
-[[ -n "$node22" && -x "$node22" ]] || die "no executable bin/node found under node_modules/$NODE_PKG"
+[[ -n "$node22" && -x "$node22" ]] || npm_die "no executable bin/node found under node_modules/$NODE_PKG"
 
-node_version="$("$node22" --version)" || die "$node22 --version failed"
+node_version="$("$node22" --version)" || npm_die "$node22 --version failed"
 [[ "$node_version" == "v$NODE_MAJOR."* ]] ||
-  die "$node22 is $node_version, expected v$NODE_MAJOR.x"
+  npm_die "$node22 is $node_version, expected v$NODE_MAJOR.x"
 
-log "$SUITE_PKG $SUITE_VERSION, node $node_version ($node22)"
+npm_log "$SUITE_PKG $SUITE_VERSION, node $node_version ($node22)"
 printf '%s\n' "$node22"

@@ -6,26 +6,8 @@ set -euo pipefail
 
 PACKAGES=(gnome-keyring dbus dbus-x11 libsecret-1-0 libsecret-tools)
 
-missing=()
-for package in "${PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-        missing+=("$package")
-    fi
-done
-
-if [ "${#missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        SUDO=()
-    elif command -v sudo >/dev/null 2>&1; then
-        SUDO=(sudo)
-    else
-        echo "tests/keyring/install.sh: ${missing[*]} missing and installing needs root (apt-get); run this script as root." >&2
-        exit 1
-    fi
-
-    export DEBIAN_FRONTEND=noninteractive
-    "${SUDO[@]}" apt-get update
-    "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=../apt-packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../apt-packages.sh"
+apt_install_missing tests/keyring/install.sh "${PACKAGES[@]}"
 
 dpkg-query -W "${PACKAGES[@]}"

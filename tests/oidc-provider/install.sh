@@ -21,8 +21,6 @@ readonly PROVIDER_VERSION="9.13.3"
 
 # shellcheck source=../npm-pinned.sh
 source "$here/../npm-pinned.sh"
-log() { npm_log "$@"; }
-die() { npm_die "$@"; }
 
 npm_ci_pinned "$here" "oidc-provider/install" "$PROVIDER_PKG" "$PROVIDER_VERSION"
 
@@ -36,17 +34,17 @@ node_ok() { # node_ok BINARY: true if it runs and is >= 20.19
 
 node_bin=""
 if [[ -n "${OIDC_PROVIDER_NODE:-}" ]]; then
-  node_ok "$OIDC_PROVIDER_NODE" || die "OIDC_PROVIDER_NODE=$OIDC_PROVIDER_NODE is not a node >= 20.19"
+  node_ok "$OIDC_PROVIDER_NODE" || npm_die "OIDC_PROVIDER_NODE=$OIDC_PROVIDER_NODE is not a node >= 20.19"
   node_bin="$OIDC_PROVIDER_NODE"
 elif [[ -x "$here/../conformance/install.sh" || -f "$here/../conformance/install.sh" ]] &&
   candidate="$(bash "$here/../conformance/install.sh" | tail -n1)" && node_ok "$candidate"; then
   node_bin="$candidate"
 elif command -v node >/dev/null 2>&1 && node_ok "$(command -v node)"; then
-  log "the conformance suite's Node 22 is unavailable; using $(command -v node)"
+  npm_log "the conformance suite's Node 22 is unavailable; using $(command -v node)"
   node_bin="$(command -v node)"
 else
-  die "no node >= 20.19 found (tried tests/conformance/install.sh and PATH)"
+  npm_die "no node >= 20.19 found (tried tests/conformance/install.sh and PATH)"
 fi
 
-log "$PROVIDER_PKG $PROVIDER_VERSION, node $("$node_bin" --version) ($node_bin)"
+npm_log "$PROVIDER_PKG $PROVIDER_VERSION, node $("$node_bin" --version) ($node_bin)"
 printf '%s\n' "$node_bin"

@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
@@ -32,37 +26,14 @@ internal sealed class ProtectedSdkMcpServer : IAsyncDisposable
     public const string UnsolicitedNotification = "notifications/proxy_test/unsolicited";
     private const string MetadataPath = "/.well-known/oauth-protected-resource/mcp";
 
-    private readonly WebApplication _app;
     private readonly Func<string, string, IReadOnlyCollection<string>?> _validate;
     private readonly ConcurrentQueue<McpHttpRequest> _requests = new();
     private readonly ConcurrentDictionary<string, bool> _expired = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _getStream = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<McpServer> _session = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WebApplication? _app;
 
-    private ProtectedSdkMcpServer(string issuer, Func<string, string, IReadOnlyCollection<string>?> validate)
-    {
-        _validate = validate;
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        builder.Services.AddMcpServer(o => o.ServerInfo = new Implementation { Name = "proxy-test-server", Version = "1.0.0" })
-            .WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.Stateful)
-            .WithTools(
-            [
-                McpServerTool.Create((string message) => message, new() { Name = "echo" }),
-                McpServerTool.Create(() => "admin ok", new() { Name = "admin" }),
-                McpServerTool.Create(NotifyAsync, new() { Name = "notify" }),
-            ]);
-        _app = builder.Build();
-        _app.MapGet(MetadataPath, () => Results.Json(new JsonObject
-        {
-            ["resource"] = Resource,
-            ["authorization_servers"] = new JsonArray(issuer),
-            ["scopes_supported"] = new JsonArray(ToolsScope, AdminScope),
-        }));
-        _app.Use(AuthorizeAsync);
-        _app.MapMcp("/mcp");
-    }
+    private ProtectedSdkMcpServer(Func<string, string, IReadOnlyCollection<string>?> validate) => _validate = validate;
 
     /// <summary>Gets the MCP endpoint, which is also the resource identifier: <c>http://127.0.0.1:PORT/mcp</c>.</summary>
     public string Resource => Origin + "/mcp";
@@ -79,10 +50,30 @@ internal sealed class ProtectedSdkMcpServer : IAsyncDisposable
     /// <param name="validate">Checks a bearer token for a resource: its scopes, or <see langword="null"/> if it is not valid.</param>
     public static async Task<ProtectedSdkMcpServer> StartAsync(string issuer, Func<string, string, IReadOnlyCollection<string>?> validate)
     {
-        var server = new ProtectedSdkMcpServer(issuer, validate);
-        await server._app.StartAsync();
-        string address = server._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        server.Origin = new Uri(address).GetLeftPart(UriPartial.Authority);
+        var server = new ProtectedSdkMcpServer(validate);
+        (server._app, Uri baseUri) = await LoopbackHost.StartAppAsync(
+            builder => builder.Services
+                .AddRouting()
+                .AddMcpServer(o => o.ServerInfo = new Implementation { Name = "proxy-test-server", Version = "1.0.0" })
+                .WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.Stateful)
+                .WithTools(
+                [
+                    McpServerTool.Create((string message) => message, new() { Name = "echo" }),
+                    McpServerTool.Create(() => "admin ok", new() { Name = "admin" }),
+                    McpServerTool.Create(server.NotifyAsync, new() { Name = "notify" }),
+                ]),
+            app =>
+            {
+                app.MapGet(MetadataPath, () => Results.Json(new JsonObject
+                {
+                    ["resource"] = server.Resource,
+                    ["authorization_servers"] = new JsonArray(issuer),
+                    ["scopes_supported"] = new JsonArray(ToolsScope, AdminScope),
+                }));
+                app.Use(server.AuthorizeAsync);
+                app.MapMcp("/mcp");
+            });
+        server.Origin = baseUri.GetLeftPart(UriPartial.Authority);
         return server;
     }
 
@@ -107,7 +98,7 @@ internal sealed class ProtectedSdkMcpServer : IAsyncDisposable
         await session.SendNotificationAsync(UnsolicitedNotification);
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => LoopbackHost.StopAsync(_app);
 
     private async Task<string> NotifyAsync(McpServer server, CancellationToken cancellationToken)
     {

@@ -107,18 +107,8 @@ public sealed class ProxyProcessTests
 
         public static ProxyRun Start(string serverUrl, string storeDirectory, params string[] extraArguments)
         {
-            var start = new ProcessStartInfo(ProxyHost.DotnetHost())
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string argument in (string[])[ProxyHost.CliPath, "proxy", serverUrl, "--store-dir", storeDirectory, .. extraArguments])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
+            // Not a ChildProcess: standard output is read as raw bytes by the SDK's transport, not as lines.
+            ProcessStartInfo start = ChildProcess.DotnetStartInfo(ProxyHost.CliPath, ["proxy", serverUrl, "--store-dir", storeDirectory, .. extraArguments]);
             start.Environment["BROWSER"] = "true";
             start.Environment.Remove("MCP_OAUTH_STORE_DIR");
             start.Environment.Remove("XDG_CONFIG_HOME");

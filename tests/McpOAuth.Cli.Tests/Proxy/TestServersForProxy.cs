@@ -3,20 +3,14 @@ using Microsoft.Extensions.Time.Testing;
 namespace McpOAuth.Cli.Tests.Proxy;
 
 /// <summary>The test authorization server on a fake clock, and the SDK MCP server that accepts its tokens.</summary>
-internal sealed class TestServersForProxy : IAsyncDisposable
+internal sealed class TestServersForProxy(FakeTimeProvider clock, TestAuthorizationServer authorization, ProtectedSdkMcpServer mcp)
+    : IAsyncDisposable
 {
-    private TestServersForProxy(FakeTimeProvider clock, TestAuthorizationServer authorization, ProtectedSdkMcpServer mcp)
-    {
-        Clock = clock;
-        Authorization = authorization;
-        Mcp = mcp;
-    }
+    public FakeTimeProvider Clock { get; } = clock;
 
-    public FakeTimeProvider Clock { get; }
+    public TestAuthorizationServer Authorization { get; } = authorization;
 
-    public TestAuthorizationServer Authorization { get; }
-
-    public ProtectedSdkMcpServer Mcp { get; }
+    public ProtectedSdkMcpServer Mcp { get; } = mcp;
 
     public static async Task<TestServersForProxy> StartAsync()
     {

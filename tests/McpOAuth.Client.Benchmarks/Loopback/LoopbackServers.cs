@@ -1,12 +1,7 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using McpOAuth.Client.Tests.TestServers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace McpOAuth.Client.Benchmarks.Loopback;
@@ -106,33 +101,23 @@ public sealed class LoopbackServers : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_mcp is not null)
-        {
-            await _mcp.StopAsync();
-            await _mcp.DisposeAsync();
-        }
-
+        await LoopbackHost.StopAsync(_mcp);
         await Authorization.DisposeAsync();
     }
 
     private async Task StartMcpAsync()
     {
-        // The empty builder reads no configuration and logs nothing, like the integration tests' LoopbackHost.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddRouting();
-        builder.Services.AddMcpServer().WithHttpTransport(o => o.Stateless = true).WithTools<EchoTool>();
-        var app = builder.Build();
-        app.Use(GuardAsync);
-        app.MapGet(ProtectedResourcePath, WriteProtectedResourceMetadataAsync);
-        app.MapGet(StatsPath, WriteStatsAsync);
-        app.MapMcp(McpPath);
-        app.MapMcp(OpenMcpPath);
-        await app.StartAsync();
-        _mcp = app;
-        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        McpUri = new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + McpPath);
+        (_mcp, Uri baseUri) = await LoopbackHost.StartAppAsync(
+            builder => builder.Services.AddRouting().AddMcpServer().WithHttpTransport(o => o.Stateless = true).WithTools<EchoTool>(),
+            app =>
+            {
+                app.Use(GuardAsync);
+                app.MapGet(ProtectedResourcePath, WriteProtectedResourceMetadataAsync);
+                app.MapGet(StatsPath, WriteStatsAsync);
+                app.MapMcp(McpPath);
+                app.MapMcp(OpenMcpPath);
+            });
+        McpUri = new Uri(baseUri, McpPath);
     }
 
     /// <summary>The bearer check in front of the MCP endpoint (RFC 6750 §3, RFC 9728 §5.1).</summary>

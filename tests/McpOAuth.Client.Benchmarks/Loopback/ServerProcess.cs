@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using McpOAuth.Client.Tests.RealServer;
 
 namespace McpOAuth.Client.Benchmarks.Loopback;
 
@@ -7,9 +7,9 @@ namespace McpOAuth.Client.Benchmarks.Loopback;
 /// client. The child exits when this object is disposed, or when this process dies and its standard input closes.</summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private ServerProcess(Process process, Uri mcpUri, string issuer)
+    private ServerProcess(ChildProcess process, Uri mcpUri, string issuer)
     {
         _process = process;
         McpUri = mcpUri;
@@ -22,56 +22,36 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(TimeSpan accessTokenLifetime)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = false,
-            UseShellExecute = false,
-        };
+        string seconds = ((int)accessTokenLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         // A profiler that launched us (dotnet-trace) suspends its target through this variable; not the server.
-        start.Environment.Remove("DOTNET_DiagnosticPorts");
-        start.ArgumentList.Add(HostAssembly.Path);
-        start.ArgumentList.Add("--serve");
-        start.ArgumentList.Add(((int)accessTokenLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture));
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
+        ChildProcess child = ChildProcess.Start(
+            HostAssembly.Path, "benchmark servers", ["--serve", seconds], start => start.Environment.Remove("DOTNET_DiagnosticPorts"));
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (true)
-            {
-                string? line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                    ?? throw new InvalidOperationException("The server process exited before it was ready.");
-                if (line.StartsWith(ServerHost.ReadyPrefix, StringComparison.Ordinal))
-                {
-                    string[] parts = line[ServerHost.ReadyPrefix.Length..].Split(' ');
-                    return new ServerProcess(process, new Uri(parts[0]), parts[1]);
-                }
-            }
+            string line = await child.WaitForStandardOutputLineAsync(l => l.StartsWith(ServerHost.ReadyPrefix, StringComparison.Ordinal));
+            string[] parts = line[ServerHost.ReadyPrefix.Length..].Split(' ');
+            return new ServerProcess(child, new Uri(parts[0]), parts[1]);
         }
         catch
         {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
+            await child.DisposeAsync();
             throw;
         }
     }
 
+    /// <summary>Closes the server's standard input, which ends it; kills it if it has not exited in time.</summary>
     public async ValueTask DisposeAsync()
     {
+        _process.CloseStandardInput();
         try
         {
-            _process.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(timeout.Token);
+            await _process.WaitForExitAsync();
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
-            _process.Kill(entireProcessTree: true);
+            // Disposing kills it.
         }
-        finally
-        {
-            _process.Dispose();
-        }
+
+        await _process.DisposeAsync();
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using McpOAuth.Client.Benchmarks.Burst;
 using McpOAuth.Client.Tests.Redis;
 using StackExchange.Redis;
 

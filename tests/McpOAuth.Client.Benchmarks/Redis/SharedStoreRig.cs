@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using McpOAuth.Client.Benchmarks.Burst;
 using Microsoft.Extensions.Time.Testing;
 
 namespace McpOAuth.Client.Benchmarks.Redis;

@@ -1,9 +1,4 @@
 using System.Text;
-using McpOAuth.Client.Benchmarks.Burst;
-using McpOAuth.Client.Benchmarks.Running;
-using McpOAuth.Client.Benchmarks.Scenarios;
-using McpOAuth.Client.Benchmarks.SteadyState;
-using McpOAuth.Client.Benchmarks.VersusSdk;
 using static McpOAuth.Client.Benchmarks.Reporting.Format;
 
 namespace McpOAuth.Client.Benchmarks.Reporting;

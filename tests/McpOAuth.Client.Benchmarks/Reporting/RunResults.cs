@@ -1,10 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using McpOAuth.Client.Benchmarks.Burst;
-using McpOAuth.Client.Benchmarks.Running;
-using McpOAuth.Client.Benchmarks.Scenarios;
-using McpOAuth.Client.Benchmarks.SteadyState;
-using McpOAuth.Client.Benchmarks.VersusSdk;
 
 namespace McpOAuth.Client.Benchmarks.Reporting;
 

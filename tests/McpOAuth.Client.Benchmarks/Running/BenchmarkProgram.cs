@@ -2,11 +2,6 @@ using System.Diagnostics;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using McpOAuth.Client.Benchmarks.Loopback;
-using McpOAuth.Client.Benchmarks.Reporting;
-using McpOAuth.Client.Benchmarks.Scenarios;
-using McpOAuth.Client.Benchmarks.SteadyState;
-using McpOAuth.Client.Benchmarks.VersusSdk;
 
 namespace McpOAuth.Client.Benchmarks.Running;
 

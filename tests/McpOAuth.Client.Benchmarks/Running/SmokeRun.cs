@@ -2,9 +2,6 @@ using System.Diagnostics;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using McpOAuth.Client.Benchmarks.Burst;
-using McpOAuth.Client.Benchmarks.Reporting;
-using McpOAuth.Client.Benchmarks.Scenarios;
 
 namespace McpOAuth.Client.Benchmarks.Running;
 
@@ -14,18 +11,41 @@ namespace McpOAuth.Client.Benchmarks.Running;
 /// succeed; a warm start makes no discovery, registration, authorization or token request; churn over two-second tokens
 /// refreshes each token once and never sees a 401.
 /// </summary>
-internal static class SmokeRun
+internal sealed class SmokeRun
 {
+    private readonly List<(string Name, bool Passed, string Detail)> _checks = [];
+
     public static async Task<int> RunAsync()
     {
         var started = Stopwatch.StartNew();
-        var checks = new List<(string Name, bool Passed, string Detail)>();
-        void Check(string name, bool passed, string detail)
+        var smoke = new SmokeRun();
+        smoke.RunBenchmarkDotNet();
+        await smoke.RunScenariosAsync();
+        await smoke.RunRedisAsync();
+        foreach (string expected in new[] { "Expiry burst", "Warm start", "Expiry churn", "Redis store" })
         {
-            checks.Add((name, passed, detail));
-            Console.WriteLine($"{(passed ? "PASS" : "FAIL")} {name}: {detail}");
+            if (!smoke._checks.Any(c => c.Name.StartsWith(expected, StringComparison.Ordinal)))
+            {
+                smoke.Check(expected, false, "did not run");
+            }
         }
 
+        int failedChecks = smoke._checks.Count(c => !c.Passed);
+        Console.WriteLine($"smoke: {smoke._checks.Count - failedChecks} passed, {failedChecks} failed ({started.Elapsed.TotalSeconds:F0} s)");
+        return failedChecks == 0 ? 0 : 1;
+    }
+
+    private void Check(string name, bool passed, string detail)
+    {
+        _checks.Add((name, passed, detail));
+        Console.WriteLine($"{(passed ? "PASS" : "FAIL")} {name}: {detail}");
+    }
+
+    private void CheckBurst(string name, BurstOutcome burst) => Check(name, burst.IsCorrect,
+        $"{burst.Requests} requests: {burst.TokenRequests} token request(s), {burst.Succeeded} succeeded, {burst.Unauthorized} 401s");
+
+    private void RunBenchmarkDotNet()
+    {
         foreach (Type type in SuiteConfig.BenchmarkTypes)
         {
             var logger = new AccumulationLogger();
@@ -39,7 +59,10 @@ internal static class SmokeRun
                 Console.WriteLine(logger.GetLog());
             }
         }
+    }
 
+    private async Task RunScenariosAsync()
+    {
         var results = new RunResults();
         try
         {
@@ -52,8 +75,7 @@ internal static class SmokeRun
 
         foreach (BurstOutcome burst in results.Bursts)
         {
-            Check("Expiry burst", burst.IsCorrect,
-                $"{burst.Requests} requests: {burst.TokenRequests} token request(s), {burst.Succeeded} succeeded, {burst.Unauthorized} 401s");
+            CheckBurst("Expiry burst", burst);
         }
 
         foreach (ColdConnectResult cold in results.ColdConnects)
@@ -85,7 +107,10 @@ internal static class SmokeRun
                 $"{warm.InProcessRepetitions} new providers: {warm.InProcess.AuthRequests} OAuth requests, {warm.InProcess.McpAuthorized} MCP requests" +
                 (warm.ChildExitCode == 0 ? string.Empty : $"; child said: {warm.ChildOutput}"));
         }
+    }
 
+    private async Task RunRedisAsync()
+    {
         try
         {
             Redis.RedisStoreResult redis = await Redis.RedisStoreScenario.RunAsync(full: false);
@@ -93,25 +118,12 @@ internal static class SmokeRun
                 $"{redis.SteadyRedisCommands} Redis commands over {redis.SteadyRequests} requests (must be 0)");
             foreach (BurstOutcome burst in redis.Bursts)
             {
-                Check("Redis store, expiry burst across 4 instances", burst.IsCorrect,
-                    $"{burst.Requests} requests: {burst.TokenRequests} token request(s), {burst.Succeeded} succeeded, {burst.Unauthorized} 401s");
+                CheckBurst("Redis store, expiry burst across 4 instances", burst);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Check("Redis store", false, ex.ToString());
         }
-
-        foreach (string expected in new[] { "Expiry burst", "Warm start", "Expiry churn", "Redis store" })
-        {
-            if (!checks.Any(c => c.Name.StartsWith(expected, StringComparison.Ordinal)))
-            {
-                Check(expected, false, "did not run");
-            }
-        }
-
-        int failedChecks = checks.Count(c => !c.Passed);
-        Console.WriteLine($"smoke: {checks.Count - failedChecks} passed, {failedChecks} failed ({started.Elapsed.TotalSeconds:F0} s)");
-        return failedChecks == 0 ? 0 : 1;
     }
 }

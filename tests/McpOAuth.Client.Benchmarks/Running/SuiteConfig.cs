@@ -5,9 +5,6 @@ using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using McpOAuth.Client.Benchmarks.Burst;
-using McpOAuth.Client.Benchmarks.SteadyState;
-using McpOAuth.Client.Benchmarks.VersusSdk;
 
 namespace McpOAuth.Client.Benchmarks.Running;
 

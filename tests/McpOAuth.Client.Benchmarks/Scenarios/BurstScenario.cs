@@ -1,5 +1,3 @@
-using McpOAuth.Client.Benchmarks.Burst;
-
 namespace McpOAuth.Client.Benchmarks.Scenarios;
 
 /// <summary>Benchmark 2 as a checked scenario: several bursts of 1,000 requests, each on a freshly expired token.</summary>

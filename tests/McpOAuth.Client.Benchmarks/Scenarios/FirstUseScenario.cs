@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
 using System.Text;
-using McpOAuth.Client.Benchmarks.Loopback;
+using McpOAuth.Client.Tests.RealServer;
 using static McpOAuth.Client.Benchmarks.Reporting.Format;
 
 namespace McpOAuth.Client.Benchmarks.Scenarios;
@@ -79,28 +79,21 @@ internal static class FirstUseScenario
     /// <summary>Runs one child; <paramref name="environment"/> adds variables (a JIT listing, for <see cref="FirstUseJit"/>).</summary>
     public static async Task<FirstUseSample> RunChildAsync(string client, Uri endpoint, IReadOnlyDictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment.Remove("DOTNET_DiagnosticPorts");
-        foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[variable.Key] = variable.Value;
-        }
-
         bool baseline = client == Baseline;
-        start.ArgumentList.Add(baseline ? Environment.GetEnvironmentVariable(BaselineVariable)! : HostAssembly.Path);
-        start.ArgumentList.Add(ChildMode);
-        start.ArgumentList.Add(baseline ? "ours" : client);
-        start.ArgumentList.Add(endpoint.AbsoluteUri);
+        string dll = baseline ? Environment.GetEnvironmentVariable(BaselineVariable)! : HostAssembly.Path;
         long started = Stopwatch.GetTimestamp();
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the first-use child.");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
+        string[] arguments = [ChildMode, baseline ? "ours" : client, endpoint.AbsoluteUri];
+        CliResult child = await ChildProcess.RunAsync(dll, $"{client} first-use child", arguments, start =>
+        {
+            start.Environment.Remove("DOTNET_DiagnosticPorts");
+            foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
+            {
+                start.Environment[variable.Key] = variable.Value;
+            }
+        });
         double wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        string output = await stdout;
-        string line = output.Split('\n').FirstOrDefault(l => l.StartsWith(ChildResultPrefix, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"The {client} first-use child (exit {process.ExitCode}) reported nothing: {output}{await stderr}");
+        string line = child.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith(ChildResultPrefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"The {client} first-use child reported nothing: {child.Transcript}");
         string[] parts = line[ChildResultPrefix.Length..].Trim().Split(' ');
         return new FirstUseSample(
             double.Parse(parts[0], CultureInfo.InvariantCulture),

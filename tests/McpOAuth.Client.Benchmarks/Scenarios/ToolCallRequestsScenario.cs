@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using McpOAuth.Client.Benchmarks.Loopback;
 
 namespace McpOAuth.Client.Benchmarks.Scenarios;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using McpOAuth.Client.Benchmarks.Loopback;
+using McpOAuth.Client.Tests.RealServer;
 
 namespace McpOAuth.Client.Benchmarks.Scenarios;
 
@@ -82,18 +82,8 @@ internal static class WarmStartScenario
 
     private static async Task<(int ExitCode, double Milliseconds, string Output)> RunChildAsync(string directory, Uri endpoint)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(HostAssembly.Path);
-        start.ArgumentList.Add(ChildMode);
-        start.ArgumentList.Add(directory);
-        start.ArgumentList.Add(endpoint.AbsoluteUri);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the warm-start child.");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        string output = await stdout;
-        string errors = await stderr;
+        CliResult child = await ChildProcess.RunAsync(HostAssembly.Path, "warm-start child", [ChildMode, directory, endpoint.AbsoluteUri]);
+        string output = child.StandardOutput;
         double milliseconds = double.NaN;
         foreach (string line in output.Split('\n'))
         {
@@ -103,7 +93,7 @@ internal static class WarmStartScenario
             }
         }
 
-        return (process.ExitCode, milliseconds, (output + errors).Trim());
+        return (child.ExitCode, milliseconds, (output + child.StandardError).Trim());
     }
 }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
-using McpOAuth.Client.Benchmarks.Loopback;
 
 namespace McpOAuth.Client.Benchmarks.SteadyState;
 

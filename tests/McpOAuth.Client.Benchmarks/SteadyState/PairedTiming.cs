@@ -67,17 +67,9 @@ internal static class PairedTiming
         var results = new List<PairedRatio>();
         for (int i = 0; i < contenders.Length; i++)
         {
-            var ratios = nanoseconds[i].Zip(nanoseconds[0], (mine, floor) => mine / floor).Order().ToList();
-            var sorted = nanoseconds[i].Order().ToList();
+            Quartiles ratios = Quartiles.Of(nanoseconds[i].Zip(nanoseconds[0], (mine, floor) => mine / floor));
             results.Add(new PairedRatio(
-                contenders[i].Name,
-                uri,
-                sorted[sorted.Count / 2],
-                ratios[ratios.Count / 2],
-                ratios[ratios.Count / 4],
-                ratios[ratios.Count * 3 / 4],
-                rounds,
-                batch));
+                contenders[i].Name, uri, Quartiles.Of(nanoseconds[i]).Median, ratios.Median, ratios.Lower, ratios.Upper, rounds, batch));
         }
 
         return results;

@@ -6,7 +6,7 @@ namespace McpOAuth.Client.Benchmarks.SteadyState;
 /// </summary>
 /// <remarks>The token is pre-seeded in an <see cref="InMemoryTokenStore"/> under a resource that identifies the endpoint;
 /// the provider loads the store on its first request, then serves every later one from memory.</remarks>
-public sealed class SteadyStatePipelines : IDisposable
+public sealed class SteadyStatePipelines(HttpClient floor, HttpClient floorAsync, HttpClient ours, IMcpOAuthProvider provider) : IDisposable
 {
     public const string EndpointString = "https://mcp.example.com/mcp";
     public const string Token = "bench-access-token";
@@ -14,21 +14,13 @@ public sealed class SteadyStatePipelines : IDisposable
     /// <summary>One <see cref="Uri"/> for every request, as the MCP SDK's transport keeps its endpoint.</summary>
     public static readonly Uri Endpoint = new(EndpointString);
 
-    private SteadyStatePipelines(HttpClient floor, HttpClient floorAsync, HttpClient ours, IMcpOAuthProvider provider)
-    {
-        Floor = floor;
-        FloorAsync = floorAsync;
-        Ours = ours;
-        Provider = provider;
-    }
+    public HttpClient Floor { get; } = floor;
 
-    public HttpClient Floor { get; }
+    public HttpClient FloorAsync { get; } = floorAsync;
 
-    public HttpClient FloorAsync { get; }
+    public HttpClient Ours { get; } = ours;
 
-    public HttpClient Ours { get; }
-
-    public IMcpOAuthProvider Provider { get; }
+    public IMcpOAuthProvider Provider { get; } = provider;
 
     public static async Task<SteadyStatePipelines> CreateAsync()
     {

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using McpOAuth.Client.Benchmarks.Loopback;
 
 namespace McpOAuth.Client.Benchmarks.VersusSdk;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using McpOAuth.Client.Benchmarks.Loopback;
 
 namespace McpOAuth.Client.Benchmarks.VersusSdk;
 
@@ -43,25 +42,19 @@ internal static class PairedToolCalls
                 }
             }
 
-            var speed = perCall[0].Zip(perCall[1], (theirs, mine) => theirs / mine).Order().ToList();
+            Quartiles speed = Quartiles.Of(perCall[0].Zip(perCall[1], (theirs, mine) => theirs / mine));
             results.Add(new PairedCallRatio(
                 parallelism == 1 ? "sequential" : $"{parallelism} in parallel",
-                Median(perCall[0]),
-                Median(perCall[1]),
-                speed[speed.Count / 2],
-                speed[speed.Count / 4],
-                speed[speed.Count * 3 / 4],
+                Quartiles.Of(perCall[0]).Median,
+                Quartiles.Of(perCall[1]).Median,
+                speed.Median,
+                speed.Lower,
+                speed.Upper,
                 rounds,
                 batch));
         }
 
         return results;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
     }
 }
 

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using McpOAuth.Client.Benchmarks.Loopback;
 
 namespace McpOAuth.Client.Benchmarks.VersusSdk;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CsCheck;
 
 namespace McpOAuth.Client.Fuzz.Engine;
 

@@ -1,5 +1,3 @@
-using CsCheck;
-
 namespace McpOAuth.Client.Fuzz.Engine;
 
 /// <summary>One parser under fuzz: its seed corpus, its generators and the property every input must satisfy.</summary>

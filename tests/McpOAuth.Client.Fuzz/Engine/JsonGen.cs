@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using CsCheck;
 
 namespace McpOAuth.Client.Fuzz.Engine;
 

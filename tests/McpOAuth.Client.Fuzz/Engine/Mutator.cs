@@ -1,5 +1,4 @@
 using System.Text;
-using CsCheck;
 
 namespace McpOAuth.Client.Fuzz.Engine;
 

@@ -1,4 +1,3 @@
-using McpOAuth.Client.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpOAuth.Client.Fuzz.Engine;

@@ -1,5 +1,3 @@
-using McpOAuth.Client.Internal;
-
 namespace McpOAuth.Client.Fuzz.Engine;
 
 /// <summary>The fixed side of every exchange: our endpoints, clients and (obviously fake) secrets.</summary>

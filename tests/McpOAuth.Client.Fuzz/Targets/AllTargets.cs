@@ -1,5 +1,3 @@
-using McpOAuth.Client.Fuzz.Engine;
-
 namespace McpOAuth.Client.Fuzz.Targets;
 
 /// <summary>Every parser that reads hostile input, in the order a sign-in meets them.</summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using McpOAuth.Client.Fuzz.Engine;
 
 namespace McpOAuth.Client.Fuzz.Targets;
 

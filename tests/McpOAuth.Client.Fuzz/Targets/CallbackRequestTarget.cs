@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using McpOAuth.Client.Fuzz.Engine;
 
 namespace McpOAuth.Client.Fuzz.Targets;
 

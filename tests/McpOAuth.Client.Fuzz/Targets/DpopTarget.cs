@@ -1,8 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using CsCheck;
-using McpOAuth.Client.Fuzz.Engine;
-using McpOAuth.Client.Internal;
 
 namespace McpOAuth.Client.Fuzz.Targets;
 

@@ -1,6 +1,3 @@
-using CsCheck;
-using McpOAuth.Client.Fuzz.Engine;
-
 namespace McpOAuth.Client.Fuzz.Targets;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using CsCheck;
-using McpOAuth.Client.Fuzz.Engine;
-using McpOAuth.Client.Internal;
-
 namespace McpOAuth.Client.Fuzz.Targets;
 
 /// <summary>

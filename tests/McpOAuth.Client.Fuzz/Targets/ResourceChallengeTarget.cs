@@ -1,5 +1,3 @@
-using McpOAuth.Client.Fuzz.Engine;
-
 namespace McpOAuth.Client.Fuzz.Targets;
 
 /// <summary>

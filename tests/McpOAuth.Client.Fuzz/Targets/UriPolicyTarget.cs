@@ -1,7 +1,4 @@
 using System.Text;
-using CsCheck;
-using McpOAuth.Client.Fuzz.Engine;
-using McpOAuth.Client.Internal;
 
 namespace McpOAuth.Client.Fuzz.Targets;
 

@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using CsCheck;
-using McpOAuth.Client.Fuzz.Engine;
-using McpOAuth.Client.Internal;
 
 namespace McpOAuth.Client.Fuzz.Targets;
 

@@ -86,17 +86,8 @@ public sealed class OidcProviderServer : IAsyncDisposable
         var node = await NodeBinary.Value;
         var directory = ProviderDirectory();
 
-        var startInfo = new ProcessStartInfo(node)
-        {
-            WorkingDirectory = directory,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(directory, "server.mjs"));
+        var startInfo = RealServer.ChildProcess.RedirectedStartInfo(node, [Path.Combine(directory, "server.mjs")]);
+        startInfo.WorkingDirectory = directory;
         var env = startInfo.Environment;
         env["PORT"] = options.Port.ToString(CultureInfo.InvariantCulture);
         env["ACCESS_TOKEN_TTL"] = options.AccessTokenTtlSeconds.ToString(CultureInfo.InvariantCulture);
@@ -265,18 +256,7 @@ public sealed class OidcProviderServer : IAsyncDisposable
     /// <summary>Finds the folder containing <c>McpOAuth.Client.sln</c> above the test assembly.</summary>
     /// <returns>The repository root.</returns>
     /// <exception cref="InvalidOperationException">There is none.</exception>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "McpOAuth.Client.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No McpOAuth.Client.sln above {AppContext.BaseDirectory}.");
-    }
+    public static string RepositoryRoot() => RealServer.ChildProcess.RepositoryRoot();
 
     private static string ProviderDirectory() => Path.Combine(RepositoryRoot(), "tests", "oidc-provider");
 
@@ -311,17 +291,11 @@ public sealed class OidcProviderServer : IAsyncDisposable
     private static async Task<string> InstallAsync()
     {
         var directory = ProviderDirectory();
-        var startInfo = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = directory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(directory, "install.sh"));
-
+        var startInfo = RealServer.ChildProcess.RedirectedStartInfo("bash", [Path.Combine(directory, "install.sh")]);
+        startInfo.WorkingDirectory = directory;
         using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException("Could not start bash for tests/oidc-provider/install.sh.");
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));

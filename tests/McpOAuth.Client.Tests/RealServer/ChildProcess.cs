@@ -4,17 +4,20 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Threading.Channels;
-using McpOAuth.Client.Tests.OidcProvider;
 
 namespace McpOAuth.Client.Tests.RealServer;
 
-/// <summary>A built .NET program of this repository (the <c>mcp-oauth</c> CLI, the StoreWriter) run as a real OS process with
-/// <c>dotnet &lt;dll&gt;</c>: standard output and error are read line by line, standard input can be written, and every wait is
-/// guarded by <see cref="TestTimeouts.Default"/> (a hang fails the test with everything the process printed).</summary>
+/// <summary>A built .NET program of this repository (the <c>mcp-oauth</c> CLI, the StoreWriter, the samples) run as a real OS
+/// process with <c>dotnet &lt;dll&gt;</c>: standard output and error are read line by line, standard input can be written, and
+/// every wait is guarded by <see cref="TestDoubles.TestTimeouts.Default"/> (a hang fails the test with everything the process printed).
+/// The one child-process helper of the test projects, which compile it in by link.</summary>
 /// <remarks>The programs are built by the test project's <c>ReferenceOutputAssembly="false"</c> references, in the
 /// configuration the tests run under.</remarks>
 internal sealed class ChildProcess : IAsyncDisposable
 {
+    // Qualified rather than imported: some projects that link this file import TestDoubles globally, some per file.
+    private static readonly TimeSpan HangGuard = TestDoubles.TestTimeouts.Default;
+
     private readonly Process _process;
     private readonly string _name;
     private readonly Channel<string> _stdoutLines = Channel.CreateUnbounded<string>();
@@ -84,9 +87,13 @@ internal sealed class ChildProcess : IAsyncDisposable
     public static ChildProcess StartRedisWorker(params string[] arguments) => Start(RedisWorkerPath, "RedisWorker", arguments);
 
     /// <summary>Runs <c>mcp-oauth</c> to completion with its standard input closed.</summary>
-    public static async Task<CliResult> RunCliAsync(params string[] arguments)
+    public static Task<CliResult> RunCliAsync(params string[] arguments) => RunAsync(CliPath, "mcp-oauth", arguments);
+
+    /// <summary>Runs a built .NET program to completion with its standard input closed (see <see cref="Start"/>).</summary>
+    public static async Task<CliResult> RunAsync(
+        string dll, string name, IEnumerable<string> arguments, Action<ProcessStartInfo>? configure = null)
     {
-        await using ChildProcess process = StartCli(arguments);
+        await using ChildProcess process = Start(dll, name, arguments, configure);
         process.CloseStandardInput();
         int exitCode = await process.WaitForExitAsync();
         return new CliResult(exitCode, process.StandardOutput, process.StandardError, process.Describe());
@@ -97,7 +104,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         try
         {
-            return await _stdoutLines.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
+            return await _stdoutLines.Reader.ReadAsync().AsTask().WaitAsync(HangGuard);
         }
         catch (ChannelClosedException)
         {
@@ -110,26 +117,11 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Reads standard error until a line matches; fails if the stream ends first.</summary>
-    public async Task<string> WaitForStandardErrorLineAsync(Func<string, bool> match)
-    {
-        using var guard = new CancellationTokenSource(TestTimeouts.Default);
-        try
-        {
-            await foreach (string line in _stderrLines.Reader.ReadAllAsync(guard.Token))
-            {
-                if (match(line))
-                {
-                    return line;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No matching line on standard error of {Describe()}");
-        }
+    public Task<string> WaitForStandardErrorLineAsync(Func<string, bool> match) => WaitForLineAsync(_stderrLines, "standard error", match);
 
-        throw new InvalidOperationException($"Standard error ended without a matching line: {Describe()}");
-    }
+    /// <summary>Reads standard output until a line matches (such as a server's "listening on" line); fails if the stream ends
+    /// first, that is when the process exits without printing it.</summary>
+    public Task<string> WaitForStandardOutputLineAsync(Func<string, bool> match) => WaitForLineAsync(_stdoutLines, "standard output", match);
 
     /// <summary>Writes one line to standard input and flushes it.</summary>
     public async Task WriteLineAsync(string line)
@@ -147,8 +139,8 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         try
         {
-            await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
-            await _pumps.WaitAsync(TestTimeouts.Default);
+            await _process.WaitForExitAsync().WaitAsync(HangGuard);
+            await _pumps.WaitAsync(HangGuard);
         }
         catch (TimeoutException)
         {
@@ -170,7 +162,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             // It had already exited.
         }
 
-        await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+        await _process.WaitForExitAsync().WaitAsync(HangGuard);
     }
 
     /// <summary>The command, exit state and everything the process printed, for assertion messages.</summary>
@@ -189,7 +181,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         try
         {
-            await _pumps.WaitAsync(TestTimeouts.Default);
+            await _pumps.WaitAsync(HangGuard);
         }
         catch (TimeoutException)
         {
@@ -199,14 +191,48 @@ internal sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ChildProcess Start(string dll, string name, string[] arguments)
+    /// <summary>Starts a built .NET program with <c>dotnet &lt;dll&gt;</c> in the temporary directory. <c>BROWSER</c>,
+    /// <c>MCP_OAUTH_STORE_DIR</c> and <c>XDG_CONFIG_HOME</c> are removed from its environment (nothing opens a real browser or
+    /// finds the user's store); <paramref name="configure"/> may change its start after that.</summary>
+    /// <param name="dll">The program, e.g. from <see cref="BuiltDll"/>.</param>
+    /// <param name="name">What assertion messages call it.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="configure">Changes the working directory or environment.</param>
+    public static ChildProcess Start(string dll, string name, IEnumerable<string> arguments, Action<ProcessStartInfo>? configure = null)
+    {
+        ProcessStartInfo startInfo = DotnetStartInfo(dll, arguments);
+        startInfo.Environment.Remove("BROWSER");
+        startInfo.Environment.Remove("MCP_OAUTH_STORE_DIR");
+        startInfo.Environment.Remove("XDG_CONFIG_HOME");
+        configure?.Invoke(startInfo);
+
+        var process = new Process { StartInfo = startInfo };
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {dll}.");
+        }
+
+        return new ChildProcess(process, $"{name} {string.Join(' ', startInfo.ArgumentList.Skip(1))}");
+    }
+
+    /// <summary>The start of <c>dotnet &lt;dll&gt; arguments</c> with every standard stream redirected (UTF-8) and telemetry
+    /// off, in the temporary directory; fails at once, saying what to build, when the program is missing.</summary>
+    public static ProcessStartInfo DotnetStartInfo(string dll, IEnumerable<string> arguments)
     {
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: build the solution in {Configuration} first.");
         }
 
-        var startInfo = new ProcessStartInfo(DotnetHost())
+        ProcessStartInfo startInfo = RedirectedStartInfo(DotnetHost(), [dll, .. arguments]);
+        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return startInfo;
+    }
+
+    /// <summary>The start of any program with every standard stream redirected (UTF-8), in the temporary directory.</summary>
+    public static ProcessStartInfo RedirectedStartInfo(string program, IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -216,24 +242,54 @@ internal sealed class ChildProcess : IAsyncDisposable
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = Path.GetTempPath(),
         };
-        startInfo.ArgumentList.Add(dll);
         foreach (string argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        startInfo.Environment.Remove("BROWSER");
-        startInfo.Environment.Remove("MCP_OAUTH_STORE_DIR");
-        startInfo.Environment.Remove("XDG_CONFIG_HOME");
-        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return startInfo;
+    }
 
-        var process = new Process { StartInfo = startInfo };
-        if (!process.Start())
+    /// <summary>The path of a program built in <see cref="Configuration"/>: <c>PROJECT/bin/CONFIGURATION/net10.0/FILE</c>.</summary>
+    /// <param name="projectDirectory">The project's folder, relative to the repository root.</param>
+    /// <param name="fileName">The program's file name.</param>
+    public static string BuiltDll(string projectDirectory, string fileName) =>
+        Path.Combine(RepositoryRoot(), projectDirectory, "bin", Configuration, "net10.0", fileName);
+
+    /// <summary>Finds the folder containing <c>McpOAuth.Client.sln</c> above the test assembly.</summary>
+    /// <exception cref="InvalidOperationException">There is none.</exception>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            throw new InvalidOperationException($"Could not start {dll}.");
+            if (File.Exists(Path.Combine(dir.FullName, "McpOAuth.Client.sln")))
+            {
+                return dir.FullName;
+            }
         }
 
-        return new ChildProcess(process, $"{name} {string.Join(' ', arguments)}");
+        throw new InvalidOperationException($"No McpOAuth.Client.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private async Task<string> WaitForLineAsync(Channel<string> lines, string stream, Func<string, bool> match)
+    {
+        using var guard = new CancellationTokenSource(HangGuard);
+        try
+        {
+            await foreach (string line in lines.Reader.ReadAllAsync(guard.Token))
+            {
+                if (match(line))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No matching line on {stream} of {Describe()}");
+        }
+
+        throw new InvalidOperationException($"The {stream} ended without a matching line: {Describe()}");
     }
 
     private async Task PumpAsync(StreamReader reader, Channel<string> lines, StringBuilder all, string stream)
@@ -260,7 +316,4 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>The <c>dotnet</c> host that runs the tests (<c>DOTNET_HOST_PATH</c>, set by <c>dotnet test</c>), else the one on PATH.</summary>
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    private static string BuiltDll(string projectDirectory, string fileName) =>
-        Path.Combine(OidcProviderServer.RepositoryRoot(), projectDirectory, "bin", Configuration, "net10.0", fileName);
 }
