@@ -7,20 +7,16 @@ namespace McpOAuth.Client.Keyring.Tests;
 
 /// <summary><see cref="KeyringTokenStore"/> against a real Secret Service (gnome-keyring on a private session bus), through
 /// StoreWriter child processes (issue 10 item 1).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class KeyringTokenStoreTests
 {
     private const string Keyring = "--keyring";
 
-    [Fact]
+    [SecretServiceFact]
     public async Task SetAsync_ThenAnotherProcessReadsListsAndAsks_TheCredentialIsInTheSecretServiceOnly()
     {
         // Issue 10 item 1: write, read, list; tokens, the client's secret and the DPoP private key are one secret, and no file
         // in the store directory holds any of them.
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
 
         WriterResult set = await session.WriterAsync([Keyring, "set", "{store}", "5"]);
@@ -45,14 +41,9 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task RemoveAsync_Stored_GoneFromTheSecretServiceAndTheIndex()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         (await session.WriterAsync([Keyring, "set", "{store}", "3"])).ExitCode.Should().Be(0);
         (await SearchAsync(session)).Should().Contain("mcp_oauth_credential", "precondition: the secret service holds the credential");
@@ -71,16 +62,11 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task LockAsync_AnotherProcessHoldsTheCredentialsLock_WaitsUntilItIsReleased()
     {
         // Issue 10 item 1: the lock works across processes. This process waits on a fake clock, so each retry is seen to fail
         // while the child holds the lock; the lock itself never touches the keyring.
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         using System.Diagnostics.Process holder = StoreWriter.Start(session, [Keyring, "lock", "{store}"]);
         (await holder.StandardOutput.ReadLineAsync().WaitAsync(TestTimeouts.Default)).Should().Be("locked");
@@ -104,15 +90,10 @@ public sealed class KeyringTokenStoreTests
         await (await waiting.WaitAsync(TestTimeouts.Default)).DisposeAsync();
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task AnyOperation_KeyringLocked_StoreUnavailableNamingTheFallbackAndNothingInPlaintext()
     {
         // Issue 10 item 1: a locked keyring is a typed error that names the fallback option; nothing falls back silently
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         (await session.WriterAsync([Keyring, "set", "{store}", "1"])).ExitCode.Should().Be(0);
         await session.LockKeyringAsync();
@@ -137,15 +118,10 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task AnyOperation_NoSecretService_StoreUnavailableNamingTheFallback()
     {
         // Issue 10 item 1: the secret service absent (no bus at that address, no display to start one)
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         Action<System.Diagnostics.ProcessStartInfo> noBus = NoBus(session);
 
@@ -161,15 +137,10 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task SetAsync_NoSecretServiceWithTheFallbackAllowed_OwnerOnlyFileReportedAsFilePermissions()
     {
         // Issue 10 item 1: the fallback is explicit, and status can tell
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         Action<System.Diagnostics.ProcessStartInfo> noBus = NoBus(session);
 
@@ -187,15 +158,10 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task SetAsync_LoginKeptByTheFileStore_ReadThenMovedIntoTheKeyringAtTheNextWrite()
     {
         // Switching a user from the file store to the keyring keeps the login, and leaves no plaintext copy behind
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         (await session.WriterAsync(["set", "{store}", "1"])).Lines.Should().Equal("set 1");
 
@@ -214,14 +180,9 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task GetAsync_SecretDeletedByAnotherProgram_AbsentNotAnError()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         (await session.WriterAsync([Keyring, "set", "{store}", "1"])).ExitCode.Should().Be(0);
         (await session.RunToolAsync(null, "secret-tool", "clear", "xdg:schema", "McpOAuth.Client.TokenStore")).ExitCode.Should().Be(0);
