@@ -10,17 +10,15 @@ namespace McpOAuth.Client.Keyring.Tests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CliKeyringStoreTests
 {
-    private const string Keyring = "--keyring";
-
     [SecretServiceFact]
     public async Task StatusAndLogout_StoreKeyring_ListTheKeyringLoginThenDeleteIt()
     {
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
-        WriterResult set = await session.WriterAsync([Keyring, "set", "{store}", "4"]);
+        WriterResult set = await session.KeyringAsync("set", "{store}", "4");
 
         (int statusExit, string status) = await CliAsync(session, "status", "--store", "keyring", "--store-dir", session.StoreDirectory);
         (int logoutExit, string logout) = await CliAsync(session, "logout", StoreGenerations.Key.Resource, "--store", "keyring", "--store-dir", session.StoreDirectory);
-        WriterResult after = await session.WriterAsync([Keyring, "get", "{store}"]);
+        WriterResult after = await session.KeyringAsync("get", "{store}");
 
         using (new AssertionScope())
         {
