@@ -19,7 +19,7 @@ public sealed class CliProviderTests
     [MemberData(nameof(Providers))]
     public async Task Recipe_LoginTokenRefreshLogout(string name)
     {
-        await using ProviderEmulation provider = await StartAsync(name);
+        await using ProviderEmulation provider = await ProviderEmulation.StartAsync(name);
         using var browser = new ScriptedBrowser();
         using var temp = new TempDirectory();
         string store = temp.Combine("store");
@@ -68,7 +68,7 @@ public sealed class CliProviderTests
     [InlineData("Okta", new string[0], "--client-id")]
     public async Task DefaultAttempt_ErrorNamesTheFlagThatFixesIt(string name, string[] flags, string remedy)
     {
-        await using ProviderEmulation provider = await StartAsync(name);
+        await using ProviderEmulation provider = await ProviderEmulation.StartAsync(name);
         using var browser = new ScriptedBrowser();
         using var temp = new TempDirectory();
         string[] args = [.. flags, "--store-dir", temp.Path];
@@ -85,17 +85,6 @@ public sealed class CliProviderTests
             login.StandardError.Should().Contain(remedy);
         }
     }
-
-    private static Task<ProviderEmulation> StartAsync(string name) => name switch
-    {
-        "Entra" => EntraEmulation.StartAsync(),
-        "GitHub" => GitHubEmulation.StartAsync(),
-        "Auth0" => Auth0Emulation.StartAsync(),
-        "Keycloak" => KeycloakEmulation.StartAsync(),
-        "Google" => GoogleEmulation.StartAsync(),
-        "Okta" => OktaEmulation.StartAsync(),
-        _ => CloudflareEmulation.StartAsync(),
-    };
 
     /// <summary>The recipe's arguments, with the secret in a variable of this test's own.</summary>
     private static string[] Recipe(ProviderEmulation provider) =>

@@ -14,7 +14,7 @@ public sealed class CliServerTextTests
     public async Task LoginAndStatus_HostileClientIdAndScope_PrintedEscaped()
     {
         TestAuthorizationServer? server = null;
-        await using var authorization = await TestAuthorizationServer.StartAsync(o =>
+        await using CliRig rig = await CliRig.StartAsync(o =>
         {
             o.GrantScope = _ => "mcp:read " + HostileScope;
             o.MutateRegistrationResponse = response =>
@@ -28,14 +28,11 @@ public sealed class CliServerTextTests
                 response["client_id"] = HostileClientId;
             };
         });
-        server = authorization;
-        await using var mcp = await TestMcpServer.StartAsync(authorization);
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
+        server = rig.Authorization;
 
-        CliOutcome login = await CliHarness.RunAsync(["login", mcp.McpEndpoint, "--store-dir", temp.Path], browser);
-        CliOutcome status = await CliHarness.RunAsync("status", "--store-dir", temp.Path);
-        CliOutcome json = await CliHarness.RunAsync("status", "--json", "--store-dir", temp.Path);
+        CliOutcome login = await rig.LoginAsync("--store-dir", rig.Temp.Path);
+        CliOutcome status = await CliHarness.RunAsync("status", "--store-dir", rig.Temp.Path);
+        CliOutcome json = await CliHarness.RunAsync("status", "--json", "--store-dir", rig.Temp.Path);
 
         using (new AssertionScope())
         {
@@ -53,16 +50,13 @@ public sealed class CliServerTextTests
     [Fact]
     public async Task Login_HostileOAuthError_PrintedEscapedAndExitsFour()
     {
-        await using var authorization = await TestAuthorizationServer.StartAsync(o =>
+        await using CliRig rig = await CliRig.StartAsync(o =>
         {
             o.AuthorizeError = "access_denied\u001b[31m";
             o.AuthorizeErrorDescription = "denied\u001b[2J\u001b[Hlooks like a prompt $ ";
         });
-        await using var mcp = await TestMcpServer.StartAsync(authorization);
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
 
-        CliOutcome login = await CliHarness.RunAsync(["login", mcp.McpEndpoint, "--store-dir", temp.Path, "--verbose"], browser);
+        CliOutcome login = await rig.LoginAsync("--store-dir", rig.Temp.Path, "--verbose");
 
         using (new AssertionScope())
         {

@@ -6,23 +6,23 @@ namespace McpOAuth.Cli.Tests;
 /// issue 12 item 3: each flag changes what reaches the authorization server, and token prints nothing but the token.</summary>
 public sealed class CliSignInTests
 {
+    private const string ClientId = "cli-preregistered";
+    private const string Secret = "cli-SECRET-0123456789";
+
     [Fact]
     public async Task Login_ThenToken_TokenPrintsOnlyTheIssuedTokenAndProgressStaysOnStandardError()
     {
-        await using var authorization = await TestAuthorizationServer.StartAsync();
-        await using var mcp = await TestMcpServer.StartAsync(authorization);
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
-        string store = temp.Combine("store");
+        await using CliRig rig = await CliRig.StartAsync();
+        string store = rig.Temp.Combine("store");
 
-        CliOutcome login = await CliHarness.RunAsync(["login", mcp.McpEndpoint, "--store-dir", store], browser);
-        CliOutcome token = await CliHarness.RunAsync("token", mcp.McpEndpoint, "--store-dir", store);
+        CliOutcome login = await rig.LoginAsync("--store-dir", store);
+        CliOutcome token = await rig.RunAsync("token", "--store-dir", store);
 
-        string issued = authorization.IssuedAccessTokens.Should().ContainSingle().Which.Token;
+        string issued = rig.Authorization.IssuedAccessTokens.Should().ContainSingle().Which.Token;
         using (new AssertionScope())
         {
             login.ExitCode.Should().Be(0, login.ToString());
-            login.StandardOutput.Should().StartWith($"Signed in to {mcp.Resource} (issuer {authorization.Issuer}, client ");
+            login.StandardOutput.Should().StartWith($"Signed in to {rig.Mcp.Resource} (issuer {rig.Authorization.Issuer}, client ");
             login.StandardError.Should().Contain("Waiting for the browser...").And.Contain("Exchanging the authorization code...")
                 .And.NotContain("\u001b", "standard error is not a terminal here: plain lines, no spinner");
             token.ExitCode.Should().Be(0, token.ToString());
@@ -34,20 +34,17 @@ public sealed class CliSignInTests
     [Fact]
     public async Task Login_NoResource_SendsNoResourceParameter()
     {
-        await using var authorization = await TestAuthorizationServer.StartAsync();
-        await using var mcp = await TestMcpServer.StartAsync(authorization);
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
+        await using CliRig rig = await CliRig.StartAsync();
 
-        CliOutcome withResource = await CliHarness.RunAsync(["login", mcp.McpEndpoint, "--store-dir", temp.Combine("a")], browser);
-        CliOutcome without = await CliHarness.RunAsync(["login", mcp.McpEndpoint, "--store-dir", temp.Combine("b"), "--no-resource"], browser);
+        CliOutcome withResource = await rig.LoginAsync("--store-dir", rig.Temp.Combine("a"));
+        CliOutcome without = await rig.LoginAsync("--store-dir", rig.Temp.Combine("b"), "--no-resource");
 
         using (new AssertionScope())
         {
             withResource.ExitCode.Should().Be(0, withResource.ToString());
             without.ExitCode.Should().Be(0, without.ToString());
-            authorization.AuthorizeRequests.Select(r => r.QueryValue("resource")).Should().Equal(mcp.Resource, null);
-            authorization.TokenRequests.Select(r => r.FormValue("resource")).Should().Equal(mcp.Resource, null);
+            rig.Authorization.AuthorizeRequests.Select(r => r.QueryValue("resource")).Should().Equal(rig.Mcp.Resource, null);
+            rig.Authorization.TokenRequests.Select(r => r.FormValue("resource")).Should().Equal(rig.Mcp.Resource, null);
         }
     }
 
@@ -55,21 +52,17 @@ public sealed class CliSignInTests
     [Fact]
     public async Task Login_ServerWithoutPkceMetadata_FailsUnlessAllowedAndStillUsesS256()
     {
-        await using var authorization = await TestAuthorizationServer.StartAsync(o => o.CodeChallengeMethodsSupported = null);
-        await using var mcp = await TestMcpServer.StartAsync(authorization);
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
+        await using CliRig rig = await CliRig.StartAsync(o => o.CodeChallengeMethodsSupported = null);
 
-        CliOutcome refused = await CliHarness.RunAsync(["login", mcp.McpEndpoint, "--store-dir", temp.Combine("a")], browser);
-        CliOutcome allowed = await CliHarness.RunAsync(
-            ["login", mcp.McpEndpoint, "--store-dir", temp.Combine("b"), "--allow-missing-pkce-metadata"], browser);
+        CliOutcome refused = await rig.LoginAsync("--store-dir", rig.Temp.Combine("a"));
+        CliOutcome allowed = await rig.LoginAsync("--store-dir", rig.Temp.Combine("b"), "--allow-missing-pkce-metadata");
 
         using (new AssertionScope())
         {
             refused.ExitCode.Should().Be(1, refused.ToString());
             refused.StandardError.Should().Contain("does not advertise PKCE with S256");
             allowed.ExitCode.Should().Be(0, allowed.ToString());
-            authorization.AuthorizeRequests.Should().ContainSingle().Which.QueryValue("code_challenge_method").Should().Be("S256");
+            rig.Authorization.AuthorizeRequests.Should().ContainSingle().Which.QueryValue("code_challenge_method").Should().Be("S256");
         }
     }
 
@@ -77,23 +70,15 @@ public sealed class CliSignInTests
     [Fact]
     public async Task Login_IssuerOfThePreRegisteredClient_SignsInWithIt()
     {
-        const string ClientId = "cli-preregistered";
-        const string Secret = "cli-SECRET-0123456789";
-        await using var authorization = await StartWithConfidentialClientAsync(ClientId, Secret);
-        await using var mcp = await TestMcpServer.StartAsync(authorization);
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
-        string variable = CliHarness.SecretVariable(Secret);
+        await using CliRig rig = await CliRig.StartAsync(WithConfidentialClient);
 
-        CliOutcome login = await CliHarness.RunAsync(
-            ["login", mcp.McpEndpoint, "--client-id", ClientId, "--client-secret-env", variable, "--issuer", authorization.Issuer, "--store-dir", temp.Path],
-            browser);
+        CliOutcome login = await LoginWithTheSecretAsync(rig, rig.Authorization.Issuer);
 
         using (new AssertionScope())
         {
             login.ExitCode.Should().Be(0, login.ToString());
             login.StandardOutput.Should().Contain($"client {ClientId}");
-            authorization.TokenRequests.Should().ContainSingle().Which.Authorization.Should().StartWith("Basic ");
+            rig.Authorization.TokenRequests.Should().ContainSingle().Which.Authorization.Should().StartWith("Basic ");
             (login.StandardOutput + login.StandardError).Should().NotContain(Secret);
         }
     }
@@ -101,25 +86,17 @@ public sealed class CliSignInTests
     [Fact]
     public async Task Login_IssuerOfAnotherAuthorizationServer_NeverSendsTheClientOrItsSecret()
     {
-        const string ClientId = "cli-bound-elsewhere";
-        const string Secret = "cli-SECRET-9876543210";
-        await using var authorization = await StartWithConfidentialClientAsync(ClientId, Secret);
-        await using var mcp = await TestMcpServer.StartAsync(authorization);
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
-        string variable = CliHarness.SecretVariable(Secret);
+        await using CliRig rig = await CliRig.StartAsync(WithConfidentialClient);
 
-        CliOutcome login = await CliHarness.RunAsync(
-            ["login", mcp.McpEndpoint, "--client-id", ClientId, "--client-secret-env", variable, "--issuer", "https://as.example.com", "--store-dir", temp.Path],
-            browser);
+        CliOutcome login = await LoginWithTheSecretAsync(rig, "https://as.example.com");
 
         using (new AssertionScope())
         {
             login.ExitCode.Should().Be(1, login.ToString());
             login.StandardError.Should().Contain("https://as.example.com");
-            authorization.AuthorizeRequests.Should().BeEmpty();
-            authorization.TokenRequests.Should().BeEmpty();
-            browser.LaunchCount.Should().Be(0);
+            rig.Authorization.AuthorizeRequests.Should().BeEmpty();
+            rig.Authorization.TokenRequests.Should().BeEmpty();
+            rig.Browser.LaunchCount.Should().Be(0);
         }
     }
 
@@ -139,18 +116,14 @@ public sealed class CliSignInTests
     [Fact]
     public async Task Login_AuthParam_IsSentOnTheAuthorizationRequest()
     {
-        await using var authorization = await TestAuthorizationServer.StartAsync();
-        await using var mcp = await TestMcpServer.StartAsync(authorization);
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
+        await using CliRig rig = await CliRig.StartAsync();
 
-        CliOutcome login = await CliHarness.RunAsync(
-            ["login", mcp.McpEndpoint, "--store-dir", temp.Path, "--auth-param", "audience=api://mcp", "--auth-param", "login_hint=a@example.com"], browser);
+        CliOutcome login = await rig.LoginAsync("--store-dir", rig.Temp.Path, "--auth-param", "audience=api://mcp", "--auth-param", "login_hint=a@example.com");
 
         using (new AssertionScope())
         {
             login.ExitCode.Should().Be(0, login.ToString());
-            RecordedRequest authorize = authorization.AuthorizeRequests.Should().ContainSingle().Which;
+            RecordedRequest authorize = rig.Authorization.AuthorizeRequests.Should().ContainSingle().Which;
             authorize.QueryValue("audience").Should().Be("api://mcp");
             authorize.QueryValue("login_hint").Should().Be("a@example.com");
         }
@@ -160,27 +133,27 @@ public sealed class CliSignInTests
     [Fact]
     public async Task Login_ServerWithoutProtectedResourceMetadata_FailsNamingAllowLegacyDiscovery()
     {
-        await using var authorization = await TestAuthorizationServer.StartAsync();
-        await using var mcp = await TestMcpServer.StartAsync(authorization, o => o.MetadataLocations = ProtectedResourceMetadataLocations.None);
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
+        await using CliRig rig = await CliRig.StartAsync(mcp: o => o.MetadataLocations = ProtectedResourceMetadataLocations.None);
 
-        CliOutcome login = await CliHarness.RunAsync(["login", mcp.McpEndpoint, "--store-dir", temp.Path], browser);
+        CliOutcome login = await rig.LoginAsync("--store-dir", rig.Temp.Path);
 
         using (new AssertionScope())
         {
             login.ExitCode.Should().Be(1, login.ToString());
             login.StandardError.Should().Contain("--allow-legacy-discovery");
-            browser.LaunchCount.Should().Be(0);
+            rig.Browser.LaunchCount.Should().Be(0);
         }
     }
 
     /// <summary>An authorization server without dynamic registration that knows one confidential, pre-registered client.</summary>
-    private static Task<TestAuthorizationServer> StartWithConfidentialClientAsync(string clientId, string secret) =>
-        TestAuthorizationServer.StartAsync(o =>
-        {
-            o.RegistrationEnabled = false;
-            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = clientId, ClientSecret = secret, TokenEndpointAuthMethod = "client_secret_basic" });
-        });
+    private static void WithConfidentialClient(TestAuthorizationServerOptions o)
+    {
+        o.RegistrationEnabled = false;
+        o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
+        o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = Secret, TokenEndpointAuthMethod = "client_secret_basic" });
+    }
+
+    /// <summary>login with the confidential client bound to <paramref name="issuer"/>, its secret in a variable.</summary>
+    private static Task<CliOutcome> LoginWithTheSecretAsync(CliRig rig, string issuer) =>
+        rig.LoginAsync("--client-id", ClientId, "--client-secret-env", CliHarness.SecretVariable(Secret), "--issuer", issuer, "--store-dir", rig.Temp.Path);
 }

@@ -10,9 +10,8 @@ public sealed class RegistrationApplicationTypeTests
     [Fact]
     public async Task DynamicRegistration_HttpsRedirectUri_RegistersAsAWebApplication()
     {
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp, s => s.WebApp = o => o.PublicOrigin = new Uri("https://app.example.com"));
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync(s => s.WebApp = o => o.PublicOrigin = new Uri("https://app.example.com"));
+        var (servers, app, browser) = rig;
 
         using HttpResponseMessage started = await browser.GetAsync(app, "/tools", "alice");
 

@@ -67,9 +67,8 @@ public sealed class WebAppOptionsTests
     public async Task Tools_StrictPolicyByDefault_RefusesAnAuthorizationServerOnLoopback()
     {
         // A remote MCP server that points the application at its internal network (SSRF): refused before any request.
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp, s => s.OAuth = o => o.Network.AllowedHosts.Clear());
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync(s => s.OAuth = o => o.Network.AllowedHosts.Clear());
+        var (servers, app, browser) = rig;
 
         using HttpResponseMessage response = await browser.GetAsync(app, "/tools", "alice");
 

@@ -12,9 +12,8 @@ public sealed class WebAppSignInTests
     [Fact]
     public async Task Tools_UserWithoutAToken_RedirectsToTheAuthorizationServerThenBackToTheRequestedPage()
     {
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp);
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync();
+        var (servers, app, browser) = rig;
 
         using HttpResponseMessage first = await browser.GetAsync(app, "/tools?page=1", "alice");
         Uri callback = await TestBrowser.ApproveAsync(first.Headers.Location!);
@@ -38,9 +37,8 @@ public sealed class WebAppSignInTests
     [Fact]
     public async Task Tools_ApiCallerWithoutAToken_GetsAJson401NamingTheAuthorizationUrl()
     {
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp);
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync();
+        var (servers, app, browser) = rig;
 
         using HttpResponseMessage response = await browser.GetAsync(app, "/tools", "alice", accept: "application/json");
 
@@ -87,9 +85,8 @@ public sealed class WebAppSignInTests
     [Fact]
     public async Task Tools_TwoUsers_EachRequestCarriesOnlyItsOwnUsersToken()
     {
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp);
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync();
+        var (servers, app, browser) = rig;
         await SignInAsync(browser, app, "alice");
         await SignInAsync(browser, app, "bob");
 
@@ -109,9 +106,8 @@ public sealed class WebAppSignInTests
     public async Task Callback_BobWithAlicesState_Refused400AndNoCodeIsExchanged()
     {
         // Login CSRF / session swap: alice's callback, sent by bob's browser, completes nothing for bob.
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp);
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync();
+        var (servers, app, browser) = rig;
         Uri aliceCallback = await StartAndApproveAsync(browser, app, "alice");
 
         using HttpResponseMessage asBob = await browser.GetAsync(app.Route(aliceCallback), "bob");
@@ -128,9 +124,8 @@ public sealed class WebAppSignInTests
     [Fact]
     public async Task Callback_Replayed_Refused400()
     {
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp);
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync();
+        var (servers, app, browser) = rig;
         Uri callback = await SignInAsync(browser, app, "alice");
 
         using HttpResponseMessage replay = await browser.GetAsync(app.Route(callback), "alice");
@@ -143,9 +138,8 @@ public sealed class WebAppSignInTests
     public async Task Callback_AfterThePendingLifetime_Refused400()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var servers = await Servers.StartAsync(time);
-        await using var app = await TestWebApp.StartAsync(servers.Mcp, s => (s.Time, s.Pending) = (time, new InMemoryPendingAuthorizationStore(time)));
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync(s => (s.Time, s.Pending) = (time, new InMemoryPendingAuthorizationStore(time)), time: time);
+        var (servers, app, browser) = rig;
         Uri callback = await StartAndApproveAsync(browser, app, "alice");
         time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
 
@@ -159,11 +153,10 @@ public sealed class WebAppSignInTests
     public async Task Callback_ResponseWithAnotherIssuer_Refused400()
     {
         // RFC 9207: a response whose iss names another authorization server (mix-up) is refused before any exchange.
-        await using var servers = await Servers.StartAsync();
+        await using WebAppRig rig = await WebAppRig.StartAsync();
+        var (servers, app, browser) = rig;
         servers.Authorization.Options.IssInRedirect = IssRedirectMode.Custom;
         servers.Authorization.Options.IssInRedirectValue = "https://evil.example.com";
-        await using var app = await TestWebApp.StartAsync(servers.Mcp);
-        using var browser = new TestBrowser();
         Uri callback = await StartAndApproveAsync(browser, app, "alice");
 
         using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), "alice");
@@ -175,11 +168,10 @@ public sealed class WebAppSignInTests
     [Fact]
     public async Task Callback_UserDeclined_Refused403WithoutTheServersText()
     {
-        await using var servers = await Servers.StartAsync();
+        await using WebAppRig rig = await WebAppRig.StartAsync();
+        var (servers, app, browser) = rig;
         servers.Authorization.Options.AuthorizeError = "access_denied";
         servers.Authorization.Options.AuthorizeErrorDescription = "<script>SERVER-TEXT-1</script>";
-        await using var app = await TestWebApp.StartAsync(servers.Mcp);
-        using var browser = new TestBrowser();
         Uri callback = await StartAndApproveAsync(browser, app, "alice");
 
         using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), "alice");
@@ -192,9 +184,8 @@ public sealed class WebAppSignInTests
     public async Task Callback_AnonymousUser_CanNeverCompleteASignIn()
     {
         // An anonymous request has a partition of its own: the callback, anonymous too, arrives in another one and is refused.
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp);
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync();
+        var (servers, app, browser) = rig;
         Uri callback = await StartAndApproveAsync(browser, app, user: null);
 
         using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), user: null);
@@ -207,9 +198,8 @@ public sealed class WebAppSignInTests
     public async Task Callback_ReturnUrlToAnotherSite_RedirectsToTheRootInstead()
     {
         // No open redirect: only a local path recorded at the start is followed.
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp, s => s.OAuth = o => o.Hosted.ReturnUrl = () => "//evil.example.com/phish");
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync(s => s.OAuth = o => o.Hosted.ReturnUrl = () => "//evil.example.com/phish");
+        var (_, app, browser) = rig;
 
         Uri callback = await StartAndApproveAsync(browser, app, "alice");
         using HttpResponseMessage completed = await browser.GetAsync(app.Route(callback), "alice");
@@ -221,9 +211,8 @@ public sealed class WebAppSignInTests
     [Fact]
     public async Task Middleware_SignInRequiredWrappedByAnotherException_StillRedirects()
     {
-        await using var servers = await Servers.StartAsync();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp);
-        using var browser = new TestBrowser();
+        await using WebAppRig rig = await WebAppRig.StartAsync();
+        var (_, app, browser) = rig;
 
         using HttpResponseMessage response = await browser.GetAsync(app, "/wrapped", "alice");
 

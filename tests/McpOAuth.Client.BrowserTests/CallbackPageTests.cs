@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using FluentAssertions.Execution;
 using Microsoft.Playwright;
 
@@ -22,12 +20,9 @@ public sealed class CallbackPageTests
         await using HeadlessChromium chromium = await HeadlessChromium.LaunchAsync();
         await using var authorizationServer = await TestAuthorizationServer.StartAsync();
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var launcher = new BrowserLauncher(chromium);
-        using HttpClient http = CreateClient(launcher);
+        using ChromiumSignIn session = await ChromiumSignIn.StartAsync(chromium, mcpServer.McpUri);
+        (Task<HttpResponseMessage> call, BrowserLaunchContext launch, IResponse? page) = (session.Call, session.Launch, session.Page);
 
-        Task<HttpResponseMessage> call = http.SendAsync(Initialize(mcpServer.McpUri));
-        BrowserLaunchContext launch = await launcher.WaitForLaunchAsync(call);
-        IResponse? page = await launcher.WaitForNavigationAsync();
         using HttpResponseMessage mcpResponse = await call.WaitAsync(HeadlessChromium.StepTimeout);
 
         page.Should().NotBeNull();
@@ -58,11 +53,11 @@ public sealed class CallbackPageTests
             // The page is static: no script, nothing loaded from elsewhere, no dialog; the browser talked to loopback only.
             (await chromium.CountAsync("script, img, iframe, link, form")).Should().Be(0);
             chromium.Dialogs.Should().BeEmpty();
-            chromium.Requests.Should().OnlyContain(r => IsLoopback(r));
+            chromium.Requests.Should().OnlyContain(r => ChromiumSignIn.IsLoopback(r));
 
             // The request that needed the sign-in went through with the token the browser's code was exchanged for.
             mcpResponse.Should().HaveStatusCode(HttpStatusCode.OK);
-            launcher.LaunchCount.Should().Be(1);
+            session.Launcher.LaunchCount.Should().Be(1);
             authorizationServer.TokenRequestCount("authorization_code").Should().Be(1);
             mcpServer.McpRequests[^1].BearerToken.Should().Be(authorizationServer.IssuedAccessTokens.Single().Token);
         }
@@ -92,12 +87,9 @@ public sealed class CallbackPageTests
             o.AuthorizeErrorDescription = description;
         });
         await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer);
-        var launcher = new BrowserLauncher(chromium);
-        using HttpClient http = CreateClient(launcher);
+        using ChromiumSignIn session = await ChromiumSignIn.StartAsync(chromium, mcpServer.McpUri);
+        (Task<HttpResponseMessage> call, BrowserLaunchContext launch, IResponse? page) = (session.Call, session.Launch, session.Page);
 
-        Task<HttpResponseMessage> call = http.SendAsync(Initialize(mcpServer.McpUri));
-        BrowserLaunchContext launch = await launcher.WaitForLaunchAsync(call);
-        IResponse? page = await launcher.WaitForNavigationAsync();
         Func<Task> signIn = () => call.WaitAsync(HeadlessChromium.StepTimeout);
         McpOAuthAuthorizationException denied = (await signIn.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which;
 
@@ -123,7 +115,7 @@ public sealed class CallbackPageTests
             (await chromium.CountAsync(InjectableElements)).Should().Be(0);
             (await chromium.ElementNamesAsync()).Should().Equal("html", "head", "meta", "title", "style", "body", "h1", "p");
             chromium.Dialogs.Should().BeEmpty();
-            chromium.Requests.Should().OnlyContain(r => IsLoopback(r));
+            chromium.Requests.Should().OnlyContain(r => ChromiumSignIn.IsLoopback(r));
 
             // The library reports the denial, with the server's words kept as they were.
             denied.Code.Should().Be(McpOAuthErrorCode.AuthorizationDenied);
@@ -132,34 +124,4 @@ public sealed class CallbackPageTests
             authorizationServer.TokenRequests.Should().BeEmpty();
         }
     }
-
-    private static HttpClient CreateClient(BrowserLauncher launcher)
-    {
-        var options = new McpOAuthOptions
-        {
-            AuthorizationTimeout = TimeSpan.FromSeconds(30),
-            LaunchBrowser = launcher.LaunchAsync,
-        };
-        IMcpOAuthProvider provider = McpOAuthProviderFactory.Create(options);
-        return new HttpClient(new McpOAuthHandler(provider) { InnerHandler = new SocketsHttpHandler { UseProxy = false } });
-    }
-
-    internal static HttpRequestMessage Initialize(Uri mcpUri)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, mcpUri)
-        {
-            Content = new StringContent(
-                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"browser-tests","version":"1.0.0"}}}""",
-                Encoding.UTF8,
-                "application/json"),
-        };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        return request;
-    }
-
-    /// <summary>Whether a recorded <c>METHOD URL</c> went to 127.0.0.1.</summary>
-    internal static bool IsLoopback(string request) =>
-        Uri.TryCreate(request[(request.IndexOf(' ', StringComparison.Ordinal) + 1)..], UriKind.Absolute, out Uri? uri)
-        && uri.Host == "127.0.0.1";
 }

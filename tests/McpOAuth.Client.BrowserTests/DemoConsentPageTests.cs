@@ -16,12 +16,8 @@ public sealed class DemoConsentPageTests(DemoServerProcess demo) : IClassFixture
     public async Task ConsentPage_Approve_ShowsClientAndScopesAsTextAndCompletesTheSignIn()
     {
         await using HeadlessChromium chromium = await HeadlessChromium.LaunchAsync();
-        var launcher = new BrowserLauncher(chromium);
-        using HttpClient http = CreateClient(launcher);
-
-        Task<HttpResponseMessage> call = http.SendAsync(CallbackPageTests.Initialize(demo.McpUri));
-        BrowserLaunchContext launch = await launcher.WaitForLaunchAsync(call);
-        IResponse? consent = await launcher.WaitForNavigationAsync();
+        using ChromiumSignIn session = await ChromiumSignIn.StartAsync(chromium, demo.McpUri, o => o.Client.ClientName = HostileClientName);
+        (Task<HttpResponseMessage> call, BrowserLaunchContext launch, IResponse? consent) = (session.Call, session.Launch, session.Page);
         string[] requestedScopes = QueryHelpers.ParseQuery(launch.AuthorizationUri.Query)["scope"].ToString().Split(' ');
         string consentScreenshot = await chromium.ScreenshotAsync("demo-consent");
         using (new AssertionScope($"the consent page ({consentScreenshot})\n{chromium.Describe()}\n{demo.Output}"))
@@ -72,7 +68,7 @@ public sealed class DemoConsentPageTests(DemoServerProcess demo) : IClassFixture
             mcpBody.Should().Contain("\"mcpoauth-demo\"");
 
             chromium.Dialogs.Should().BeEmpty();
-            chromium.Requests.Should().OnlyContain(r => CallbackPageTests.IsLoopback(r));
+            chromium.Requests.Should().OnlyContain(r => ChromiumSignIn.IsLoopback(r));
         }
     }
 
@@ -80,12 +76,8 @@ public sealed class DemoConsentPageTests(DemoServerProcess demo) : IClassFixture
     public async Task ConsentPage_Deny_ShowsTheErrorPageAndThrows()
     {
         await using HeadlessChromium chromium = await HeadlessChromium.LaunchAsync();
-        var launcher = new BrowserLauncher(chromium);
-        using HttpClient http = CreateClient(launcher);
-
-        Task<HttpResponseMessage> call = http.SendAsync(CallbackPageTests.Initialize(demo.McpUri));
-        BrowserLaunchContext launch = await launcher.WaitForLaunchAsync(call);
-        IResponse? consent = await launcher.WaitForNavigationAsync();
+        using ChromiumSignIn session = await ChromiumSignIn.StartAsync(chromium, demo.McpUri, o => o.Client.ClientName = HostileClientName);
+        (Task<HttpResponseMessage> call, BrowserLaunchContext launch, IResponse? consent) = (session.Call, session.Launch, session.Page);
         consent.Should().NotBeNull();
         consent!.Status.Should().Be(200, demo.Output);
 
@@ -104,7 +96,7 @@ public sealed class DemoConsentPageTests(DemoServerProcess demo) : IClassFixture
             (await chromium.Page.Locator("h1").InnerTextAsync()).Should().Be("Sign-in failed");
             (await chromium.Page.Locator("p").TextContentAsync()).Should().Be("The authorization server returned access_denied. The sign-in was declined, so the application was not given access. You can close this tab and return to the application.");
             chromium.Dialogs.Should().BeEmpty();
-            chromium.Requests.Should().OnlyContain(r => CallbackPageTests.IsLoopback(r));
+            chromium.Requests.Should().OnlyContain(r => ChromiumSignIn.IsLoopback(r));
 
             denied.Code.Should().Be(McpOAuthErrorCode.AuthorizationDenied);
             denied.Error.Should().Be("access_denied");
@@ -121,17 +113,5 @@ public sealed class DemoConsentPageTests(DemoServerProcess demo) : IClassFixture
         await chromium.Page.WaitForURLAsync(url => url.StartsWith(redirectUri + "?", StringComparison.Ordinal));
         await chromium.Page.WaitForLoadStateAsync(LoadState.Load);
         return response;
-    }
-
-    private static HttpClient CreateClient(BrowserLauncher launcher)
-    {
-        var options = new McpOAuthOptions
-        {
-            AuthorizationTimeout = TimeSpan.FromSeconds(30),
-            LaunchBrowser = launcher.LaunchAsync,
-        };
-        options.Client.ClientName = HostileClientName;
-        IMcpOAuthProvider provider = McpOAuthProviderFactory.Create(options);
-        return new HttpClient(new McpOAuthHandler(provider) { InnerHandler = new SocketsHttpHandler { UseProxy = false } });
     }
 }

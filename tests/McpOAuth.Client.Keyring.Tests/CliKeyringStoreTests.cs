@@ -7,24 +7,18 @@ namespace McpOAuth.Client.Keyring.Tests;
 /// <summary><c>mcp-oauth --store keyring</c> as a real process against a real Secret Service (issue 10 item 1, issue 11 item 4):
 /// <c>status</c> lists a login another process stored in the keyring and says how it is protected; <c>logout</c> deletes it
 /// from the keyring even though the (unreachable) server cannot revoke it.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CliKeyringStoreTests
 {
-    private const string Keyring = "--keyring";
-
-    [Fact]
+    [SecretServiceFact]
     public async Task StatusAndLogout_StoreKeyring_ListTheKeyringLoginThenDeleteIt()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
-        WriterResult set = await session.WriterAsync([Keyring, "set", "{store}", "4"]);
+        WriterResult set = await session.KeyringAsync("set", "{store}", "4");
 
         (int statusExit, string status) = await CliAsync(session, "status", "--store", "keyring", "--store-dir", session.StoreDirectory);
         (int logoutExit, string logout) = await CliAsync(session, "logout", StoreGenerations.Key.Resource, "--store", "keyring", "--store-dir", session.StoreDirectory);
-        WriterResult after = await session.WriterAsync([Keyring, "get", "{store}"]);
+        WriterResult after = await session.KeyringAsync("get", "{store}");
 
         using (new AssertionScope())
         {

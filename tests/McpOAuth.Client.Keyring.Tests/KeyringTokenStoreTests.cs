@@ -7,26 +7,20 @@ namespace McpOAuth.Client.Keyring.Tests;
 
 /// <summary><see cref="KeyringTokenStore"/> against a real Secret Service (gnome-keyring on a private session bus), through
 /// StoreWriter child processes (issue 10 item 1).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class KeyringTokenStoreTests
 {
-    private const string Keyring = "--keyring";
-
-    [Fact]
+    [SecretServiceFact]
     public async Task SetAsync_ThenAnotherProcessReadsListsAndAsks_TheCredentialIsInTheSecretServiceOnly()
     {
         // Issue 10 item 1: write, read, list; tokens, the client's secret and the DPoP private key are one secret, and no file
         // in the store directory holds any of them.
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
 
-        WriterResult set = await session.WriterAsync([Keyring, "set", "{store}", "5"]);
-        WriterResult get = await session.WriterAsync([Keyring, "get", "{store}"]);
-        WriterResult list = await session.WriterAsync([Keyring, "list", "{store}"]);
-        WriterResult protection = await session.WriterAsync([Keyring, "protection", "{store}"]);
+        WriterResult set = await session.KeyringAsync("set", "{store}", "5");
+        WriterResult get = await session.KeyringAsync("get", "{store}");
+        WriterResult list = await session.KeyringAsync("list", "{store}");
+        WriterResult protection = await session.KeyringAsync("protection", "{store}");
 
         using (new AssertionScope())
         {
@@ -45,21 +39,16 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task RemoveAsync_Stored_GoneFromTheSecretServiceAndTheIndex()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
-        (await session.WriterAsync([Keyring, "set", "{store}", "3"])).ExitCode.Should().Be(0);
+        (await session.KeyringAsync("set", "{store}", "3")).ExitCode.Should().Be(0);
         (await SearchAsync(session)).Should().Contain("mcp_oauth_credential", "precondition: the secret service holds the credential");
 
-        WriterResult remove = await session.WriterAsync([Keyring, "remove", "{store}"]);
-        WriterResult get = await session.WriterAsync([Keyring, "get", "{store}"]);
-        WriterResult list = await session.WriterAsync([Keyring, "list", "{store}"]);
+        WriterResult remove = await session.KeyringAsync("remove", "{store}");
+        WriterResult get = await session.KeyringAsync("get", "{store}");
+        WriterResult list = await session.KeyringAsync("list", "{store}");
 
         using (new AssertionScope())
         {
@@ -71,18 +60,13 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task LockAsync_AnotherProcessHoldsTheCredentialsLock_WaitsUntilItIsReleased()
     {
         // Issue 10 item 1: the lock works across processes. This process waits on a fake clock, so each retry is seen to fail
         // while the child holds the lock; the lock itself never touches the keyring.
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
-        using System.Diagnostics.Process holder = StoreWriter.Start(session, [Keyring, "lock", "{store}"]);
+        using System.Diagnostics.Process holder = StoreWriter.Start(session, ["--keyring", "lock", "{store}"]);
         (await holder.StandardOutput.ReadLineAsync().WaitAsync(TestTimeouts.Default)).Should().Be("locked");
         var time = new ObservableTimeProvider();
         using var store = new KeyringTokenStore(new KeyringTokenStoreOptions { Directory = session.StoreDirectory, LockTimeout = TimeSpan.FromMinutes(10) }, null, time);
@@ -104,23 +88,18 @@ public sealed class KeyringTokenStoreTests
         await (await waiting.WaitAsync(TestTimeouts.Default)).DisposeAsync();
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task AnyOperation_KeyringLocked_StoreUnavailableNamingTheFallbackAndNothingInPlaintext()
     {
         // Issue 10 item 1: a locked keyring is a typed error that names the fallback option; nothing falls back silently
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
-        (await session.WriterAsync([Keyring, "set", "{store}", "1"])).ExitCode.Should().Be(0);
+        (await session.KeyringAsync("set", "{store}", "1")).ExitCode.Should().Be(0);
         await session.LockKeyringAsync();
 
-        WriterResult set = await session.WriterAsync([Keyring, "set", "{store}", "2"]);
-        WriterResult get = await session.WriterAsync([Keyring, "get", "{store}"]);
-        WriterResult list = await session.WriterAsync([Keyring, "list", "{store}"]);
-        WriterResult remove = await session.WriterAsync([Keyring, "remove", "{store}"]);
+        WriterResult set = await session.KeyringAsync("set", "{store}", "2");
+        WriterResult get = await session.KeyringAsync("get", "{store}");
+        WriterResult list = await session.KeyringAsync("list", "{store}");
+        WriterResult remove = await session.KeyringAsync("remove", "{store}");
 
         using (new AssertionScope())
         {
@@ -137,19 +116,14 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task AnyOperation_NoSecretService_StoreUnavailableNamingTheFallback()
     {
         // Issue 10 item 1: the secret service absent (no bus at that address, no display to start one)
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         Action<System.Diagnostics.ProcessStartInfo> noBus = NoBus(session);
 
-        WriterResult set = await session.WriterAsync([Keyring, "set", "{store}", "1"], noBus);
+        WriterResult set = await session.KeyringAsync(noBus, "set", "{store}", "1");
 
         using (new AssertionScope())
         {
@@ -161,21 +135,16 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task SetAsync_NoSecretServiceWithTheFallbackAllowed_OwnerOnlyFileReportedAsFilePermissions()
     {
         // Issue 10 item 1: the fallback is explicit, and status can tell
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         Action<System.Diagnostics.ProcessStartInfo> noBus = NoBus(session);
 
-        WriterResult set = await session.WriterAsync([Keyring, "--fallback", "set", "{store}", "4"], noBus);
-        WriterResult get = await session.WriterAsync([Keyring, "--fallback", "get", "{store}"], noBus);
-        WriterResult protection = await session.WriterAsync([Keyring, "--fallback", "protection", "{store}"], noBus);
+        WriterResult set = await session.KeyringAsync(noBus, "--fallback", "set", "{store}", "4");
+        WriterResult get = await session.KeyringAsync(noBus, "--fallback", "get", "{store}");
+        WriterResult protection = await session.KeyringAsync(noBus, "--fallback", "protection", "{store}");
 
         using (new AssertionScope())
         {
@@ -187,22 +156,17 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task SetAsync_LoginKeptByTheFileStore_ReadThenMovedIntoTheKeyringAtTheNextWrite()
     {
         // Switching a user from the file store to the keyring keeps the login, and leaves no plaintext copy behind
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
         (await session.WriterAsync(["set", "{store}", "1"])).Lines.Should().Equal("set 1");
 
-        WriterResult before = await session.WriterAsync([Keyring, "protection", "{store}"]);
-        WriterResult read = await session.WriterAsync([Keyring, "get", "{store}"]);
-        WriterResult set = await session.WriterAsync([Keyring, "set", "{store}", "2"]);
-        WriterResult after = await session.WriterAsync([Keyring, "protection", "{store}"]);
+        WriterResult before = await session.KeyringAsync("protection", "{store}");
+        WriterResult read = await session.KeyringAsync("get", "{store}");
+        WriterResult set = await session.KeyringAsync("set", "{store}", "2");
+        WriterResult after = await session.KeyringAsync("protection", "{store}");
 
         using (new AssertionScope())
         {
@@ -214,20 +178,15 @@ public sealed class KeyringTokenStoreTests
         }
     }
 
-    [Fact]
+    [SecretServiceFact]
     public async Task GetAsync_SecretDeletedByAnotherProgram_AbsentNotAnError()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
-        (await session.WriterAsync([Keyring, "set", "{store}", "1"])).ExitCode.Should().Be(0);
+        (await session.KeyringAsync("set", "{store}", "1")).ExitCode.Should().Be(0);
         (await session.RunToolAsync(null, "secret-tool", "clear", "xdg:schema", "McpOAuth.Client.TokenStore")).ExitCode.Should().Be(0);
         (await SearchAsync(session)).Should().NotContain("mcp_oauth_credential", "precondition: another program removed the secret");
 
-        WriterResult get = await session.WriterAsync([Keyring, "get", "{store}"]);
+        WriterResult get = await session.KeyringAsync("get", "{store}");
 
         get.Lines.Should().Equal(["absent"], get.Transcript);
     }

@@ -13,12 +13,9 @@ public sealed class ProxyCommandTests
     [Fact]
     public async Task Proxy_SignsInOnFirstNeed_RelaysRequestsAndNotificationsInOneSessionAndExitsZeroOnStdinEof()
     {
-        await using var servers = await TestServersForProxy.StartAsync();
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
-        await using ProxyHost host = ProxyHost.Start(servers.Mcp.Resource, temp.Path);
+        await using SignedInProxy proxy = await SignedInProxy.StartAsync(); // AUTH: sign-in on first need, URL on stderr
+        (TestServersForProxy servers, ProxyHost host, McpClient client) = (proxy.Servers, proxy.Host, proxy.Client);
 
-        McpClient client = await host.SignInAndConnectAsync(url => browser.NavigateAsync(url)); // AUTH: sign-in on first need, URL on stderr
         IList<McpClientTool> tools = await client.ListToolsAsync();
         CallToolResult echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "hello through the proxy" });
         await client.CallToolAsync("notify");
@@ -52,11 +49,8 @@ public sealed class ProxyCommandTests
     [Fact]
     public async Task Proxy_AccessTokenExpiresMidSession_RefreshesWithoutTheHostNoticing()
     {
-        await using var servers = await TestServersForProxy.StartAsync();
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
-        await using ProxyHost host = ProxyHost.Start(servers.Mcp.Resource, temp.Path);
-        McpClient client = await host.SignInAndConnectAsync(url => browser.NavigateAsync(url));
+        await using SignedInProxy proxy = await SignedInProxy.StartAsync();
+        (TestServersForProxy servers, ProxyHost host, McpClient client) = (proxy.Servers, proxy.Host, proxy.Client);
         await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "before" });
 
         servers.Clock.Advance(TimeSpan.FromHours(2)); // past the access token's one-hour lifetime, at the authorization server
@@ -76,14 +70,11 @@ public sealed class ProxyCommandTests
     [Fact]
     public async Task Proxy_ToolNeedsMoreScope_StepsUpAndRetriesTheCall()
     {
-        await using var servers = await TestServersForProxy.StartAsync();
-        using var browser = new ScriptedBrowser();
-        using var temp = new TempDirectory();
-        await using ProxyHost host = ProxyHost.Start(servers.Mcp.Resource, temp.Path);
-        McpClient client = await host.SignInAndConnectAsync(url => browser.NavigateAsync(url));
+        await using SignedInProxy proxy = await SignedInProxy.StartAsync();
+        (TestServersForProxy servers, ProxyHost host, McpClient client) = (proxy.Servers, proxy.Host, proxy.Client);
 
         Task<CallToolResult> admin = client.CallToolAsync("admin").AsTask();
-        await browser.NavigateAsync(await host.WaitForSignInUrlAsync());
+        await proxy.Browser.NavigateAsync(await host.WaitForSignInUrlAsync());
         CallToolResult result = await admin.WaitAsync(TestTimeouts.Default);
 
         using (new AssertionScope())
@@ -92,6 +83,50 @@ public sealed class ProxyCommandTests
             servers.Authorization.AuthorizeRequests.Select(r => r.QueryValue("scope")).Should()
                 .Equal(ProtectedSdkMcpServer.ToolsScope, $"{ProtectedSdkMcpServer.ToolsScope} {ProtectedSdkMcpServer.AdminScope}");
             servers.Mcp.Requests.Should().Contain(r => r.StatusCode == 403);
+        }
+    }
+
+    /// <summary>The servers, the proxy started against them with a store of its own, and the SDK client connected once the
+    /// scripted browser approved the first sign-in; disposed in the reverse order.</summary>
+    private sealed class SignedInProxy : IAsyncDisposable
+    {
+        private readonly TempDirectory _temp = new();
+
+        private SignedInProxy(TestServersForProxy servers)
+        {
+            Servers = servers;
+            Host = ProxyHost.Start(servers.Mcp.Resource, _temp.Path);
+        }
+
+        public TestServersForProxy Servers { get; }
+
+        public ScriptedBrowser Browser { get; } = new();
+
+        public ProxyHost Host { get; }
+
+        public McpClient Client { get; private set; } = null!;
+
+        public static async Task<SignedInProxy> StartAsync()
+        {
+            var proxy = new SignedInProxy(await TestServersForProxy.StartAsync());
+            try
+            {
+                proxy.Client = await proxy.Host.SignInAndConnectAsync(url => proxy.Browser.NavigateAsync(url));
+                return proxy;
+            }
+            catch
+            {
+                await proxy.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            _temp.Dispose();
+            Browser.Dispose();
+            await Servers.DisposeAsync();
         }
     }
 }

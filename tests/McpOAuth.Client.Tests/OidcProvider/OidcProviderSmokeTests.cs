@@ -61,15 +61,7 @@ public sealed class OidcProviderSmokeTests : IDisposable
         var (code, verifier) = await AuthorizeAsync(browser, server, clientId, redirectUri, resource, "st-1", ct);
 
         // Code exchange with resource: a JWT access token for the resource, and a refresh token (offline_access).
-        using var tokens = await PostFormAsync(tokenEndpoint, new()
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = redirectUri.AbsoluteUri,
-            ["code_verifier"] = verifier,
-            ["client_id"] = clientId,
-            ["resource"] = resource,
-        }, HttpStatusCode.OK, ct);
+        using var tokens = await ExchangeCodeAsync(server, clientId, redirectUri, resource, (code, verifier), ct);
         var accessToken = tokens.RootElement.GetProperty("access_token").GetString()!;
         var refreshToken = tokens.RootElement.GetProperty("refresh_token").GetString()!;
         tokens.RootElement.GetProperty("token_type").GetString().Should().Be("Bearer");
@@ -90,87 +82,33 @@ public sealed class OidcProviderSmokeTests : IDisposable
         validator.TryValidate(new string(tampered)).Error.Should().Be("bad signature");
 
         // Refresh with resource: a new access token for the same resource, and a rotated refresh token.
-        using var refreshed = await PostFormAsync(tokenEndpoint, new()
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken,
-            ["client_id"] = clientId,
-            ["resource"] = resource,
-        }, HttpStatusCode.OK, ct);
+        using var refreshed = await RefreshAsync(server, clientId, refreshToken, resource, HttpStatusCode.OK, ct);
         var refreshToken2 = refreshed.RootElement.GetProperty("refresh_token").GetString()!;
         refreshToken2.Should().NotBe(refreshToken);
         (await validator.ValidateAsync(refreshed.RootElement.GetProperty("access_token").GetString()!, resource, ct))
             .Audiences.Should().Equal(resource);
 
         // Refresh without resource keeps the granted one; a resource outside the grant is invalid_target.
-        using (var noResource = await PostFormAsync(tokenEndpoint, new()
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken2,
-            ["client_id"] = clientId,
-        }, HttpStatusCode.OK, ct))
+        using (var noResource = await RefreshAsync(server, clientId, refreshToken2, resource: null, HttpStatusCode.OK, ct))
         {
             var again = await validator.ValidateAsync(noResource.RootElement.GetProperty("access_token").GetString()!, resource, ct);
             again.Audiences.Should().Equal(resource);
             refreshToken2 = noResource.RootElement.GetProperty("refresh_token").GetString()!;
         }
 
-        using (var otherResource = await PostFormAsync(tokenEndpoint, new()
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken2,
-            ["client_id"] = clientId,
-            ["resource"] = "http://127.0.0.1:40004/other",
-        }, HttpStatusCode.BadRequest, ct))
-        {
-            otherResource.RootElement.GetProperty("error").GetString().Should().Be("invalid_target");
-        }
+        (await RefreshErrorAsync(server, clientId, refreshToken2, "http://127.0.0.1:40004/other", ct)).Should().Be("invalid_target");
 
         // Reuse of a rotated refresh token: invalid_grant, and the whole grant is revoked (the newest token too).
-        using (var reused = await PostFormAsync(tokenEndpoint, new()
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken,
-            ["client_id"] = clientId,
-            ["resource"] = resource,
-        }, HttpStatusCode.BadRequest, ct))
-        {
-            reused.RootElement.GetProperty("error").GetString().Should().Be("invalid_grant");
-        }
-
-        using (var afterReuse = await PostFormAsync(tokenEndpoint, new()
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken2,
-            ["client_id"] = clientId,
-            ["resource"] = resource,
-        }, HttpStatusCode.BadRequest, ct))
-        {
-            afterReuse.RootElement.GetProperty("error").GetString().Should().Be("invalid_grant");
-        }
+        (await RefreshErrorAsync(server, clientId, refreshToken, resource, ct)).Should().Be("invalid_grant", "a rotated token was reused");
+        (await RefreshErrorAsync(server, clientId, refreshToken2, resource, ct)).Should().Be("invalid_grant", "the reuse revoked the grant");
 
         // A second authorization (the login session cookie skips login; native clients still see consent).
-        var (code2, verifier2) = await AuthorizeAsync(browser, server, clientId, redirectUri, resource, "st-2", ct);
-        using var tokens2 = await PostFormAsync(tokenEndpoint, new()
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code2,
-            ["redirect_uri"] = redirectUri.AbsoluteUri,
-            ["code_verifier"] = verifier2,
-            ["client_id"] = clientId,
-            ["resource"] = resource,
-        }, HttpStatusCode.OK, ct);
+        var second = await AuthorizeAsync(browser, server, clientId, redirectUri, resource, "st-2", ct);
+        using var tokens2 = await ExchangeCodeAsync(server, clientId, redirectUri, resource, second, ct);
         var refreshToken3 = tokens2.RootElement.GetProperty("refresh_token").GetString()!;
 
         // Introspection (the public client may introspect its own refresh token).
-        using (var introspected = await PostFormAsync(introspectionEndpoint, new()
-        {
-            ["token"] = refreshToken3,
-            ["client_id"] = clientId,
-        }, HttpStatusCode.OK, ct))
-        {
-            introspected.RootElement.GetProperty("active").GetBoolean().Should().BeTrue();
-        }
+        (await IsActiveAsync(server, clientId, refreshToken3, ct)).Should().BeTrue();
 
         // Revocation (RFC 7009): 200 with an empty body, and the refresh token is dead.
         using (var revoke = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -184,26 +122,8 @@ public sealed class OidcProviderSmokeTests : IDisposable
             revoked.StatusCode.Should().Be(HttpStatusCode.OK, server.Log);
         }
 
-        using (var dead = await PostFormAsync(tokenEndpoint, new()
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken3,
-            ["client_id"] = clientId,
-            ["resource"] = resource,
-        }, HttpStatusCode.BadRequest, ct))
-        {
-            dead.RootElement.GetProperty("error").GetString().Should().Be("invalid_grant");
-        }
-
-        using (var introspectedDead = await PostFormAsync(introspectionEndpoint, new()
-        {
-            ["token"] = refreshToken3,
-            ["client_id"] = clientId,
-        }, HttpStatusCode.OK, ct))
-        {
-            introspectedDead.RootElement.GetProperty("active").GetBoolean().Should().BeFalse();
-        }
-
+        (await RefreshErrorAsync(server, clientId, refreshToken3, resource, ct)).Should().Be("invalid_grant");
+        (await IsActiveAsync(server, clientId, refreshToken3, ct)).Should().BeFalse();
     }
 
     [Fact]
@@ -247,15 +167,7 @@ public sealed class OidcProviderSmokeTests : IDisposable
         query["state"].ToString().Should().Be("st-hook");
         query["iss"].ToString().Should().Be(server.Issuer);
 
-        using var tokens = await PostFormAsync(server.TokenEndpoint, new()
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = query["code"].ToString(),
-            ["redirect_uri"] = redirectUri.AbsoluteUri,
-            ["code_verifier"] = verifier,
-            ["client_id"] = clientId,
-            ["resource"] = resource,
-        }, HttpStatusCode.OK, ct);
+        using var tokens = await ExchangeCodeAsync(server, clientId, redirectUri, resource, (query["code"].ToString(), verifier), ct);
         var validator = await server.CreateJwtValidatorAsync(ct);
         var jwt = await validator.ValidateAsync(tokens.RootElement.GetProperty("access_token").GetString()!, resource, ct);
         jwt.Algorithm.Should().Be("ES256");
@@ -326,6 +238,51 @@ public sealed class OidcProviderSmokeTests : IDisposable
         var text = await response.Content.ReadAsStringAsync(ct);
         response.StatusCode.Should().Be(HttpStatusCode.OK, text);
         return JsonDocument.Parse(text);
+    }
+
+    /// <summary>The code exchange with PKCE and the resource (RFC 8707); expects 200.</summary>
+    private Task<JsonDocument> ExchangeCodeAsync(
+        OidcProviderServer server, string clientId, Uri redirectUri, string resource, (string Code, string Verifier) grant, CancellationToken ct) =>
+        PostFormAsync(server.TokenEndpoint, new()
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = grant.Code,
+            ["redirect_uri"] = redirectUri.AbsoluteUri,
+            ["code_verifier"] = grant.Verifier,
+            ["client_id"] = clientId,
+            ["resource"] = resource,
+        }, HttpStatusCode.OK, ct);
+
+    /// <summary>A refresh, with the resource unless it is <see langword="null"/>.</summary>
+    private Task<JsonDocument> RefreshAsync(
+        OidcProviderServer server, string clientId, string refreshToken, string? resource, HttpStatusCode expected, CancellationToken ct)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["client_id"] = clientId,
+        };
+        if (resource is not null)
+        {
+            form["resource"] = resource;
+        }
+
+        return PostFormAsync(server.TokenEndpoint, form, expected, ct);
+    }
+
+    /// <summary>A refresh that must be refused with 400; returns its OAuth <c>error</c>.</summary>
+    private async Task<string?> RefreshErrorAsync(OidcProviderServer server, string clientId, string refreshToken, string resource, CancellationToken ct)
+    {
+        using var refused = await RefreshAsync(server, clientId, refreshToken, resource, HttpStatusCode.BadRequest, ct);
+        return refused.RootElement.GetProperty("error").GetString();
+    }
+
+    /// <summary>RFC 7662 introspection by the public client of its own token.</summary>
+    private async Task<bool> IsActiveAsync(OidcProviderServer server, string clientId, string token, CancellationToken ct)
+    {
+        using var introspected = await PostFormAsync(server.IntrospectionEndpoint, new() { ["token"] = token, ["client_id"] = clientId }, HttpStatusCode.OK, ct);
+        return introspected.RootElement.GetProperty("active").GetBoolean();
     }
 
     private async Task<JsonDocument> PostFormAsync(Uri uri, Dictionary<string, string> form, HttpStatusCode expected, CancellationToken ct)

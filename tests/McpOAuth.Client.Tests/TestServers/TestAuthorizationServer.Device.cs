@@ -117,10 +117,9 @@ public sealed partial class TestAuthorizationServer
                     return OAuthError.InvalidGrant("device code already used");
                 default:
                     grant.Status = DeviceStatus.Redeemed;
-                    var resource = request.FormValue("resource");
-                    if (resource is not null && !string.Equals(resource, grant.Resource, StringComparison.Ordinal))
+                    if (ResourceDiffers(request, grant.Resource, "the device authorization request") is { } differs)
                     {
-                        return new OAuthError(400, "invalid_target", "resource differs from the device authorization request");
+                        return differs;
                     }
 
                     return IssueTokenResponseLocked(client.ClientId, grant.Resource, grant.Scope, "urn:ietf:params:oauth:grant-type:device_code", grant.GrantId, newRefreshToken: Options.IssueRefreshTokens);

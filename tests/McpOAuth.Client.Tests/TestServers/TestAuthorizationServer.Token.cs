@@ -245,16 +245,21 @@ public sealed partial class TestAuthorizationServer
                 return OAuthError.InvalidGrant("PKCE verification failed");
             }
 
-            var resource = request.FormValue("resource");
-            if (resource is not null && !string.Equals(resource, grant.Resource, StringComparison.Ordinal))
+            if (ResourceDiffers(request, grant.Resource, "the authorization request") is { } differs)
             {
-                return new OAuthError(400, "invalid_target", "resource differs from the authorization request");
+                return differs;
             }
 
             return IssueTokenResponseLocked(
                 client.ClientId, grant.Resource, grant.Scope, "authorization_code", grant.GrantId, newRefreshToken: Options.IssueRefreshTokens && RefreshTokensFor(grant.GrantId));
         }
     }
+
+    /// <summary>RFC 8707 §2.2: a <c>resource</c> on a token request must be the one <paramref name="granted"/>.</summary>
+    private static OAuthError? ResourceDiffers(RecordedRequest request, string? granted, string grantedBy) =>
+        request.FormValue("resource") is { } resource && !string.Equals(resource, granted, StringComparison.Ordinal)
+            ? new OAuthError(400, "invalid_target", "resource differs from " + grantedBy)
+            : null;
 
     private object RedeemRefreshToken(RecordedRequest request, TestClientRegistration client)
     {
@@ -290,10 +295,9 @@ public sealed partial class TestAuthorizationServer
                 return OAuthError.InvalidGrant("refresh token expired");
             }
 
-            var resource = request.FormValue("resource");
-            if (resource is not null && !string.Equals(resource, state.Resource, StringComparison.Ordinal))
+            if (ResourceDiffers(request, state.Resource, "the original grant") is { } differs)
             {
-                return new OAuthError(400, "invalid_target", "resource differs from the original grant");
+                return differs;
             }
 
             var scope = request.FormValue("scope");

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace McpOAuth.Client.Tests.TestServers;
@@ -9,15 +8,14 @@ namespace McpOAuth.Client.Tests.TestServers;
 /// Serves RFC 8414 / OIDC metadata, <c>/authorize</c> (code + PKCE S256 + RFC 9207 <c>iss</c>), <c>/token</c>
 /// (authorization_code and refresh_token with rotation and reuse detection), <c>/register</c> (RFC 7591) and optionally
 /// <c>/revoke</c> (RFC 7009), all under <see cref="TestAuthorizationServerOptions.IssuerPath"/>. Every other path answers
-/// 404. Every request is recorded in <see cref="Requests"/>. Use with <c>await using</c>.
+/// 404. Every request is recorded in <see cref="LoopbackTestServer.Requests"/>. Use with <c>await using</c>.
 /// </remarks>
-public sealed partial class TestAuthorizationServer : IAsyncDisposable
+public sealed partial class TestAuthorizationServer : LoopbackTestServer
 {
     private const string OAuthWellKnown = "/.well-known/oauth-authorization-server";
     private const string OpenIdWellKnown = "/.well-known/openid-configuration";
 
     private readonly Lock _gate = new();
-    private readonly RequestLog _log;
     private readonly Dictionary<string, TestClientRegistration> _clients = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AuthorizationCodeGrant> _codes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IssuedAccessToken> _accessTokens = new(StringComparer.Ordinal);
@@ -25,14 +23,12 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
     private readonly HashSet<string> _revokedGrants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GrantTerms> _grantTerms = new(StringComparer.Ordinal);
     private readonly HttpClient _metadataDocumentClient = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
-    private WebApplication? _app;
-    private Uri? _baseUri;
     private int _refreshTokenReuseCount;
 
     private TestAuthorizationServer(TestAuthorizationServerOptions options)
+        : base(() => options.TimeProvider)
     {
         Options = options;
-        _log = new RequestLog(() => Options.TimeProvider);
         foreach (var client in options.PreRegisteredClients)
         {
             _clients[client.ClientId] = client;
@@ -41,9 +37,6 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
 
     /// <summary>Gets the live options; changes apply to the next request.</summary>
     public TestAuthorizationServerOptions Options { get; }
-
-    /// <summary>Gets the server origin, e.g. <c>http://127.0.0.1:54321/</c>.</summary>
-    public Uri BaseUri => _baseUri ?? throw new InvalidOperationException("The server has not started.");
 
     /// <summary>Gets the exact issuer string: the origin without a trailing slash, plus the issuer path.</summary>
     public string Issuer => Origin + Options.IssuerPath;
@@ -66,20 +59,17 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
     /// <summary>Gets the URLs currently serving the metadata document, in MCP discovery order.</summary>
     public IReadOnlyList<Uri> MetadataUris => [.. MetadataPathsServed().Select(p => new Uri(Origin + p))];
 
-    /// <summary>Gets a snapshot of every request received so far, in arrival order.</summary>
-    public IReadOnlyList<RecordedRequest> Requests => _log.Snapshot();
-
     /// <summary>Gets the requests to <c>/authorize</c>.</summary>
-    public IReadOnlyList<RecordedRequest> AuthorizeRequests => _log.To(EndpointPath("/authorize"));
+    public IReadOnlyList<RecordedRequest> AuthorizeRequests => RequestsTo(EndpointPath("/authorize"));
 
     /// <summary>Gets the requests to <c>/token</c>.</summary>
-    public IReadOnlyList<RecordedRequest> TokenRequests => _log.To(EndpointPath("/token"));
+    public IReadOnlyList<RecordedRequest> TokenRequests => RequestsTo(EndpointPath("/token"));
 
     /// <summary>Gets the requests to <c>/register</c>.</summary>
-    public IReadOnlyList<RecordedRequest> RegistrationRequests => _log.To(EndpointPath("/register"));
+    public IReadOnlyList<RecordedRequest> RegistrationRequests => RequestsTo(EndpointPath("/register"));
 
     /// <summary>Gets the requests to <c>/revoke</c>.</summary>
-    public IReadOnlyList<RecordedRequest> RevocationRequests => _log.To(EndpointPath("/revoke"));
+    public IReadOnlyList<RecordedRequest> RevocationRequests => RequestsTo(EndpointPath("/revoke"));
 
     /// <summary>Gets the number of requests to <c>/authorize</c>.</summary>
     public int AuthorizeRequestCount => AuthorizeRequests.Count;
@@ -114,8 +104,6 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
         }
     }
 
-    private string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
-
     private string IssuerPathTrimmed => Options.IssuerPath.TrimEnd('/');
 
     /// <summary>Starts a server on 127.0.0.1 with an ephemeral port.</summary>
@@ -131,23 +119,8 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
             throw new ArgumentException("IssuerPath must be empty or start with '/'.", nameof(configure));
         }
 
-        var server = new TestAuthorizationServer(options);
-        try
-        {
-            (server._app, server._baseUri) = await LoopbackHost.StartAsync(server.HandleAsync);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        return await StartAsync(new TestAuthorizationServer(options));
     }
-
-    /// <summary>Gets the requests whose path is exactly <paramref name="path"/>, e.g. <c>/tenant1/token</c>.</summary>
-    /// <param name="path">The full request path.</param>
-    /// <returns>The matching requests, in arrival order.</returns>
-    public IReadOnlyList<RecordedRequest> RequestsTo(string path) => _log.To(path);
 
     /// <summary>Counts token requests with the given <c>grant_type</c> form field (successful or not).</summary>
     /// <param name="grantType">For example <c>authorization_code</c> or <c>refresh_token</c>.</param>
@@ -292,11 +265,10 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
         return document;
     }
 
-    /// <summary>Stops the server.</summary>
-    /// <returns>A task that completes when Kestrel has stopped.</returns>
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server, then its client for metadata documents.</summary>
+    private protected override async ValueTask DisposeCoreAsync()
     {
-        await LoopbackHost.StopAsync(_app);
+        await base.DisposeCoreAsync();
         _metadataDocumentClient.Dispose();
     }
 
@@ -359,9 +331,7 @@ public sealed partial class TestAuthorizationServer : IAsyncDisposable
         return paths;
     }
 
-    private Task HandleAsync(HttpContext context) => _log.HandleAsync(context, DispatchAsync);
-
-    private async Task DispatchAsync(HttpContext context, RecordedRequest request)
+    private protected override async Task DispatchAsync(HttpContext context, RecordedRequest request)
     {
         var o = Options;
         if (o.OnRequest is { } onRequest && await onRequest(context))

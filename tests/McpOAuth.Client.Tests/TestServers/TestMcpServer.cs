@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -10,34 +9,28 @@ namespace McpOAuth.Client.Tests.TestServers;
 /// <remarks>
 /// POSTs to <see cref="McpEndpoint"/> with a valid bearer token get <c>{"jsonrpc":"2.0","id":…,"result":{"method":…}}</c>
 /// (notifications get 202). Tokens are checked with <see cref="TestAuthorizationServer.IsAccessTokenValid"/> against
-/// <see cref="Resource"/>. Every request is recorded in <see cref="Requests"/>. Use with <c>await using</c>.
+/// <see cref="Resource"/>. Every request is recorded in <see cref="LoopbackTestServer.Requests"/>. Use with <c>await using</c>.
 /// </remarks>
-public sealed class TestMcpServer : IAsyncDisposable
+public sealed class TestMcpServer : LoopbackTestServer
 {
     private const string PrmWellKnown = "/.well-known/oauth-protected-resource";
 
     private readonly Lock _gate = new();
-    private readonly RequestLog _log;
     private readonly HashSet<string> _seenTokens = new(StringComparer.Ordinal);
     private readonly HashSet<string> _revokedTokens = new(StringComparer.Ordinal);
     private TestAuthorizationServer? _authorizationServer;
-    private WebApplication? _app;
-    private Uri? _baseUri;
     private int _unauthorizedCount;
     private int _forbiddenCount;
 
     private TestMcpServer(TestAuthorizationServer? authorizationServer, TestMcpServerOptions options)
+        : base(() => options.TimeProvider)
     {
         _authorizationServer = authorizationServer;
         Options = options;
-        _log = new RequestLog(() => Options.TimeProvider);
     }
 
     /// <summary>Gets the live options; changes apply to the next request.</summary>
     public TestMcpServerOptions Options { get; }
-
-    /// <summary>Gets the server origin, e.g. <c>http://127.0.0.1:54321/</c>.</summary>
-    public Uri BaseUri => _baseUri ?? throw new InvalidOperationException("The server has not started.");
 
     /// <summary>Gets the exact MCP endpoint string: the origin (no trailing slash) plus <see cref="TestMcpServerOptions.McpPath"/>.</summary>
     public string McpEndpoint => Origin + Options.McpPath;
@@ -77,11 +70,8 @@ public sealed class TestMcpServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Gets a snapshot of every request received so far, in arrival order.</summary>
-    public IReadOnlyList<RecordedRequest> Requests => _log.Snapshot();
-
     /// <summary>Gets the requests to the MCP endpoint.</summary>
-    public IReadOnlyList<RecordedRequest> McpRequests => _log.To(McpWirePath);
+    public IReadOnlyList<RecordedRequest> McpRequests => RequestsTo(McpWirePath);
 
     /// <summary>Gets the requests to any path under <c>/.well-known/oauth-protected-resource</c>.</summary>
     public IReadOnlyList<RecordedRequest> MetadataRequests =>
@@ -92,8 +82,6 @@ public sealed class TestMcpServer : IAsyncDisposable
 
     /// <summary>Gets how many 403 <c>insufficient_scope</c> responses the MCP endpoint sent.</summary>
     public int ForbiddenCount => Volatile.Read(ref _forbiddenCount);
-
-    private string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
 
     private string McpWirePath => Options.McpPath.Length == 0 ? "/" : Options.McpPath;
 
@@ -111,23 +99,8 @@ public sealed class TestMcpServer : IAsyncDisposable
             throw new ArgumentException("McpPath must be empty or start with '/'.", nameof(configure));
         }
 
-        var server = new TestMcpServer(authorizationServer, options);
-        try
-        {
-            (server._app, server._baseUri) = await LoopbackHost.StartAsync(server.HandleAsync);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        return await StartAsync(new TestMcpServer(authorizationServer, options));
     }
-
-    /// <summary>Gets the requests whose path is exactly <paramref name="path"/>.</summary>
-    /// <param name="path">The full request path.</param>
-    /// <returns>The matching requests, in arrival order.</returns>
-    public IReadOnlyList<RecordedRequest> RequestsTo(string path) => _log.To(path);
 
     /// <summary>Switches to another authorization server (AS migration): its tokens become the accepted ones and,
     /// unless <see cref="TestMcpServerOptions.AuthorizationServers"/> is set, the PRM names its issuer.</summary>
@@ -173,10 +146,6 @@ public sealed class TestMcpServer : IAsyncDisposable
         return document;
     }
 
-    /// <summary>Stops the server.</summary>
-    /// <returns>A task that completes when Kestrel has stopped.</returns>
-    public ValueTask DisposeAsync() => LoopbackHost.StopAsync(_app);
-
     private List<string> MetadataPathsServed()
     {
         var paths = new List<string>();
@@ -199,9 +168,7 @@ public sealed class TestMcpServer : IAsyncDisposable
         return paths;
     }
 
-    private Task HandleAsync(HttpContext context) => _log.HandleAsync(context, DispatchAsync);
-
-    private async Task DispatchAsync(HttpContext context, RecordedRequest request)
+    private protected override async Task DispatchAsync(HttpContext context, RecordedRequest request)
     {
         var o = Options;
         if (o.OnRequest is { } onRequest && await onRequest(context))

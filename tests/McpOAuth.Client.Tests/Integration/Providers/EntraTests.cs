@@ -2,54 +2,17 @@ using McpOAuth.Client.Tests.TestServers.Providers;
 
 namespace McpOAuth.Client.Tests.Integration.Providers;
 
-/// <summary>Microsoft Entra ID (issue 12 item 4; docs/providers.md#microsoft-entra-id).</summary>
-public sealed class EntraTests
+/// <summary>Microsoft Entra ID, single tenant (issue 12 item 4; docs/providers.md#microsoft-entra-id).</summary>
+public sealed class EntraTests : ProviderRecipeTests
 {
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Recipe_SignInCallRefreshSignOut(bool multiTenant)
-    {
-        await using ProviderEmulation entra = await EntraEmulation.StartAsync(multiTenant);
-
-        TokenSet signedIn = await ProviderJourney.RunAsync(entra, new FakeTimeProvider());
-
-        RecordedRequest authorize = entra.AuthorizationServer.AuthorizeRequests.Single();
-        RecordedRequest refresh = entra.AuthorizationServer.TokenRequests.Single(r => r.FormValue("grant_type") == "refresh_token");
-        using (new AssertionScope())
-        {
-            authorize.Query.Should().NotContainKey("resource");
-            authorize.QueryValue("scope").Should().Be(EntraEmulation.ApiScope + " offline_access");
-            authorize.QueryValue("prompt").Should().Be("consent");
-            refresh.FormValue("scope").Should().Be(EntraEmulation.ApiScope + " offline_access", "without resource, the scope names the resource on refresh");
-            refresh.Form.Should().NotContainKey("resource");
-            signedIn.Issuer.Should().Be(entra.AuthorizationServer.Issuer);
-        }
-    }
-
-    [Fact]
-    public async Task NoClientId_ErrorNamesClientIdAndIssuer()
-    {
-        await using ProviderEmulation entra = await EntraEmulation.StartAsync();
-        using McpClientHarness client = ProviderClients.Default(o => o.RequirePkceMetadata = false);
-
-        Func<Task> act = () => client.CallAsync(entra.McpServer.McpUri, "tools/list");
-
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
-        ex.Code.Should().Be(McpOAuthErrorCode.ClientRegistrationRequired);
-        ex.Message.Should().Contain("Client.ClientId").And.Contain("--client-id").And.Contain("--issuer");
-        client.Browser.LaunchCount.Should().Be(0);
-    }
-
     [Fact]
     public async Task NoPkceMetadata_ErrorNamesTheOptionAndFlag()
     {
-        await using ProviderEmulation entra = await EntraEmulation.StartAsync();
+        await using ProviderEmulation entra = await StartAsync();
         using McpClientHarness client = entra.Client(o => o.RequirePkceMetadata = true);
 
-        Func<Task> act = () => client.CallAsync(entra.McpServer.McpUri, "tools/list");
+        McpOAuthException ex = await client.CallFailsAsync<McpOAuthException>(entra);
 
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
         ex.Code.Should().Be(McpOAuthErrorCode.PkceUnsupported);
         ex.Message.Should().Contain("RequirePkceMetadata").And.Contain("--allow-missing-pkce-metadata");
         client.Browser.LaunchCount.Should().Be(0);
@@ -58,12 +21,11 @@ public sealed class EntraTests
     [Fact]
     public async Task ResourceParameterSent_InvalidTargetNamesNoResource()
     {
-        await using ProviderEmulation entra = await EntraEmulation.StartAsync();
+        await using ProviderEmulation entra = await StartAsync();
         using McpClientHarness client = entra.Client(o => o.SendResourceParameter = true);
 
-        Func<Task> act = () => client.CallAsync(entra.McpServer.McpUri, "tools/list");
+        McpOAuthAuthorizationException ex = await client.CallFailsAsync<McpOAuthAuthorizationException>(entra);
 
-        McpOAuthAuthorizationException ex = (await act.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which;
         using (new AssertionScope())
         {
             ex.Error.Should().Be("invalid_target");
@@ -72,30 +34,20 @@ public sealed class EntraTests
         }
     }
 
-    [Fact]
-    public async Task MultiTenantWithoutThePlaceholderOption_IssuerMismatchNamingIt()
+    /// <summary>The resource named by the scope alone, on the authorization request and on refresh.</summary>
+    internal static void AssertEntraRecipe(ProviderEmulation entra, TokenSet signedIn)
     {
-        // Mix-up protection stays on unless the placeholder is allowed for this one configured issuer.
-        await using ProviderEmulation entra = await EntraEmulation.StartAsync(multiTenant: true);
-        using McpClientHarness client = entra.Client(o => o.AllowTenantPlaceholderInIssuer = false);
-
-        Func<Task> act = () => client.CallAsync(entra.McpServer.McpUri, "tools/list");
-
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
-        ex.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
-        ex.Message.Should().Contain("AllowTenantPlaceholderInIssuer");
+        RecordedRequest authorize = entra.AuthorizationServer.AuthorizeRequests.Single();
+        RecordedRequest refresh = entra.AuthorizationServer.TokenRequests.Single(r => r.FormValue("grant_type") == "refresh_token");
+        authorize.Query.Should().NotContainKey("resource");
+        authorize.QueryValue("scope").Should().Be(EntraEmulation.ApiScope + " offline_access");
+        authorize.QueryValue("prompt").Should().Be("consent");
+        refresh.FormValue("scope").Should().Be(EntraEmulation.ApiScope + " offline_access", "without resource, the scope names the resource on refresh");
+        refresh.Form.Should().NotContainKey("resource");
+        signedIn.Issuer.Should().Be(entra.AuthorizationServer.Issuer);
     }
 
-    [Fact]
-    public async Task MultiTenantPlaceholderAllowedForAnotherIssuer_StillIssuerMismatch()
-    {
-        // The relaxation is per issuer: allowed for the configured client's issuer only; an unbound public client gets none.
-        await using ProviderEmulation entra = await EntraEmulation.StartAsync(multiTenant: true);
-        using McpClientHarness client = entra.Client(o => o.Client.Issuer = "https://login.example/organizations/v2.0");
+    private protected override Task<ProviderEmulation> StartAsync() => EntraEmulation.StartAsync();
 
-        Func<Task> act = () => client.CallAsync(entra.McpServer.McpUri, "tools/list");
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
-        entra.AuthorizationServer.AuthorizeRequestCount.Should().Be(0);
-    }
+    private protected override void AssertRecipeOnTheWire(ProviderEmulation provider, TokenSet signedIn) => AssertEntraRecipe(provider, signedIn);
 }

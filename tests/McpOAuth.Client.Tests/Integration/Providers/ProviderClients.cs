@@ -18,4 +18,13 @@ internal static class ProviderClients
 
     /// <summary>A client with only the options a user would try first.</summary>
     public static McpClientHarness Default(Action<McpOAuthOptions>? change = null) => McpClientHarness.Create(change);
+
+    /// <summary>Calls <c>tools/list</c> on the provider's MCP server and expects the sign-in to fail.</summary>
+    /// <returns>The error the call threw.</returns>
+    public static async Task<TException> CallFailsAsync<TException>(this McpClientHarness client, ProviderEmulation provider)
+        where TException : Exception
+    {
+        Func<Task> act = () => client.CallAsync(provider.McpServer.McpUri, "tools/list");
+        return (await act.Should().ThrowAsync<TException>()).Which;
+    }
 }

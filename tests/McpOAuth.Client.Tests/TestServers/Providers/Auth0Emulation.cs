@@ -9,34 +9,23 @@ internal static class Auth0Emulation
 {
     public const string Audience = "https://mcp.example.com/api";
 
-    public static async Task<ProviderEmulation> StartAsync()
-    {
-        TestAuthorizationServer auth0 = await TestAuthorizationServer.StartAsync(o =>
+    public static Task<ProviderEmulation> StartAsync() => ProviderEmulation.StartAsync(
+        o =>
         {
             o.IssuerPath = "/";
             o.MetadataPaths = AuthorizationServerMetadataPaths.OAuthPathInsertion | AuthorizationServerMetadataPaths.OpenIdPathInsertion;
             o.ScopesSupported = ["openid", "profile", "email", "offline_access"];
-            o.IssParameterSupported = false;
-            o.IssInRedirect = IssRedirectMode.Omit;
+            o.WithoutIss();
             o.RevocationEnabled = true;
-            o.IssueRefreshTokenWhen = request => request.QueryValue("scope")?.Split(' ').Contains("offline_access") == true;
-        });
-        TestMcpServer mcp = await TestMcpServer.StartAsync(auth0, o =>
+            o.RefreshTokensForOfflineAccess();
+        },
+        (auth0, mcp) =>
         {
-            o.ScopesSupported = ["openid", "profile"];
-            o.TokenValidator = (token, _) => auth0.GetAccessToken(token) is { IsRevoked: false } issued
+            mcp.Options.ScopesSupported = ["openid", "profile"];
+            mcp.Options.TokenValidator = (token, _) => auth0.GetAccessToken(token) is { IsRevoked: false } issued
                 && issued.AuthorizationParameters.GetValueOrDefault("audience") == Audience
                 ? issued.Scopes
                 : null;
-        });
-        return new ProviderEmulation
-        {
-            Name = "Auth0",
-            AuthorizationServer = auth0,
-            McpServer = mcp,
-            Recipe = o => o.AdditionalAuthorizationParameters["audience"] = Audience,
-            CliRecipe = ["--auth-param", "audience=" + Audience],
-            IssuesRefreshTokens = true,
-        };
-    }
+        },
+        _ => new ProviderRecipe("Auth0", IssuesRefreshTokens: true).WithAuthParam("audience", Audience));
 }

@@ -7,29 +7,23 @@ namespace McpOAuth.Client.Tests.TestServers.Providers;
 /// </summary>
 internal static class CloudflareEmulation
 {
-    public static async Task<ProviderEmulation> StartAsync()
+    public static Task<ProviderEmulation> StartAsync()
     {
         int grants = 0;
-        TestAuthorizationServer worker = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.TokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"];
-            o.ShapeToken = secret => $"user-42:grant-{Interlocked.Increment(ref grants)}:{secret}";
-        });
-        TestMcpServer mcp = await TestMcpServer.StartAsync(worker);
-        string origin = mcp.BaseUri.GetLeftPart(UriPartial.Authority);
-        mcp.Options.Resource = origin;
-        mcp.Options.TokenValidator = (token, _) => worker.GetAccessToken(token) is { IsRevoked: false, Resource: { } audience } issued
-            && mcp.McpEndpoint.StartsWith(audience, StringComparison.Ordinal)
-            ? issued.Scopes
-            : null;
-        return new ProviderEmulation
-        {
-            Name = "Cloudflare workers-oauth-provider",
-            AuthorizationServer = worker,
-            McpServer = mcp,
-            Recipe = _ => { },
-            CliRecipe = [],
-            IssuesRefreshTokens = true,
-        };
+        return ProviderEmulation.StartAsync(
+            o =>
+            {
+                o.TokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"];
+                o.ShapeToken = secret => $"user-42:grant-{Interlocked.Increment(ref grants)}:{secret}";
+            },
+            (worker, mcp) =>
+            {
+                mcp.Options.Resource = mcp.BaseUri.GetLeftPart(UriPartial.Authority);
+                mcp.Options.TokenValidator = (token, _) => worker.GetAccessToken(token) is { IsRevoked: false, Resource: { } audience } issued
+                    && mcp.McpEndpoint.StartsWith(audience, StringComparison.Ordinal)
+                    ? issued.Scopes
+                    : null;
+            },
+            _ => new ProviderRecipe("Cloudflare workers-oauth-provider", IssuesRefreshTokens: true));
     }
 }

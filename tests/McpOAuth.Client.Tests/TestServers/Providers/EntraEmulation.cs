@@ -14,51 +14,34 @@ internal static class EntraEmulation
     public const string ClientId = "11111111-2222-3333-4444-555555555555";
     public const string ApiScope = "api://mcp-server-app/mcp.tools";
 
-    public static async Task<ProviderEmulation> StartAsync(bool multiTenant = false)
-    {
-        TestAuthorizationServer entra = await TestAuthorizationServer.StartAsync(o =>
+    public static Task<ProviderEmulation> StartAsync(bool multiTenant = false) => ProviderEmulation.StartAsync(
+        o =>
         {
             o.IssuerPath = multiTenant ? "/organizations/v2.0" : "/72f988bf-0000-4000-8000-000000000001/v2.0";
             o.MetadataPaths = AuthorizationServerMetadataPaths.OpenIdPathAppending;
             o.CodeChallengeMethodsSupported = null;
-            o.RegistrationEnabled = false;
-            o.IssParameterSupported = false;
-            o.IssInRedirect = IssRedirectMode.Omit;
+            o.WithoutIss();
             o.ScopesSupported = ["openid", "profile", "email", "offline_access"];
             o.TokenEndpointAuthMethodsSupported = ["client_secret_post", "private_key_jwt", "client_secret_basic"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId });
-            o.IssueRefreshTokenWhen = request => Scopes(request.QueryValue("scope")).Contains("offline_access");
+            o.OnlyPreRegistered(new TestClientRegistration { ClientId = ClientId });
+            o.RefreshTokensForOfflineAccess();
             o.OnAuthorizeRequest = RejectResourceWithScopeAsync;
             o.OnTokenRequest = RequireScopeOnRefreshAsync;
-        });
-        if (multiTenant)
+        },
+        (entra, mcp) =>
         {
-            entra.Options.IssuerOverride = entra.BaseUri.GetLeftPart(UriPartial.Authority) + "/{tenantid}/v2.0";
-        }
-
-        TestMcpServer mcp = await TestMcpServer.StartAsync(entra, o =>
-        {
-            o.ScopesSupported = [ApiScope];
-            o.RequiredScopes["*"] = [ApiScope];
-        });
-        return new ProviderEmulation
-        {
-            Name = multiTenant ? "Entra ID (multi-tenant)" : "Entra ID",
-            AuthorizationServer = entra,
-            McpServer = mcp,
-            Recipe = o =>
+            if (multiTenant)
             {
-                o.Client.ClientId = ClientId;
-                o.Client.Issuer = entra.Issuer;
-                o.SendResourceParameter = false;
-                o.RequirePkceMetadata = false;
-                o.AllowTenantPlaceholderInIssuer = multiTenant;
-                o.Scopes.Add("offline_access");
-            },
-            CliRecipe = ["--client-id", ClientId, "--issuer", entra.Issuer, "--no-resource", "--allow-missing-pkce-metadata", "--scope", "offline_access"],
-            IssuesRefreshTokens = true,
-        };
-    }
+                entra.Options.IssuerOverride = entra.BaseUri.GetLeftPart(UriPartial.Authority) + "/{tenantid}/v2.0";
+            }
+
+            mcp.Options.RequireScope(ApiScope);
+        },
+        entra => ProviderRecipe.PreRegistered(multiTenant ? "Entra ID (multi-tenant)" : "Entra ID", issuesRefreshTokens: true, ClientId, entra.Issuer)
+            .With(o => o.SendResourceParameter = false, ["--no-resource"])
+            .WithoutPkceMetadata()
+            .With(o => o.AllowTenantPlaceholderInIssuer = multiTenant, [])
+            .WithScope("offline_access"));
 
     /// <summary>AADSTS9010010: the v2 endpoint takes the resource from the scope, and refuses a separate <c>resource</c>.</summary>
     private static Task<bool> RejectResourceWithScopeAsync(HttpContext context)
@@ -95,6 +78,4 @@ internal static class EntraEmulation
         });
         return true;
     }
-
-    private static string[] Scopes(string? scope) => scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
 }

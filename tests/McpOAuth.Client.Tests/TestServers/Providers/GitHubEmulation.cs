@@ -12,19 +12,16 @@ internal static class GitHubEmulation
     public const string ClientSecret = "github-oauth-app-secret-0123456789abcdef";
     public const string SecretVariable = "GITHUB_CLIENT_SECRET";
 
-    public static async Task<ProviderEmulation> StartAsync()
-    {
-        TestAuthorizationServer github = await TestAuthorizationServer.StartAsync(o =>
+    public static Task<ProviderEmulation> StartAsync() => ProviderEmulation.StartAsync(
+        o =>
         {
             o.IssuerPath = "/login/oauth";
             o.CodeChallengeMethodsSupported = null;
-            o.RegistrationEnabled = false;
-            o.IssParameterSupported = false;
-            o.IssInRedirect = IssRedirectMode.Omit;
+            o.WithoutIss();
             o.IssueRefreshTokens = false;
             o.GrantTypesSupported = ["authorization_code"];
             o.TokenEndpointAuthMethodsSupported = ["client_secret_post"];
-            o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId, ClientSecret = ClientSecret, TokenEndpointAuthMethod = "client_secret_post" });
+            o.OnlyPreRegistered(new TestClientRegistration { ClientId = ClientId, ClientSecret = ClientSecret, TokenEndpointAuthMethod = "client_secret_post" });
             o.FormEncodedTokenResponsesUnlessJsonAccepted = true;
             o.TokenErrorsWithStatus200 = true;
             o.MutateTokenResponse = body =>
@@ -33,28 +30,12 @@ internal static class GitHubEmulation
                 body.Remove("expires_in");
                 body["scope"] = body["scope"]?.GetValue<string>().Replace(' ', ',');
             };
-        });
-        TestMcpServer mcp = await TestMcpServer.StartAsync(github, o =>
+        },
+        (_, mcp) =>
         {
-            o.ScopesSupported = ["repo", "read:org"];
-            o.RequiredScopes["*"] = ["repo"];
-            o.ChallengeIncludesScope = false;
-        });
-        return new ProviderEmulation
-        {
-            Name = "GitHub",
-            AuthorizationServer = github,
-            McpServer = mcp,
-            Recipe = o =>
-            {
-                o.Client.ClientId = ClientId;
-                o.Client.ClientSecret = ClientSecret;
-                o.Client.Issuer = github.Issuer;
-                o.RequirePkceMetadata = false;
-            },
-            CliRecipe = ["--client-id", ClientId, "--client-secret-env", SecretVariable, "--issuer", github.Issuer, "--allow-missing-pkce-metadata"],
-            SecretVariable = (SecretVariable, ClientSecret),
-            IssuesRefreshTokens = false,
-        };
-    }
+            mcp.Options.RequireScope("repo", "repo", "read:org");
+            mcp.Options.ChallengeIncludesScope = false;
+        },
+        github => ProviderRecipe.PreRegistered("GitHub", issuesRefreshTokens: false, ClientId, github.Issuer, (SecretVariable, ClientSecret))
+            .WithoutPkceMetadata());
 }

@@ -12,9 +12,8 @@ internal static class KeycloakEmulation
 {
     public const string ClientId = "mcp-cli";
 
-    public static async Task<ProviderEmulation> StartAsync()
-    {
-        TestAuthorizationServer keycloak = await TestAuthorizationServer.StartAsync(o =>
+    public static Task<ProviderEmulation> StartAsync() => ProviderEmulation.StartAsync(
+        o =>
         {
             o.IssuerPath = "/realms/mcp";
             o.MetadataPaths = AuthorizationServerMetadataPaths.OpenIdPathAppending;
@@ -22,29 +21,12 @@ internal static class KeycloakEmulation
             o.ScopesSupported = ["openid", "profile", "email", "offline_access", "mcp:tools"];
             o.RevocationEnabled = true;
             o.PreRegisteredClients.Add(new TestClientRegistration { ClientId = ClientId });
-            o.OnRegistrationRequest = ProviderEmulation.Answer(StatusCodes.Status403Forbidden, new JsonObject
+            o.RefuseRegistration(StatusCodes.Status403Forbidden, new JsonObject
             {
                 ["error"] = "insufficient_scope",
                 ["error_description"] = "Policy 'Trusted Hosts' rejected request to client-registration service. Details: Host not trusted.",
             });
-        });
-        TestMcpServer mcp = await TestMcpServer.StartAsync(keycloak, o =>
-        {
-            o.ScopesSupported = ["mcp:tools"];
-            o.RequiredScopes["*"] = ["mcp:tools"];
-        });
-        return new ProviderEmulation
-        {
-            Name = "Keycloak",
-            AuthorizationServer = keycloak,
-            McpServer = mcp,
-            Recipe = o =>
-            {
-                o.Client.ClientId = ClientId;
-                o.Client.Issuer = keycloak.Issuer;
-            },
-            CliRecipe = ["--client-id", ClientId, "--issuer", keycloak.Issuer],
-            IssuesRefreshTokens = true,
-        };
-    }
+        },
+        (_, mcp) => mcp.Options.RequireScope("mcp:tools"),
+        keycloak => ProviderRecipe.PreRegistered("Keycloak", issuesRefreshTokens: true, ClientId, keycloak.Issuer));
 }

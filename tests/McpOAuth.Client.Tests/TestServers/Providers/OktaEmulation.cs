@@ -14,57 +14,37 @@ internal static class OktaEmulation
 {
     public const string ClientId = "0oa1b2c3d4e5f6g7h8i9";
 
-    public static async Task<ProviderEmulation> StartAsync()
+    public static Task<ProviderEmulation> StartAsync()
     {
         int callbackPort = FreeLoopbackPort();
-        TestAuthorizationServer okta = await TestAuthorizationServer.StartAsync(o =>
-        {
-            o.IssuerPath = "/oauth2/aus1a2b3c4d5e6f7g8h9";
-            o.MetadataPaths = AuthorizationServerMetadataPaths.OpenIdPathAppending;
-            o.IssParameterSupported = false;
-            o.IssInRedirect = IssRedirectMode.Omit;
-            o.ScopesSupported = ["openid", "profile", "offline_access", "mcp:read"];
-            o.RevocationEnabled = true;
-            o.ExactRedirectUriMatching = true;
-            o.PreRegisteredClients.Add(new TestClientRegistration
+        return ProviderEmulation.StartAsync(
+            o =>
             {
-                ClientId = ClientId,
-                RedirectUris = [$"http://127.0.0.1:{callbackPort}/callback"],
-            });
-            o.IssueRefreshTokenWhen = request => request.QueryValue("scope")?.Split(' ').Contains("offline_access") == true;
-            o.OnRegistrationRequest = ProviderEmulation.Answer(StatusCodes.Status401Unauthorized, new JsonObject
-            {
-                ["errorCode"] = "E0000011",
-                ["errorSummary"] = "Invalid token provided",
-                ["errorLink"] = "E0000011",
-                ["errorId"] = "oae-test",
-                ["errorCauses"] = new JsonArray(),
-            });
-        });
-        TestMcpServer mcp = await TestMcpServer.StartAsync(okta, o =>
-        {
-            o.ScopesSupported = ["mcp:read"];
-            o.RequiredScopes["*"] = ["mcp:read"];
-        });
-        return new ProviderEmulation
-        {
-            Name = "Okta",
-            AuthorizationServer = okta,
-            McpServer = mcp,
-            Recipe = o =>
-            {
-                o.Client.ClientId = ClientId;
-                o.Client.Issuer = okta.Issuer;
-                o.CallbackPort = callbackPort;
-                o.Scopes.Add("offline_access");
+                o.IssuerPath = "/oauth2/aus1a2b3c4d5e6f7g8h9";
+                o.MetadataPaths = AuthorizationServerMetadataPaths.OpenIdPathAppending;
+                o.WithoutIss();
+                o.ScopesSupported = ["openid", "profile", "offline_access", "mcp:read"];
+                o.RevocationEnabled = true;
+                o.ExactRedirectUriMatching = true;
+                o.PreRegisteredClients.Add(new TestClientRegistration
+                {
+                    ClientId = ClientId,
+                    RedirectUris = [$"http://127.0.0.1:{callbackPort}/callback"],
+                });
+                o.RefreshTokensForOfflineAccess();
+                o.RefuseRegistration(StatusCodes.Status401Unauthorized, new JsonObject
+                {
+                    ["errorCode"] = "E0000011",
+                    ["errorSummary"] = "Invalid token provided",
+                    ["errorLink"] = "E0000011",
+                    ["errorId"] = "oae-test",
+                    ["errorCauses"] = new JsonArray(),
+                });
             },
-            CliRecipe =
-            [
-                "--client-id", ClientId, "--issuer", okta.Issuer,
-                "--callback-port", callbackPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--scope", "offline_access",
-            ],
-            IssuesRefreshTokens = true,
-        };
+            (_, mcp) => mcp.Options.RequireScope("mcp:read"),
+            okta => ProviderRecipe.PreRegistered("Okta", issuesRefreshTokens: true, ClientId, okta.Issuer)
+                .WithCallbackPort(callbackPort)
+                .WithScope("offline_access"));
     }
 
     /// <summary>A port free right now, for the fixed redirect URI Okta's app registration lists.</summary>
