@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Threading.Channels;
-using McpOAuth.Client.Tests.OidcProvider;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -29,19 +27,14 @@ internal sealed class ProxyHost : IAsyncDisposable
     /// <summary>Gets the methods of the notifications the host received, in order.</summary>
     public IReadOnlyList<string> Notifications => [.. _notifications];
 
-    /// <summary>Gets the path of the built <c>mcp-oauth.dll</c> (built by this project's reference, in the same configuration).</summary>
-    internal static string CliPath => Path.Combine(
-        OidcProviderServer.RepositoryRoot(), "src", "McpOAuth.Cli", "bin",
-        typeof(ProxyHost).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release", "net10.0", "mcp-oauth.dll");
-
     /// <summary>Starts the proxy and the MCP handshake through it; the handshake waits for the sign-in, if one is needed.</summary>
     public static ProxyHost Start(string serverUrl, string storeDirectory, params string[] extraArguments)
     {
         var options = new StdioClientTransportOptions
         {
             Name = "proxy under test",
-            Command = DotnetHost(),
-            Arguments = [CliPath, "proxy", serverUrl, "--store-dir", storeDirectory, .. extraArguments],
+            Command = ChildProcess.DotnetHost(),
+            Arguments = [ChildProcess.CliPath, "proxy", serverUrl, "--store-dir", storeDirectory, .. extraArguments],
             EnvironmentVariables = new Dictionary<string, string?>
             {
                 ["BROWSER"] = "true",
@@ -111,7 +104,4 @@ internal sealed class ProxyHost : IAsyncDisposable
         _notificationArrivals.Writer.TryWrite(notification.Method);
         return ValueTask.CompletedTask;
     }
-
-    internal static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }

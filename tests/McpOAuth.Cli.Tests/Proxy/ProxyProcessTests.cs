@@ -108,7 +108,7 @@ public sealed class ProxyProcessTests
         public static ProxyRun Start(string serverUrl, string storeDirectory, params string[] extraArguments)
         {
             // Not a ChildProcess: standard output is read as raw bytes by the SDK's transport, not as lines.
-            ProcessStartInfo start = ChildProcess.DotnetStartInfo(ProxyHost.CliPath, ["proxy", serverUrl, "--store-dir", storeDirectory, .. extraArguments]);
+            ProcessStartInfo start = ChildProcess.DotnetStartInfo(ChildProcess.CliPath, ["proxy", serverUrl, "--store-dir", storeDirectory, .. extraArguments]);
             start.Environment["BROWSER"] = "true";
             start.Environment.Remove("MCP_OAUTH_STORE_DIR");
             start.Environment.Remove("XDG_CONFIG_HOME");

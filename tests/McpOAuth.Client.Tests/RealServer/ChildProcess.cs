@@ -314,6 +314,6 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>The <c>dotnet</c> host that runs the tests (<c>DOTNET_HOST_PATH</c>, set by <c>dotnet test</c>), else the one on PATH.</summary>
-    private static string DotnetHost() =>
+    public static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }
