@@ -7,11 +7,9 @@ public sealed partial class HttpDiscoveryClientTests
     public async Task GetProtectedResourceMetadataAsync_ResourceHostIsNoValidIdn_ResourceMismatchNotUriFormatException()
     {
         // PRM-01, T17: Uri.IdnHost threw UriFormatException for this 'resource', out of discovery and untyped.
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm("https://example.com\ufffd/public/mcp", Issuer)));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(Prm("https://example.com\ufffd/public/mcp", Issuer)));
 
-        Func<Task> act = () => GetPrmAsync(Server);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
+        (await FailsAsync(() => GetPrmAsync(Server))).Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
     }
 
     [Fact]

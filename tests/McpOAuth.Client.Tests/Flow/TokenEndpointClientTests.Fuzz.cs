@@ -20,9 +20,7 @@ public sealed partial class TokenEndpointClientTests
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         }));
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -33,9 +31,7 @@ public sealed partial class TokenEndpointClientTests
         // LOG-02: Error and ErrorUri kept the raw echo (the provider logs Error when a refresh fails).
         _rig.RespondWith($"{{\"error\":\"verifier-456\",\"error_description\":\"x\",\"error_uri\":\"https://as.example/e?s={EchoedSecret}&c=code-123\"}}", HttpStatusCode.BadRequest);
 
-        Func<Task> act = () => ExchangeAsync(Preregistered(method, secret: EchoedSecret));
-
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        McpOAuthException ex = await ExchangeFailsAsync(Preregistered(method, secret: EchoedSecret));
         using (new AssertionScope())
         {
             ex.Error.Should().Be("[redacted]");
@@ -83,9 +79,7 @@ public sealed partial class TokenEndpointClientTests
         // LOG-02: the unsupported token_type was quoted in the message as it came.
         _rig.RespondWith(TokenJson(tokenType: "echo code-123"));
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Message.Should().NotContain("code-123").And.Contain("echo [redacted]");
+        (await ExchangeFailsAsync()).Message.Should().NotContain("code-123").And.Contain("echo [redacted]");
     }
 
     [Fact]

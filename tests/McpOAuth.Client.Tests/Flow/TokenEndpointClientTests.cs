@@ -21,7 +21,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // TOK-07, RFC 6749 §4.1.3, RFC 7636 §4.5, RFC 8707 §2
         _rig.RespondWith(TokenJson());
 
-        await ExchangeAsync(Preregistered("none"));
+        await ExchangeAsync();
 
         RecordedHttpRequest request = _rig.Network.Requests.Should().ContainSingle().Subject;
         using (new AssertionScope())
@@ -125,7 +125,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         _rig.RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"rt-1\",\"scope\":\"mcp:read\"}");
         DateTimeOffset now = _rig.Time.GetUtcNow();
 
-        TokenSet tokens = await ExchangeAsync(Preregistered("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         using (new AssertionScope())
         {
@@ -150,7 +150,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // TOK-01, RFC 6749 §5.1
         _rig.RespondWith(TokenJson(tokenType: tokenType));
 
-        TokenSet tokens = await ExchangeAsync(Preregistered("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         tokens.TokenType.Should().Be("Bearer");
     }
@@ -167,9 +167,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // TOK-01
         _rig.RespondWith(TokenJson(tokenType: tokenType));
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -189,9 +187,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // non-ASCII)
         _rig.RespondWith(body);
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -205,7 +201,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // userId:grantId:secret; every visible ASCII character is allowed, not only RFC 6750 b64token ones
         _rig.RespondWith(TokenJson(accessToken: accessToken));
 
-        TokenSet tokens = await ExchangeAsync(Preregistered("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         tokens.AccessToken.Should().Be(accessToken);
     }
@@ -219,9 +215,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     {
         _rig.RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"refresh_token\":" + refreshToken + "}");
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -232,10 +226,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_ExpiresInNumberOrNumericString_ExpiryFromTheInjectedClock(string expiresIn, int seconds)
     {
         // TOK-03: "3600" as a string is accepted (ts-sdk "allows for string expires_in")
-        _rig.RespondWith(TokenJson(expiresIn: expiresIn));
-        DateTimeOffset now = _rig.Time.GetUtcNow();
-
-        TokenSet tokens = await ExchangeAsync(Preregistered("none"));
+        (TokenSet tokens, DateTimeOffset now) = await ExchangeWithExpiresInAsync(expiresIn);
 
         tokens.ExpiresAt.Should().Be(now.AddSeconds(seconds));
     }
@@ -247,10 +238,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_ExpiresInZeroOrNegative_AlreadyExpired(string expiresIn)
     {
         // TOK-03
-        _rig.RespondWith(TokenJson(expiresIn: expiresIn));
-        DateTimeOffset now = _rig.Time.GetUtcNow();
-
-        TokenSet tokens = await ExchangeAsync(Preregistered("none"));
+        (TokenSet tokens, DateTimeOffset now) = await ExchangeWithExpiresInAsync(expiresIn);
 
         tokens.ExpiresAt.Should().NotBeNull();
         tokens.ExpiresAt!.Value.Should().BeOnOrBefore(now);
@@ -264,10 +252,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_HugeExpiresIn_CappedWithoutOverflow(string expiresIn)
     {
         // TOK-03: golang-oauth2 TestExpiresInUpperBound
-        _rig.RespondWith(TokenJson(expiresIn: expiresIn));
-        DateTimeOffset now = _rig.Time.GetUtcNow();
-
-        TokenSet tokens = await ExchangeAsync(Preregistered("none"));
+        (TokenSet tokens, DateTimeOffset now) = await ExchangeWithExpiresInAsync(expiresIn);
 
         tokens.ExpiresAt!.Value.Should().BeAfter(now.AddYears(1)).And.BeOnOrBefore(now.AddYears(100));
     }
@@ -285,9 +270,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // TOK-03
         _rig.RespondWith(TokenJson(expiresIn: expiresIn));
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Fact]
@@ -296,7 +279,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // REF-11: a token without expires_in is used until a 401
         _rig.RespondWith(TokenJson(expiresIn: null));
 
-        TokenSet tokens = await ExchangeAsync(Preregistered("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         tokens.ExpiresAt.Should().BeNull();
     }
@@ -310,9 +293,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // TOK-04: golang-oauth2 TestTokenRetrieveError200
         _rig.RespondWith(body);
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(expected);
+        (await ExchangeFailsAsync()).Code.Should().Be(expected);
     }
 
     [Fact]
@@ -321,9 +302,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // TOK-04
         _rig.Network.OnPost(TokenUrl, FakeResponse.Html("<html>access_token=at-1</html>"));
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Fact]
@@ -331,9 +310,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     {
         _rig.RespondWith("{\"access_token\":");
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -349,9 +326,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
             $"{{\"error\":\"{error}\",\"error_description\":\"the code\\r\\nexpired\",\"error_uri\":\"https://auth.example.com/e\"}}",
             status);
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        McpOAuthException ex = await ExchangeFailsAsync();
         using (new AssertionScope())
         {
             ex.Code.Should().Be(expected);
@@ -367,9 +342,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     {
         _rig.Network.OnPost(TokenUrl, FakeResponse.Html("<h1>boom</h1>", HttpStatusCode.InternalServerError));
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        McpOAuthException ex = await ExchangeFailsAsync();
         ex.Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
         ex.Error.Should().BeNull();
     }
@@ -383,9 +356,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // TOK-08, LOAD-02: a code works once, so it is never re-POSTed
         _rig.Network.OnPost(TokenUrl, FakeResponse.Status(status), FakeResponse.Json(TokenJson()));
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
         _rig.Network.Requests.Should().ContainSingle();
     }
 
@@ -395,9 +366,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // TOK-05
         _rig.Network.OnPost(TokenUrl, FakeResponse.Huge(10 * 1024 * 1024, declareLength: false));
 
-        Func<Task> act = () => ExchangeAsync(Preregistered("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResponseTooLarge);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.ResponseTooLarge);
     }
 
     [Fact]
@@ -406,7 +375,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // TOK-10
         _rig.RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"id_token\":\"garbage!\",\"x\":{\"y\":[1,2,{\"z\":null}]},\"note\":\"" + new string('n', 100_000) + "\"}");
 
-        TokenSet tokens = await ExchangeAsync(Preregistered("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         tokens.AccessToken.Should().Be("at-1");
     }
@@ -688,8 +657,26 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Error.Should().Be(error);
     }
 
-    private Task<TokenSet> ExchangeAsync(ClientRegistration client) =>
-        _rig.Tokens.ExchangeCodeAsync(Context(client), "code-123", "verifier-456", RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+    /// <summary>The code exchange (RFC 6749 §4.1.3), by a public client unless <paramref name="client"/> says otherwise.</summary>
+    private Task<TokenSet> ExchangeAsync(ClientRegistration? client = null) =>
+        _rig.Tokens.ExchangeCodeAsync(Context(client ?? Preregistered("none")), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
+
+    /// <summary>The code exchange answered with <paramref name="expiresIn"/> as the raw JSON value of expires_in (TOK-03):
+    /// the tokens, and the injected clock's time of the exchange.</summary>
+    private async Task<(TokenSet Tokens, DateTimeOffset Now)> ExchangeWithExpiresInAsync(string expiresIn)
+    {
+        _rig.RespondWith(TokenJson(expiresIn: expiresIn));
+        DateTimeOffset now = _rig.Time.GetUtcNow();
+        return (await ExchangeAsync(), now);
+    }
+
+    /// <summary>The code exchange, which must fail with an <see cref="McpOAuthException"/>: that exception.</summary>
+    private async Task<McpOAuthException> ExchangeFailsAsync(ClientRegistration? client = null)
+    {
+        Func<Task> act = () => ExchangeAsync(client);
+        return (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+    }
 
     private Task<TokenSet> RefreshAsync(string refreshToken) =>
         _rig.Tokens.RefreshAsync(Context(Preregistered("none")), refreshToken, scope: null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
