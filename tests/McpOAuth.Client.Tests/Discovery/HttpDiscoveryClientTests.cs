@@ -64,11 +64,15 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         _rig.Network.RequestedUris.Should().Equal(PathAwarePrm, RootPrm);
     }
 
-    [Fact]
-    public async Task GetProtectedResourceMetadataAsync_RootDocumentNamesAnotherResource_ResourceMismatch()
+    [Theory]
+    // PRM-06: the root fallback still passes resource validation
+    [InlineData(RootPrm, "https://example.com/other/mcp")]
+    // PRM-01, T17 (found by the fuzzer, issue 10): Uri.IdnHost threw UriFormatException for this 'resource', out of
+    // discovery and untyped
+    [InlineData(PathAwarePrm, "https://example.com\ufffd/public/mcp")]
+    public async Task GetProtectedResourceMetadataAsync_DocumentNamesAnotherResource_ResourceMismatch(string servedAt, string resource)
     {
-        // PRM-06: the root fallback still passes resource validation
-        _rig.Network.OnGet(RootPrm, FakeResponse.Json(Prm("https://example.com/other/mcp", Issuer)));
+        _rig.Network.OnGet(servedAt, FakeResponse.Json(Prm(resource, Issuer)));
 
         (await FailsAsync(() => GetPrmAsync(Server))).Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
     }
@@ -508,16 +512,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_Metadata503Then503Then200_SucceedsWithRetriesOnTheInjectedClock()
     {
         // LOAD-02
-        _rig.Network.OnGet(
-            OAuthPathInsert,
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
-            FakeResponse.Json(Asm(Issuer)));
-
-        Task<AuthorizationServerDocument?> call = GetAsmAsync(Issuer);
-        await _rig.Time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
-        await _rig.Time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
-        AuthorizationServerDocument? document = await call.WaitAsync(TestTimeouts.Default);
+        AuthorizationServerDocument? document = await GetAsmAfterTwo503sAsync(FakeResponse.Json(Asm(Issuer)));
 
         document!.Issuer.Should().Be(Issuer);
         _rig.Network.RequestedUris.Should().Equal(OAuthPathInsert, OAuthPathInsert, OAuthPathInsert);
@@ -527,19 +522,11 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_ServerErrorOutlastsTheRetries_ServerUnreachableNotTheNextCandidate()
     {
         // A 503 is not "no metadata here": read that way it would skip a refresh or fall back to guessed legacy endpoints.
-        _rig.Network.OnGet(
-            OAuthPathInsert,
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable));
         _rig.Network.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
 
-        Task<AuthorizationServerDocument?> call = GetAsmAsync(Issuer);
-        await _rig.Time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
-        await _rig.Time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
-        Func<Task> act = () => call;
+        McpOAuthException ex = await FailsAsync(() => GetAsmAfterTwo503sAsync(FakeResponse.Status(HttpStatusCode.ServiceUnavailable)));
 
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ServerUnreachable);
+        ex.Code.Should().Be(McpOAuthErrorCode.ServerUnreachable);
         _rig.Network.RequestedUris.Should().Equal(OAuthPathInsert, OAuthPathInsert, OAuthPathInsert);
     }
 
@@ -572,6 +559,17 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         _discovery.GetAuthorizationServerMetadataAsync(
             new AuthorizationServerMetadataRequest { Issuer = issuer, Legacy = legacy, BypassCache = bypassCache, AllowHttpOnLoopback = allowHttpOnLoopback },
             CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+    /// <summary>The issuer's first candidate answers 503, 503 and then <paramref name="third"/>; discovery runs through both
+    /// retry delays (LOAD-02) on the fake clock.</summary>
+    private async Task<AuthorizationServerDocument?> GetAsmAfterTwo503sAsync(FakeResponse third)
+    {
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Status(HttpStatusCode.ServiceUnavailable), FakeResponse.Status(HttpStatusCode.ServiceUnavailable), third);
+        Task<AuthorizationServerDocument?> call = GetAsmAsync(Issuer);
+        await _rig.Time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
+        await _rig.Time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
+        return await call;
+    }
 
     /// <summary>The issuer's RFC 8414 document, changed by <paramref name="edit"/>, answers at the first candidate URL, and
     /// discovery must fail: that exception.</summary>
