@@ -310,26 +310,23 @@ public sealed class MachineGrantTests : IDisposable
         idJag.Should().Be("idjag.header.sig");
     }
 
+    /// <summary>IdP answers without a usable ID-JAG: an issued_token_type other than id-jag (compared exactly), or no
+    /// usable token at all.</summary>
+    public static TheoryData<string> UnusableIdJagAnswers =>
+    [
+        IdJagJson(issuedTokenType: "urn:ietf:params:oauth:token-type:access_token"),
+        IdJagJson(issuedTokenType: "urn:ietf:params:oauth:token-type:id_token"),
+        IdJagJson(issuedTokenType: "urn:ietf:params:oauth:token-type:ID-JAG"),
+        IdJagJson(issuedTokenType: ""),
+        "{\"token_type\":\"N_A\",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:id-jag\"}",
+        "{\"access_token\":\"\",\"token_type\":\"N_A\"}",
+        "{\"access_token\":\"a b\\r\\nX: 1\",\"token_type\":\"N_A\"}",
+        "not json",
+    ];
+
     [Theory]
-    [InlineData("urn:ietf:params:oauth:token-type:access_token")]
-    [InlineData("urn:ietf:params:oauth:token-type:id_token")]
-    [InlineData("urn:ietf:params:oauth:token-type:ID-JAG")]
-    [InlineData("")]
-    public async Task ExchangeForIdJagAsync_IssuedTokenTypeNotIdJag_InvalidResponse(string issuedTokenType)
-    {
-        _rig.Network.OnPost(IdpTokenUrl, FakeResponse.Json(IdJagJson(issuedTokenType: issuedTokenType)));
-
-        Func<Task> act = () => ExchangeAsync(IdpClient(secret: null), "id.token.value", Resource);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
-    }
-
-    [Theory]
-    [InlineData("{\"token_type\":\"N_A\",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:id-jag\"}")]
-    [InlineData("{\"access_token\":\"\",\"token_type\":\"N_A\"}")]
-    [InlineData("{\"access_token\":\"a b\\r\\nX: 1\",\"token_type\":\"N_A\"}")]
-    [InlineData("not json")]
-    public async Task ExchangeForIdJagAsync_NoUsableIdJag_InvalidResponse(string body)
+    [MemberData(nameof(UnusableIdJagAnswers))]
+    public async Task ExchangeForIdJagAsync_IssuedTokenTypeNotIdJagOrNoUsableIdJag_InvalidResponse(string body)
     {
         _rig.Network.OnPost(IdpTokenUrl, FakeResponse.Json(body));
 
