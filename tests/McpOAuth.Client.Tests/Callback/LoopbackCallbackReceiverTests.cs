@@ -129,16 +129,7 @@ public sealed class LoopbackCallbackReceiverTests
     public async Task WaitAsync_StateMissingRepeatedOrWrong_400AndTheFlowKeepsWaiting(string query)
     {
         // CB-04: missing or repeated parameters are rejected
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        RawHttpResponse rejected = await RawHttp.CallbackAsync(listener.RedirectUri, query);
-        RawHttpResponse genuine = await RawHttp.CallbackAsync(listener.RedirectUri, $"code=real-code&state={State}");
-        CallbackResult result = await wait.WaitAsync(TestTimeouts.Default);
-
-        rejected.StatusCode.Should().Be(400);
-        genuine.StatusCode.Should().Be(200);
-        result.Code.Should().Be("real-code");
+        await AssertRejectedThenGenuineAcceptedAsync(query);
     }
 
     [Fact]
@@ -160,15 +151,9 @@ public sealed class LoopbackCallbackReceiverTests
     public async Task WaitAsync_AccessDeniedWithValidState_AuthorizationExceptionCarryingTheServerError()
     {
         // CB-06, RFC 6749 §4.1.2.1
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        RawHttpResponse response = await RawHttp.CallbackAsync(
-            listener.RedirectUri,
+        (RawHttpResponse response, McpOAuthAuthorizationException ex) = await FailedCallbackAsync(
             $"error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&error_uri=https%3A%2F%2Fauth.example.com%2Fhelp&state={State}");
-        Func<Task> act = () => wait.WaitAsync(TestTimeouts.Default);
 
-        McpOAuthAuthorizationException ex = (await act.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which;
         using (new AssertionScope())
         {
             ex.Code.Should().Be(McpOAuthErrorCode.AuthorizationDenied);
@@ -183,13 +168,8 @@ public sealed class LoopbackCallbackReceiverTests
     public async Task WaitAsync_ErrorDescriptionWithScript_PageIsEscapedAndLocked()
     {
         // CB-06, CB-12: static or escaped page, Content-Type set, CSP default-src 'none'
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        RawHttpResponse response = await RawHttp.CallbackAsync(
-            listener.RedirectUri,
+        (RawHttpResponse response, _) = await FailedCallbackAsync(
             $"error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E%3Cimg%20src%3Dx%3E&state={State}");
-        await FluentActions.Awaiting(() => wait.WaitAsync(TestTimeouts.Default)).Should().ThrowAsync<McpOAuthAuthorizationException>();
 
         using (new AssertionScope())
         {
@@ -209,15 +189,10 @@ public sealed class LoopbackCallbackReceiverTests
         // Issue #4: "the page says what happened, and a hostile error_description is shown as text, not markup". This
         // overrides STYLE §8's "never echo query values": the text is shown only after state and iss matched (so it comes
         // from the authorization server of this sign-in), attributed to that server, HTML-encoded, under default-src 'none'.
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        RawHttpResponse response = await RawHttp.CallbackAsync(
-            listener.RedirectUri,
+        (RawHttpResponse response, _) = await FailedCallbackAsync(
             $"error=access_denied&error_description=Call%20%2B1-555-0100%20%26%20%3Cb%3Eunlock%3C%2Fb%3E&state={State}");
-        await FluentActions.Awaiting(() => wait.WaitAsync(TestTimeouts.Default)).Should().ThrowAsync<McpOAuthAuthorizationException>();
 
-        using (new FluentAssertions.Execution.AssertionScope())
+        using (new AssertionScope())
         {
             response.Body.Should().Contain("The authorization server returned");
             response.Body.Should().Contain("Call +1-555-0100 &amp; &lt;b&gt;unlock&lt;/b&gt;");
@@ -225,37 +200,22 @@ public sealed class LoopbackCallbackReceiverTests
         }
     }
 
-    [Fact]
-    public async Task WaitAsync_ErrorWithWrongState_IgnoredAndTheFlowContinues()
+    [Theory]
+    [InlineData("error=access_denied&state=wrong-state")]
+    [InlineData("error=access_denied")]
+    public async Task WaitAsync_ErrorWithWrongOrMissingState_IgnoredAndTheFlowContinues(string query)
     {
         // CB-07, RFC 9207 §2.4
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        RawHttpResponse forged = await RawHttp.CallbackAsync(listener.RedirectUri, "error=access_denied&state=wrong-state");
-        RawHttpResponse missing = await RawHttp.CallbackAsync(listener.RedirectUri, "error=access_denied");
-        RawHttpResponse genuine = await RawHttp.CallbackAsync(listener.RedirectUri, $"code=real-code&state={State}");
-        CallbackResult result = await wait.WaitAsync(TestTimeouts.Default);
-
-        forged.StatusCode.Should().Be(400);
-        missing.StatusCode.Should().Be(400);
-        genuine.StatusCode.Should().Be(200);
-        result.Code.Should().Be("real-code");
+        await AssertRejectedThenGenuineAcceptedAsync(query);
     }
 
     [Fact]
     public async Task WaitAsync_IssFromAnotherServer_IssuerParameterMismatchAndErrorNotShown()
     {
         // CB-08, AUTH-37: on a mismatch error and error_description are neither acted on nor displayed
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        RawHttpResponse response = await RawHttp.CallbackAsync(
-            listener.RedirectUri,
+        (RawHttpResponse response, McpOAuthAuthorizationException ex) = await FailedCallbackAsync(
             $"error=access_denied&error_description=EvilText&iss=https%3A%2F%2Fattacker.example&state={State}");
-        Func<Task> act = () => wait.WaitAsync(TestTimeouts.Default);
 
-        McpOAuthAuthorizationException ex = (await act.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which;
         ex.Code.Should().Be(McpOAuthErrorCode.IssuerParameterMismatch);
         ex.Error.Should().BeNull();
         ex.ErrorDescription.Should().BeNull();
@@ -264,48 +224,23 @@ public sealed class LoopbackCallbackReceiverTests
         response.Body.Should().NotContain("EvilText");
     }
 
-    [Fact]
-    public async Task WaitAsync_CodeWithIssFromAnotherServer_IssuerParameterMismatch()
-    {
-        // CB-08: the code is never returned for redemption
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        await RawHttp.CallbackAsync(listener.RedirectUri, $"code=stolen&iss=https%3A%2F%2Fattacker.example&state={State}");
-        Func<Task> act = () => wait.WaitAsync(TestTimeouts.Default);
-
-        (await act.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerParameterMismatch);
-    }
-
-    [Fact]
-    public async Task WaitAsync_IssRequiredButMissing_IssuerParameterMismatch()
-    {
-        // CB-09, RFC 9207 §2.4: authorization_response_iss_parameter_supported = true
-        await using ICallbackListener listener = await ListenAsync(issRequired: true);
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        await RawHttp.CallbackAsync(listener.RedirectUri, $"code=c1&state={State}");
-        Func<Task> act = () => wait.WaitAsync(TestTimeouts.Default);
-
-        (await act.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerParameterMismatch);
-    }
-
     [Theory]
-    [InlineData("https%3A%2F%2Fauth.example.com%2F")]
-    [InlineData("https%3A%2F%2FAUTH.example.com")]
-    [InlineData("https%3A%2F%2Fauth.example.com%3A443")]
-    [InlineData("HTTPS%3A%2F%2Fauth.example.com")]
-    [InlineData("")]
-    public async Task WaitAsync_IssDiffersOnlyByNormalization_IssuerParameterMismatch(string iss)
+    // CB-08: a code with iss from another server is never returned for redemption
+    [InlineData("code=stolen&iss=https%3A%2F%2Fattacker.example&state=" + State, false)]
+    // CB-09, RFC 9207 §2.4: iss required (authorization_response_iss_parameter_supported = true) but missing
+    [InlineData("code=c1&state=" + State, true)]
+    // CB-10: no trailing-slash, case folding or default-port normalization, and an empty iss is no iss
+    [InlineData("code=c1&state=" + State + "&iss=https%3A%2F%2Fauth.example.com%2F", false)]
+    [InlineData("code=c1&state=" + State + "&iss=https%3A%2F%2FAUTH.example.com", false)]
+    [InlineData("code=c1&state=" + State + "&iss=https%3A%2F%2Fauth.example.com%3A443", false)]
+    [InlineData("code=c1&state=" + State + "&iss=HTTPS%3A%2F%2Fauth.example.com", false)]
+    [InlineData("code=c1&state=" + State + "&iss=", false)]
+    public async Task WaitAsync_IssFromAnotherServerMissingWhenRequiredOrDifferingOnlyByNormalization_IssuerParameterMismatch(string query, bool issRequired)
     {
-        // CB-10, AUTH-37: no case folding, default-port removal or trailing-slash normalization
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
+        // AUTH-37: simple string comparison after form-decoding
+        (_, McpOAuthAuthorizationException ex) = await FailedCallbackAsync(query, issRequired);
 
-        await RawHttp.CallbackAsync(listener.RedirectUri, $"code=c1&state={State}&iss={iss}");
-        Func<Task> act = () => wait.WaitAsync(TestTimeouts.Default);
-
-        (await act.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerParameterMismatch);
+        ex.Code.Should().Be(McpOAuthErrorCode.IssuerParameterMismatch);
     }
 
     [Theory]
@@ -324,20 +259,14 @@ public sealed class LoopbackCallbackReceiverTests
     public async Task WaitAsync_WrongHostPathOrMethod_4xxAndTheFlowIsNotConsumed(string template)
     {
         // CB-11: DNS-rebinding Host, wrong path, wrong method
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-        string request = template
-            .Replace("{path}", listener.RedirectUri.AbsolutePath, StringComparison.Ordinal)
-            .Replace("{state}", State, StringComparison.Ordinal)
-            .Replace("{port}", listener.RedirectUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-
-        RawHttpResponse rejected = await RawHttp.SendAsync(listener.RedirectUri.Port, request);
-        RawHttpResponse genuine = await RawHttp.CallbackAsync(listener.RedirectUri, $"code=real-code&state={State}");
-        CallbackResult result = await wait.WaitAsync(TestTimeouts.Default);
+        RawHttpResponse rejected = await RejectedThenGenuineAcceptedAsync(listener => RawHttp.SendAsync(
+            listener.RedirectUri.Port,
+            template
+                .Replace("{path}", listener.RedirectUri.AbsolutePath, StringComparison.Ordinal)
+                .Replace("{state}", State, StringComparison.Ordinal)
+                .Replace("{port}", Port(listener), StringComparison.Ordinal)));
 
         rejected.StatusCode.Should().BeInRange(400, 499);
-        genuine.StatusCode.Should().Be(200);
-        result.Code.Should().Be("real-code");
     }
 
     [Fact]
@@ -359,17 +288,11 @@ public sealed class LoopbackCallbackReceiverTests
     public async Task WaitAsync_HundredKilobyteHeader_431AndTheFlowContinues()
     {
         // CB-14
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        RawHttpResponse big = await RawHttp.SendAsync(
+        RawHttpResponse big = await RejectedThenGenuineAcceptedAsync(listener => RawHttp.SendAsync(
             listener.RedirectUri.Port,
-            $"GET /callback?code=x&state={State} HTTP/1.1\r\nHost: 127.0.0.1:{listener.RedirectUri.Port}\r\nX-Big: {new string('a', 100 * 1024)}\r\n\r\n");
-        RawHttpResponse genuine = await RawHttp.CallbackAsync(listener.RedirectUri, $"code=real-code&state={State}");
+            $"GET /callback?code=x&state={State} HTTP/1.1\r\nHost: 127.0.0.1:{Port(listener)}\r\nX-Big: {new string('a', 100 * 1024)}\r\n\r\n"));
 
         big.StatusCode.Should().Be(431);
-        genuine.StatusCode.Should().Be(200);
-        (await wait.WaitAsync(TestTimeouts.Default)).Code.Should().Be("real-code");
     }
 
     [Fact]
@@ -480,17 +403,35 @@ public sealed class LoopbackCallbackReceiverTests
 
     /// <summary>The callback <paramref name="query"/> gets a 400 and is no result: the listener keeps waiting, and the
     /// genuine callback that follows is the one it returns.</summary>
-    private async Task AssertRejectedThenGenuineAcceptedAsync(string query)
+    private async Task AssertRejectedThenGenuineAcceptedAsync(string query) =>
+        (await RejectedThenGenuineAcceptedAsync(listener => RawHttp.CallbackAsync(listener.RedirectUri, query))).StatusCode.Should().Be(400);
+
+    /// <summary>Runs <paramref name="reject"/> against a waiting listener, then delivers the genuine callback and asserts that
+    /// it is the one the listener returns; gives back what <paramref name="reject"/> returned, for the caller to assert on.</summary>
+    private async Task<T> RejectedThenGenuineAcceptedAsync<T>(Func<ICallbackListener, Task<T>> reject)
     {
         await using ICallbackListener listener = await ListenAsync();
         Task<CallbackResult> wait = listener.WaitAsync();
 
-        RawHttpResponse rejected = await RawHttp.CallbackAsync(listener.RedirectUri, query);
+        T rejected = await reject(listener);
         RawHttpResponse genuine = await RawHttp.CallbackAsync(listener.RedirectUri, $"code=real-code&state={State}");
 
-        rejected.StatusCode.Should().Be(400);
         genuine.StatusCode.Should().Be(200);
         (await wait.WaitAsync(TestTimeouts.Default)).Code.Should().Be("real-code");
+        return rejected;
+    }
+
+    /// <summary>Delivers the callback <paramref name="query"/>, which must end the sign-in with an authorization error: the
+    /// page the browser got and that error.</summary>
+    private async Task<(RawHttpResponse Response, McpOAuthAuthorizationException Error)> FailedCallbackAsync(string query, bool issRequired = false)
+    {
+        await using ICallbackListener listener = await ListenAsync(issRequired);
+        Task<CallbackResult> wait = listener.WaitAsync();
+
+        RawHttpResponse response = await RawHttp.CallbackAsync(listener.RedirectUri, query);
+        Func<Task> act = () => wait.WaitAsync(TestTimeouts.Default);
+
+        return (response, (await act.Should().ThrowAsync<McpOAuthAuthorizationException>()).Which);
     }
 
     [Fact]
@@ -596,15 +537,9 @@ public sealed class LoopbackCallbackReceiverTests
     public async Task TryComplete_NotAValidResponse_FalseAndTheListenerKeepsWaiting(string query)
     {
         // CB-03, CB-04, CB-18, CB-19 apply to pasted URLs too
-        await using ICallbackListener listener = await ListenAsync();
-        Task<CallbackResult> wait = listener.WaitAsync();
-
-        bool completed = listener.TryComplete(new Uri(listener.RedirectUri + query));
-        RawHttpResponse genuine = await RawHttp.CallbackAsync(listener.RedirectUri, $"code=real-code&state={State}");
+        bool completed = await RejectedThenGenuineAcceptedAsync(listener => Task.FromResult(listener.TryComplete(new Uri(listener.RedirectUri + query))));
 
         completed.Should().BeFalse();
-        genuine.StatusCode.Should().Be(200);
-        (await wait.WaitAsync(TestTimeouts.Default)).Code.Should().Be("real-code");
     }
 
     [Theory]
@@ -616,7 +551,7 @@ public sealed class LoopbackCallbackReceiverTests
     {
         // The pasted URL must be this sign-in's redirect URI
         await using ICallbackListener listener = await ListenAsync();
-        string url = template.Replace("{port}", listener.RedirectUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        string url = template.Replace("{port}", Port(listener), StringComparison.Ordinal)
             + $"?code=c1&state={State}";
 
         listener.TryComplete(new Uri(url)).Should().BeFalse();
@@ -648,6 +583,8 @@ public sealed class LoopbackCallbackReceiverTests
         second.Should().BeFalse();
         (await listener.WaitAsync().WaitAsync(TestTimeouts.Default)).Code.Should().Be("first");
     }
+
+    private static string Port(ICallbackListener listener) => listener.RedirectUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private Task<ICallbackListener> ListenAsync(bool issRequired = false, TimeSpan? timeout = null) =>
         _receiver.ListenAsync(Request(issRequired: issRequired, timeout: timeout));

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using McpOAuth.Client.Internal;
+using McpOAuth.Client.Tests.Builders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
@@ -21,20 +22,18 @@ public sealed class TokenRequestTelemetryTests : IDisposable
     private const string RefreshToken = "rt-SECRET-abcdef";
     private const string AccessToken = "at-SECRET-abcdef";
 
-    private readonly FakeHttpMessageHandler _server = new();
-    private readonly ObservableTimeProvider _time = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly MetricCollector<long> _count;
     private readonly MetricCollector<double> _duration;
     private readonly SpanRecorder _spans = new();
-    private readonly TokenEndpointClient _tokens;
+    private readonly BackchannelRig _rig;
 
     public TokenRequestTelemetryTests()
     {
         var meters = _services.GetRequiredService<IMeterFactory>();
         _count = new MetricCollector<long>(meters, McpOAuthTelemetry.Name, McpOAuthTelemetry.TokenRequests);
         _duration = new MetricCollector<double>(meters, McpOAuthTelemetry.Name, McpOAuthTelemetry.TokenRequestDuration);
-        _tokens = new TokenEndpointClient(TestBackchannel.Create(_server, _time), _time, new CapturingLogger(), Telemetry.For(meters));
+        _rig = new BackchannelRig(Telemetry.For(meters));
     }
 
     public static TheoryData<string> Grants => ["authorization_code", "refresh_token", "device_code", "client_credentials", "jwt-bearer", "token-exchange"];
@@ -45,14 +44,14 @@ public sealed class TokenRequestTelemetryTests : IDisposable
         _count.Dispose();
         _duration.Dispose();
         _services.Dispose();
-        _server.Dispose();
+        _rig.Dispose();
     }
 
     [Theory]
     [MemberData(nameof(Grants))]
     public async Task TokenRequest_EachGrantSucceeds_OneSpanCountAndDurationTaggedWithTheGrant(string grant)
     {
-        _server.OnPost(TokenUrl, FakeResponse.Json($"{{\"access_token\":\"{AccessToken}\",\"token_type\":\"Bearer\",\"refresh_token\":\"{RefreshToken}\",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:id-jag\"}}"));
+        _rig.Network.OnPost(TokenUrl, FakeResponse.Json($"{{\"access_token\":\"{AccessToken}\",\"token_type\":\"Bearer\",\"refresh_token\":\"{RefreshToken}\",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:id-jag\"}}"));
 
         using (_spans.StartRoot())
         {
@@ -79,7 +78,7 @@ public sealed class TokenRequestTelemetryTests : IDisposable
     public async Task TokenRequest_InvalidGrantEchoingTheSecrets_OutcomeIsTheErrorCodeAndNoTagCarriesASecret()
     {
         // LOG-02, RFC 6749 §5.2: a server echoing the code, verifier and secret in error_description.
-        _server.OnPost(TokenUrl, FakeResponse.Json(
+        _rig.Network.OnPost(TokenUrl, FakeResponse.Json(
             $"{{\"error\":\"invalid_grant\",\"error_description\":\"bad {Code} {Verifier} {Secret}\",\"error_uri\":\"https://x/?{Code}\"}}",
             HttpStatusCode.BadRequest));
 
@@ -105,7 +104,7 @@ public sealed class TokenRequestTelemetryTests : IDisposable
     public async Task TokenRequest_ServerInventsAnErrorCode_OutcomeIsTheLibraryCodeNotTheServerText()
     {
         // A hostile error code (here the refresh token itself) never becomes a tag: only a closed list does.
-        _server.OnPost(TokenUrl, FakeResponse.Json($"{{\"error\":\"x-{RefreshToken}\"}}", HttpStatusCode.BadRequest));
+        _rig.Network.OnPost(TokenUrl, FakeResponse.Json($"{{\"error\":\"x-{RefreshToken}\"}}", HttpStatusCode.BadRequest));
 
         Func<Task> act = () => RequestAsync("refresh_token");
 
@@ -125,7 +124,7 @@ public sealed class TokenRequestTelemetryTests : IDisposable
     [Fact]
     public async Task TokenRequest_ConnectionRefused_OutcomeIsTheTransportErrorKind()
     {
-        _server.Fail(HttpMethod.Post, TokenUrl);
+        _rig.Network.Fail(HttpMethod.Post, TokenUrl);
 
         Func<Task> act = () => RequestAsync("client_credentials");
 
@@ -146,7 +145,7 @@ public sealed class TokenRequestTelemetryTests : IDisposable
     {
         // RFC 9449 §8: the retry with the nonce is part of the same token request.
         int calls = 0;
-        _server.On(HttpMethod.Post, TokenUrl, (_, _) =>
+        _rig.Network.On(HttpMethod.Post, TokenUrl, (_, _) =>
         {
             var response = Interlocked.Increment(ref calls) == 1
                 ? Json("{\"error\":\"use_dpop_nonce\"}", HttpStatusCode.BadRequest)
@@ -154,11 +153,11 @@ public sealed class TokenRequestTelemetryTests : IDisposable
             response.Headers.TryAddWithoutValidation("DPoP-Nonce", "nonce-1");
             return Task.FromResult(response);
         });
-        using DpopSession dpop = DpopSession.Create(_time);
+        using DpopSession dpop = DpopSession.Create(_rig.Time);
 
         using (_spans.StartRoot())
         {
-            await _tokens.ClientCredentialsAsync(Context() with { Dpop = dpop }, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+            await _rig.Tokens.ClientCredentialsAsync(Context() with { Dpop = dpop }, CancellationToken.None).WaitAsync(TestTimeouts.Default);
         }
 
         Activity span = _spans.Library.Should().ContainSingle().Subject;
@@ -183,26 +182,20 @@ public sealed class TokenRequestTelemetryTests : IDisposable
         TokenRequestContext context = Context(clientSecret);
         return grant switch
         {
-            "authorization_code" => _tokens.ExchangeCodeAsync(context, Code, Verifier, new Uri("http://127.0.0.1:1/cb"), CancellationToken.None),
-            "refresh_token" => _tokens.RefreshAsync(context, RefreshToken, scope: null, CancellationToken.None),
-            "device_code" => _tokens.PollDeviceCodeAsync(context, "device-SECRET-abcdef", CancellationToken.None),
-            "client_credentials" => _tokens.ClientCredentialsAsync(context, CancellationToken.None),
-            "jwt-bearer" => _tokens.JwtBearerAsync(context, "assertion.SECRET.abcdef", "JwtBearer", CancellationToken.None),
-            _ => _tokens.ExchangeForIdJagAsync(context.TokenEndpoint, context.Client, "id.SECRET.abcdef", "https://as.example.com", null, CancellationToken.None),
+            "authorization_code" => _rig.Tokens.ExchangeCodeAsync(context, Code, Verifier, new Uri("http://127.0.0.1:1/cb"), CancellationToken.None),
+            "refresh_token" => _rig.Tokens.RefreshAsync(context, RefreshToken, scope: null, CancellationToken.None),
+            "device_code" => _rig.Tokens.PollDeviceCodeAsync(context, "device-SECRET-abcdef", CancellationToken.None),
+            "client_credentials" => _rig.Tokens.ClientCredentialsAsync(context, CancellationToken.None),
+            "jwt-bearer" => _rig.Tokens.JwtBearerAsync(context, "assertion.SECRET.abcdef", "JwtBearer", CancellationToken.None),
+            _ => _rig.Tokens.ExchangeForIdJagAsync(context.TokenEndpoint, context.Client, "id.SECRET.abcdef", "https://as.example.com", null, CancellationToken.None),
         };
     }
 
     private static TokenRequestContext Context(string? clientSecret = Secret) => new(
         new Uri(TokenUrl),
-        new ClientAuthentication(new ClientRegistration
-        {
-            ClientId = "client-1",
-            ClientSecret = clientSecret,
-            TokenEndpointAuthMethod = clientSecret is null ? "none" : "client_secret_basic",
-            Issuer = "https://auth.example.com",
-        }),
-        "https://mcp.example.com/mcp",
-        "https://mcp.example.com/mcp",
+        new ClientAuthentication(TokenResponses.Preregistered(clientSecret is null ? "none" : "client_secret_basic", secret: clientSecret)),
+        BackchannelRig.Resource,
+        BackchannelRig.Resource,
         []);
 
     private static HttpResponseMessage Json(string body, HttpStatusCode status) => new(status)

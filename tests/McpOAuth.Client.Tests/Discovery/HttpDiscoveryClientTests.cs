@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using McpOAuth.Client.Internal;
-using Microsoft.Extensions.Logging.Abstractions;
+using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Discovery;
 
@@ -15,65 +15,66 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     private const string OidcPathInsert = "https://auth.example.com/.well-known/openid-configuration/tenant1";
     private const string OidcPathAppend = "https://auth.example.com/tenant1/.well-known/openid-configuration";
 
-    private readonly FakeHttpMessageHandler _server = new();
-    private readonly ObservableTimeProvider _time = new();
+    private readonly BackchannelRig _rig = new();
     private readonly HttpDiscoveryClient _discovery;
 
     public HttpDiscoveryClientTests()
     {
-        _discovery = new HttpDiscoveryClient(TestBackchannel.Create(_server, _time), _time, NullLogger.Instance);
+        _discovery = new HttpDiscoveryClient(_rig.Backchannel, _rig.Time, _rig.Logger);
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task GetProtectedResourceMetadataAsync_ChallengeUrlAnswers_UsesItFirstAndAlone()
     {
         // AUTH-04: the resource_metadata URL, and no well-known guess
-        _server.OnGet("https://example.com/meta/prm.json", FakeResponse.Json(Prm(Server, Issuer)));
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, "https://other.example.com")));
-        _server.OnGet(RootPrm, FakeResponse.Json(Prm(Server, "https://other.example.com")));
+        _rig.Network.OnGet("https://example.com/meta/prm.json", FakeResponse.Json(Prm(Server, Issuer)));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, "https://other.example.com")));
+        _rig.Network.OnGet(RootPrm, FakeResponse.Json(Prm(Server, "https://other.example.com")));
 
         ProtectedResourceDocument? document = await GetPrmAsync(Server, "https://example.com/meta/prm.json");
 
         document!.AuthorizationServers.Should().Equal(Issuer);
-        _server.RequestedUris.Should().Equal("https://example.com/meta/prm.json");
+        _rig.Network.RequestedUris.Should().Equal("https://example.com/meta/prm.json");
     }
 
     [Fact]
     public async Task GetProtectedResourceMetadataAsync_NoChallengeUrlAndPathAwareAnswers_NeverRequestsRoot()
     {
         // AUTH-05: conformance auth/metadata-default traps the root
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
-        _server.OnGet(RootPrm, FakeResponse.Json(Prm(Server, "https://other.example.com")));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+        _rig.Network.OnGet(RootPrm, FakeResponse.Json(Prm(Server, "https://other.example.com")));
 
         ProtectedResourceDocument? document = await GetPrmAsync(Server);
 
         document!.Resource.Should().Be(Server);
-        _server.RequestedUris.Should().Equal(PathAwarePrm);
+        _rig.Network.RequestedUris.Should().Equal(PathAwarePrm);
     }
 
     [Fact]
     public async Task GetProtectedResourceMetadataAsync_PathAwareNotFound_TriesRootSecondAndValidatesIt()
     {
         // AUTH-05, PRM-06
-        _server.OnGet(RootPrm, FakeResponse.Json(Prm(Server, Issuer)));
+        _rig.Network.OnGet(RootPrm, FakeResponse.Json(Prm(Server, Issuer)));
 
         ProtectedResourceDocument? document = await GetPrmAsync(Server);
 
         document!.AuthorizationServers.Should().Equal(Issuer);
-        _server.RequestedUris.Should().Equal(PathAwarePrm, RootPrm);
+        _rig.Network.RequestedUris.Should().Equal(PathAwarePrm, RootPrm);
     }
 
-    [Fact]
-    public async Task GetProtectedResourceMetadataAsync_RootDocumentNamesAnotherResource_ResourceMismatch()
+    [Theory]
+    // PRM-06: the root fallback still passes resource validation
+    [InlineData(RootPrm, "https://example.com/other/mcp")]
+    // PRM-01, T17 (found by the fuzzer, issue 10): Uri.IdnHost threw UriFormatException for this 'resource', out of
+    // discovery and untyped
+    [InlineData(PathAwarePrm, "https://example.com\ufffd/public/mcp")]
+    public async Task GetProtectedResourceMetadataAsync_DocumentNamesAnotherResource_ResourceMismatch(string servedAt, string resource)
     {
-        // PRM-06: the root fallback still passes resource validation
-        _server.OnGet(RootPrm, FakeResponse.Json(Prm("https://example.com/other/mcp", Issuer)));
+        _rig.Network.OnGet(servedAt, FakeResponse.Json(Prm(resource, Issuer)));
 
-        Func<Task> act = () => GetPrmAsync(Server);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
+        (await FailsAsync(() => GetPrmAsync(Server))).Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         ProtectedResourceDocument? document = await GetPrmAsync(Server);
 
         document.Should().BeNull();
-        _server.RequestedUris.Should().Equal(PathAwarePrm, RootPrm);
+        _rig.Network.RequestedUris.Should().Equal(PathAwarePrm, RootPrm);
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         ProtectedResourceDocument? document = await GetPrmAsync("https://example.com");
 
         document.Should().BeNull();
-        _server.RequestedUris.Should().Equal(RootPrm);
+        _rig.Network.RequestedUris.Should().Equal(RootPrm);
     }
 
     [Theory]
@@ -106,26 +107,22 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetProtectedResourceMetadataAsync_ResourceNamesAnotherServer_ResourceMismatchAndNothingElseRequested(string resource)
     {
         // PRM-01, PRM-04, AUTH-07: its authorization_servers are never contacted
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(resource, "https://evil-as.example.com")));
-        _server.OnGet(RootPrm, FakeResponse.Json(Prm(Server, Issuer)));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(Prm(resource, "https://evil-as.example.com")));
+        _rig.Network.OnGet(RootPrm, FakeResponse.Json(Prm(Server, Issuer)));
 
-        Func<Task> act = () => GetPrmAsync(Server);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
-        _server.RequestedUris.Should().Equal(PathAwarePrm);
+        (await FailsAsync(() => GetPrmAsync(Server))).Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
+        _rig.Network.RequestedUris.Should().Equal(PathAwarePrm);
     }
 
     [Fact]
     public async Task GetProtectedResourceMetadataAsync_ChallengeUrlDocumentFailsValidation_NoFallbackToWellKnown()
     {
         // PRM-02: no silent fallback to the root document
-        _server.OnGet("https://example.com/meta/prm.json", FakeResponse.Json(Prm("https://evil.example.com/mcp", Issuer)));
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+        _rig.Network.OnGet("https://example.com/meta/prm.json", FakeResponse.Json(Prm("https://evil.example.com/mcp", Issuer)));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
 
-        Func<Task> act = () => GetPrmAsync(Server, "https://example.com/meta/prm.json");
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
-        _server.RequestedUris.Should().Equal("https://example.com/meta/prm.json");
+        (await FailsAsync(() => GetPrmAsync(Server, "https://example.com/meta/prm.json"))).Code.Should().Be(McpOAuthErrorCode.ResourceMismatch);
+        _rig.Network.RequestedUris.Should().Equal("https://example.com/meta/prm.json");
     }
 
     [Theory]
@@ -137,24 +134,24 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetProtectedResourceMetadataAsync_UnusableChallengeUrl_NeverFetchedAndWellKnownUsed(string headerValue)
     {
         // WWWA-07, AUTH-44
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
 
         ProtectedResourceDocument? document = await GetPrmAsync(Server, headerValue);
 
         document.Should().NotBeNull();
-        _server.RequestedUris.Should().Equal(PathAwarePrm);
+        _rig.Network.RequestedUris.Should().Equal(PathAwarePrm);
     }
 
     [Fact]
     public async Task GetProtectedResourceMetadataAsync_ChallengeUrlNotFound_FallsBackToWellKnown()
     {
         // Spec Q3: the library's documented choice when the header URL serves nothing
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
 
         ProtectedResourceDocument? document = await GetPrmAsync(Server, "https://example.com/meta/prm.json");
 
         document.Should().NotBeNull();
-        _server.RequestedUris.Should().Equal("https://example.com/meta/prm.json", PathAwarePrm);
+        _rig.Network.RequestedUris.Should().Equal("https://example.com/meta/prm.json", PathAwarePrm);
     }
 
     [Theory]
@@ -164,72 +161,75 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetProtectedResourceMetadataAsync_NoAuthorizationServers_DiscoveryFailed(string json)
     {
         // PRM-03, AUTH-07
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(json));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(json));
 
-        Func<Task> act = () => GetPrmAsync(Server);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.DiscoveryFailed);
+        (await FailsAsync(() => GetPrmAsync(Server))).Code.Should().Be(McpOAuthErrorCode.DiscoveryFailed);
     }
 
     [Fact]
     public async Task GetProtectedResourceMetadataAsync_NoResource_InvalidResponse()
     {
         // PRM-03: missing resource is a clear error
-        _server.OnGet(PathAwarePrm, FakeResponse.Json("{\"authorization_servers\":[\"https://auth.example.com/tenant1\"]}"));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json("{\"authorization_servers\":[\"https://auth.example.com/tenant1\"]}"));
 
-        Func<Task> act = () => GetPrmAsync(Server);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await FailsAsync(() => GetPrmAsync(Server))).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Fact]
     public async Task GetProtectedResourceMetadataAsync_CachedDocument_NoSecondRequestUntilBypassed()
     {
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
 
         await GetPrmAsync(Server);
         await GetPrmAsync(Server);
-        _server.Requests.Should().ContainSingle();
+        _rig.Network.Requests.Should().ContainSingle();
 
         await GetPrmAsync(Server, bypassCache: true);
-        _server.Requests.Should().HaveCount(2);
+        _rig.Network.Requests.Should().HaveCount(2);
     }
 
     [Fact]
     public async Task GetProtectedResourceMetadataAsync_CacheOlderThanAnHour_Refetched()
     {
-        _server.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
+        _rig.Network.OnGet(PathAwarePrm, FakeResponse.Json(Prm(Server, Issuer)));
 
         await GetPrmAsync(Server);
-        _time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        _rig.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
         await GetPrmAsync(Server);
 
-        _server.Requests.Should().HaveCount(2);
+        _rig.Network.Requests.Should().HaveCount(2);
     }
 
     [Fact]
     public async Task GetAuthorizationServerMetadataAsync_PathIssuerServedOnlyByThirdCandidate_TriesAllThreeInOrder()
     {
         // AUTH-11, DISC-07: OAuth path-insert, OIDC path-insert, OIDC path-append; never the root
-        _server.OnGet(OidcPathAppend, FakeResponse.Json(Asm(Issuer)));
+        _rig.Network.OnGet(OidcPathAppend, FakeResponse.Json(Asm(Issuer)));
 
         AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
 
         document!.Issuer.Should().Be(Issuer);
-        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert, OidcPathAppend);
+        _rig.Network.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert, OidcPathAppend);
     }
 
-    [Fact]
-    public async Task GetAuthorizationServerMetadataAsync_FirstCandidateNotFoundSecondValid_StopsAtTheSecond()
+    [Theory]
+    [InlineData("not found")] // DISC-07
+    [InlineData("HTML with status 200")] // DISC-04
+    public async Task GetAuthorizationServerMetadataAsync_FirstCandidateUnusableSecondValid_StopsAtTheSecond(string firstAnswer)
     {
-        // DISC-07
-        _server.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
-        _server.OnGet(OidcPathAppend, FakeResponse.Json(Asm(Issuer)));
+        // DISC-04, DISC-07: an unusable candidate is skipped, and the first valid one ends the search
+        if (firstAnswer == "HTML with status 200")
+        {
+            _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Html("<html><body>{\"issuer\":\"https://auth.example.com/tenant1\"}</body></html>"));
+        }
+
+        _rig.Network.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
+        _rig.Network.OnGet(OidcPathAppend, FakeResponse.Json(Asm(Issuer)));
 
         AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
 
         document.Should().NotBeNull();
-        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert);
+        _rig.Network.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert);
     }
 
     [Theory]
@@ -238,12 +238,12 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_RootIssuer_TwoCandidatesAndIssuerComparedAsWritten(string issuer)
     {
         // AUTH-11: the terminating slash is removed for the URL but kept for the comparison
-        _server.OnGet("https://auth.example.com/.well-known/openid-configuration", FakeResponse.Json(Asm(issuer)));
+        _rig.Network.OnGet("https://auth.example.com/.well-known/openid-configuration", FakeResponse.Json(Asm(issuer)));
 
         AuthorizationServerDocument? document = await GetAsmAsync(issuer);
 
         document!.Issuer.Should().Be(issuer);
-        _server.RequestedUris.Should().Equal(
+        _rig.Network.RequestedUris.Should().Equal(
             "https://auth.example.com/.well-known/oauth-authorization-server",
             "https://auth.example.com/.well-known/openid-configuration");
     }
@@ -255,7 +255,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
 
         document.Should().BeNull();
-        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert, OidcPathAppend);
+        _rig.Network.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert, OidcPathAppend);
     }
 
     [Theory]
@@ -270,13 +270,11 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_IssuerNotIdentical_IssuerMismatchAndNoOtherCandidate(string claimed)
     {
         // DISC-01, DISC-02, DISC-03, AUTH-12: identical string, no normalization
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(Asm(claimed)));
-        _server.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Json(Asm(claimed)));
+        _rig.Network.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
 
-        Func<Task> act = () => GetAsmAsync(Issuer);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
-        _server.RequestedUris.Should().Equal(OAuthPathInsert);
+        (await FailsAsync(() => GetAsmAsync(Issuer))).Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
+        _rig.Network.RequestedUris.Should().Equal(OAuthPathInsert);
     }
 
     [Fact]
@@ -284,7 +282,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     {
         // Issue 12 item 2: Entra's multi-tenant metadata declares https://login.microsoftonline.com/{tenantid}/v2.0
         const string organizations = "https://login.microsoftonline.com/organizations/v2.0";
-        _server.OnGet("https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+        _rig.Network.OnGet("https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
             FakeResponse.Json(Asm("https://login.microsoftonline.com/{tenantid}/v2.0")));
 
         AuthorizationServerDocument? document = await _discovery.GetAuthorizationServerMetadataAsync(
@@ -298,12 +296,10 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_TenantPlaceholderNotAllowed_IssuerMismatchNamingTheOption()
     {
         const string organizations = "https://login.microsoftonline.com/organizations/v2.0";
-        _server.OnGet("https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+        _rig.Network.OnGet("https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
             FakeResponse.Json(Asm("https://login.microsoftonline.com/{tenantid}/v2.0")));
 
-        Func<Task> act = () => GetAsmAsync(organizations);
-
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        McpOAuthException ex = await FailsAsync(() => GetAsmAsync(organizations));
         ex.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
         ex.Message.Should().Contain("AllowTenantPlaceholderInIssuer").And.Contain("--issuer");
     }
@@ -313,7 +309,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     {
         // The relaxation never lets a document name another server.
         const string organizations = "https://login.microsoftonline.com/organizations/v2.0";
-        _server.OnGet("https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+        _rig.Network.OnGet("https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
             FakeResponse.Json(Asm("https://attacker.example/{tenantid}/v2.0")));
 
         Func<Task> act = () => _discovery.GetAuthorizationServerMetadataAsync(
@@ -327,13 +323,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_IssuerMissing_IssuerMismatch()
     {
         // DISC-04
-        JsonObject document = Asm(Issuer);
-        document.Remove("issuer");
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(document));
-
-        Func<Task> act = () => GetAsmAsync(Issuer);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
+        (await EditedAsmFailsAsync(document => document.Remove("issuer"))).Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
     }
 
     [Theory]
@@ -354,13 +344,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_UnsafeEndpoint_InsecureEndpoint(string member, string value)
     {
         // DISC-08, DISC-09, REG-01, AUTHZ-01, AUTHZ-02 (userinfo)
-        JsonObject document = Asm(Issuer);
-        document[member] = value;
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(document));
-
-        Func<Task> act = () => GetAsmAsync(Issuer);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
+        (await EditedAsmFailsAsync(document => document[member] = value)).Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
     }
 
     [Theory]
@@ -373,7 +357,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         JsonObject document = Asm(issuer);
         document["authorization_endpoint"] = "http://127.0.0.1:5000/authorize";
         document["token_endpoint"] = "http://127.0.0.1:5000/token";
-        _server.OnGet("http://127.0.0.1:5000/.well-known/oauth-authorization-server", FakeResponse.Json(document));
+        _rig.Network.OnGet("http://127.0.0.1:5000/.well-known/oauth-authorization-server", FakeResponse.Json(document));
 
         Func<Task<AuthorizationServerDocument?>> act = () => GetAsmAsync(issuer, allowHttpOnLoopback: allow);
 
@@ -384,7 +368,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         else
         {
             (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
-            _server.Requests.Should().BeEmpty();
+            _rig.Network.Requests.Should().BeEmpty();
         }
     }
 
@@ -398,10 +382,8 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_UnusableIssuer_InsecureEndpointBeforeAnyRequest(string issuer)
     {
         // DISC-05, NET-07
-        Func<Task> act = () => GetAsmAsync(issuer, allowHttpOnLoopback: true);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
-        _server.Requests.Should().BeEmpty();
+        (await FailsAsync(() => GetAsmAsync(issuer, allowHttpOnLoopback: true))).Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
+        _rig.Network.Requests.Should().BeEmpty();
     }
 
     [Theory]
@@ -410,13 +392,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_RequiredEndpointMissing_InvalidResponse(string member)
     {
         // AUTH-14
-        JsonObject document = Asm(Issuer);
-        document.Remove(member);
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(document));
-
-        Func<Task> act = () => GetAsmAsync(Issuer);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await EditedAsmFailsAsync(document => document.Remove(member))).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -425,24 +401,9 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_TenMegabyteBody_ResponseTooLarge(bool declareLength)
     {
         // DISC-10: the read stops at the cap, with or without Content-Length
-        _server.OnGet(OAuthPathInsert, FakeResponse.Huge(10 * 1024 * 1024, declareLength));
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Huge(10 * 1024 * 1024, declareLength));
 
-        Func<Task> act = () => GetAsmAsync(Issuer);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResponseTooLarge);
-    }
-
-    [Fact]
-    public async Task GetAuthorizationServerMetadataAsync_Html200_SkippedAndNextCandidateUsed()
-    {
-        // DISC-04 (HTML with status 200)
-        _server.OnGet(OAuthPathInsert, FakeResponse.Html("<html><body>{\"issuer\":\"https://auth.example.com/tenant1\"}</body></html>"));
-        _server.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
-
-        AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
-
-        document.Should().NotBeNull();
-        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert);
+        (await FailsAsync(() => GetAsmAsync(Issuer))).Code.Should().Be(McpOAuthErrorCode.ResponseTooLarge);
     }
 
     [Theory]
@@ -456,12 +417,12 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     public async Task GetAuthorizationServerMetadataAsync_UnusableJsonBody_SkippedWithoutThrowing(string body)
     {
         // DISC-04: typed outcome, nothing used
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(body));
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Json(body));
 
         AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
 
         document.Should().BeNull();
-        _server.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert, OidcPathAppend);
+        _rig.Network.RequestedUris.Should().Equal(OAuthPathInsert, OidcPathInsert, OidcPathAppend);
     }
 
     [Fact]
@@ -469,7 +430,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     {
         // DISC-11: depth limit
         string body = "{\"issuer\":\"https://auth.example.com/tenant1\",\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}";
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(body));
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Json(body));
 
         AuthorizationServerDocument? document = await GetAsmAsync(Issuer);
 
@@ -481,7 +442,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     {
         // DISC-11: duplicate issuer keys are invalid, not "last one wins"
         string body = Asm(Issuer).ToJsonString().Replace("{\"issuer\":", "{\"issuer\":\"https://attacker.example\",\"issuer\":", StringComparison.Ordinal);
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(body));
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Json(body));
 
         Func<Task<AuthorizationServerDocument?>> act = () => GetAsmAsync(Issuer);
 
@@ -503,7 +464,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         AuthorizationServerDocument? document = await GetAsmAsync("https://api.example.com", legacy: true);
 
         document.Should().BeNull();
-        RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
+        RecordedHttpRequest request = _rig.Network.Requests.Should().ContainSingle().Subject;
         request.Uri.AbsoluteUri.Should().Be("https://api.example.com/.well-known/oauth-authorization-server");
         request.Header("MCP-Protocol-Version").Should().Be("2025-03-26");
     }
@@ -511,25 +472,25 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     [Fact]
     public async Task GetAuthorizationServerMetadataAsync_NotLegacy_NoProtocolVersionHeader()
     {
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(Asm(Issuer)));
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Json(Asm(Issuer)));
 
         await GetAsmAsync(Issuer);
 
-        _server.Requests.Should().ContainSingle().Which.Header("MCP-Protocol-Version").Should().BeNull();
+        _rig.Network.Requests.Should().ContainSingle().Which.Header("MCP-Protocol-Version").Should().BeNull();
     }
 
     [Fact]
     public async Task GetAuthorizationServerMetadataAsync_CachedDocument_NoSecondRequestUntilBypassed()
     {
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(Asm(Issuer)));
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Json(Asm(Issuer)));
 
         AuthorizationServerDocument? first = await GetAsmAsync(Issuer);
         AuthorizationServerDocument? second = await GetAsmAsync(Issuer);
-        _server.Requests.Should().ContainSingle();
+        _rig.Network.Requests.Should().ContainSingle();
         second.Should().BeSameAs(first);
 
         await GetAsmAsync(Issuer, bypassCache: true);
-        _server.Requests.Should().HaveCount(2);
+        _rig.Network.Requests.Should().HaveCount(2);
     }
 
     [Fact]
@@ -541,51 +502,32 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         JsonObject document = Asm(issuer);
         document["authorization_endpoint"] = "http://127.0.0.1:5000/authorize";
         document["token_endpoint"] = "http://127.0.0.1:5000/token";
-        _server.OnGet("http://127.0.0.1:5000/.well-known/oauth-authorization-server", FakeResponse.Json(document));
+        _rig.Network.OnGet("http://127.0.0.1:5000/.well-known/oauth-authorization-server", FakeResponse.Json(document));
         (await GetAsmAsync(issuer, allowHttpOnLoopback: true)).Should().NotBeNull();
 
-        Func<Task> act = () => GetAsmAsync(issuer, allowHttpOnLoopback: false);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
+        (await FailsAsync(() => GetAsmAsync(issuer, allowHttpOnLoopback: false))).Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
     }
 
     [Fact]
     public async Task GetAuthorizationServerMetadataAsync_Metadata503Then503Then200_SucceedsWithRetriesOnTheInjectedClock()
     {
         // LOAD-02
-        _server.OnGet(
-            OAuthPathInsert,
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
-            FakeResponse.Json(Asm(Issuer)));
-
-        Task<AuthorizationServerDocument?> call = GetAsmAsync(Issuer);
-        await _time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
-        await _time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
-        AuthorizationServerDocument? document = await call.WaitAsync(TestTimeouts.Default);
+        AuthorizationServerDocument? document = await GetAsmAfterTwo503sAsync(FakeResponse.Json(Asm(Issuer)));
 
         document!.Issuer.Should().Be(Issuer);
-        _server.RequestedUris.Should().Equal(OAuthPathInsert, OAuthPathInsert, OAuthPathInsert);
+        _rig.Network.RequestedUris.Should().Equal(OAuthPathInsert, OAuthPathInsert, OAuthPathInsert);
     }
 
     [Fact]
     public async Task GetAuthorizationServerMetadataAsync_ServerErrorOutlastsTheRetries_ServerUnreachableNotTheNextCandidate()
     {
         // A 503 is not "no metadata here": read that way it would skip a refresh or fall back to guessed legacy endpoints.
-        _server.OnGet(
-            OAuthPathInsert,
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable),
-            FakeResponse.Status(HttpStatusCode.ServiceUnavailable));
-        _server.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
+        _rig.Network.OnGet(OidcPathInsert, FakeResponse.Json(Asm(Issuer)));
 
-        Task<AuthorizationServerDocument?> call = GetAsmAsync(Issuer);
-        await _time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
-        await _time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
-        Func<Task> act = () => call;
+        McpOAuthException ex = await FailsAsync(() => GetAsmAfterTwo503sAsync(FakeResponse.Status(HttpStatusCode.ServiceUnavailable)));
 
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ServerUnreachable);
-        _server.RequestedUris.Should().Equal(OAuthPathInsert, OAuthPathInsert, OAuthPathInsert);
+        ex.Code.Should().Be(McpOAuthErrorCode.ServerUnreachable);
+        _rig.Network.RequestedUris.Should().Equal(OAuthPathInsert, OAuthPathInsert, OAuthPathInsert);
     }
 
     [Fact]
@@ -593,7 +535,7 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
     {
         JsonObject document = Asm(Issuer);
         document["x_vendor"] = new JsonObject { ["nested"] = true };
-        _server.OnGet(OAuthPathInsert, FakeResponse.Json(document));
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Json(document));
 
         AuthorizationServerDocument? result = await GetAsmAsync(Issuer);
 
@@ -617,6 +559,30 @@ public sealed partial class HttpDiscoveryClientTests : IDisposable
         _discovery.GetAuthorizationServerMetadataAsync(
             new AuthorizationServerMetadataRequest { Issuer = issuer, Legacy = legacy, BypassCache = bypassCache, AllowHttpOnLoopback = allowHttpOnLoopback },
             CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+    /// <summary>The issuer's first candidate answers 503, 503 and then <paramref name="third"/>; discovery runs through both
+    /// retry delays (LOAD-02) on the fake clock.</summary>
+    private async Task<AuthorizationServerDocument?> GetAsmAfterTwo503sAsync(FakeResponse third)
+    {
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Status(HttpStatusCode.ServiceUnavailable), FakeResponse.Status(HttpStatusCode.ServiceUnavailable), third);
+        Task<AuthorizationServerDocument?> call = GetAsmAsync(Issuer);
+        await _rig.Time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
+        await _rig.Time.AdvanceToNextTimerAsync(TestBackchannel.Timeout);
+        return await call;
+    }
+
+    /// <summary>The issuer's RFC 8414 document, changed by <paramref name="edit"/>, answers at the first candidate URL, and
+    /// discovery must fail: that exception.</summary>
+    private Task<McpOAuthException> EditedAsmFailsAsync(Action<JsonObject> edit)
+    {
+        JsonObject document = Asm(Issuer);
+        edit(document);
+        _rig.Network.OnGet(OAuthPathInsert, FakeResponse.Json(document));
+        return FailsAsync(() => GetAsmAsync(Issuer));
+    }
+
+    /// <summary>Runs <paramref name="act"/>, which must fail with an <see cref="McpOAuthException"/>: that exception.</summary>
+    private static async Task<McpOAuthException> FailsAsync(Func<Task> act) => (await act.Should().ThrowAsync<McpOAuthException>()).Which;
 
     private static JsonObject Prm(string resource, string issuer) => new()
     {

@@ -1,4 +1,5 @@
 using McpOAuth.Client.Internal;
+using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Flow;
 
@@ -135,16 +136,8 @@ public sealed class ChallengeTriageTests
 
     private static McpOAuthChallenge New(McpOAuthChallenge challenge) => challenge.WithRejectedTokenIsNew();
 
-    private static TokenSet Tokens(string accessToken, string? refreshToken = null) => new()
-    {
-        AccessToken = accessToken,
-        RefreshToken = refreshToken,
-        ObtainedAt = Now.AddMinutes(-1),
-        ExpiresAt = Now.AddHours(1),
-        Resource = McpUri.AbsoluteUri,
-        Issuer = "https://auth.example.com",
-        ClientId = "client-1",
-    };
+    private static TokenSet Tokens(string accessToken, string? refreshToken = null) =>
+        TokenSets.Bearer(accessToken, McpUri.AbsoluteUri) with { RefreshToken = refreshToken, ObtainedAt = Now.AddMinutes(-1), ExpiresAt = Now.AddHours(1) };
 
     private static ServerSession Session(TokenSet tokens, IReadOnlyList<string>? scopes = null)
     {

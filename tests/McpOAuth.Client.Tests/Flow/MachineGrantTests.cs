@@ -4,6 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using McpOAuth.Client.Internal;
+using McpOAuth.Client.Tests.Builders;
+using static McpOAuth.Client.Tests.Builders.BackchannelRig;
+using static McpOAuth.Client.Tests.Builders.TokenResponses;
 
 namespace McpOAuth.Client.Tests.Flow;
 
@@ -11,25 +14,14 @@ namespace McpOAuth.Client.Tests.Flow;
 /// token endpoint, through <see cref="TokenEndpointClient"/> over a <see cref="FakeHttpMessageHandler"/>.</summary>
 public sealed class MachineGrantTests : IDisposable
 {
-    private const string Issuer = "https://auth.example.com";
-    private const string TokenUrl = "https://auth.example.com/oauth2/token";
     private const string IdpTokenUrl = "https://idp.example.com/token";
-    private const string Resource = "https://mcp.example.com/mcp";
     private const string ClientId = "machine-client";
     private const string ClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private const string JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-    private readonly FakeHttpMessageHandler _server = new();
-    private readonly ObservableTimeProvider _time = new();
-    private readonly CapturingLogger _logger = new();
-    private readonly TokenEndpointClient _tokens;
+    private readonly BackchannelRig _rig = new();
 
-    public MachineGrantTests()
-    {
-        _tokens = new TokenEndpointClient(TestBackchannel.Create(_server, _time), _time, _logger);
-    }
-
-    public void Dispose() => _server.Dispose();
+    public void Dispose() => _rig.Dispose();
 
     // ---- client_credentials with private_key_jwt (RFC 7523 §2.2, §3) ----
 
@@ -37,11 +29,11 @@ public sealed class MachineGrantTests : IDisposable
     public async Task RequestAsync_ClientCredentialsWithPrivateKeyJwt_SendsAssertionAndNeitherClientIdNorSecret()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
         await RequestAsync(ClientCredentialsForm(scope: "mcp:tools"), Client("private_key_jwt"), key);
 
-        RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
+        RecordedHttpRequest request = _rig.Network.Requests.Should().ContainSingle().Subject;
         using (new AssertionScope())
         {
             request.Uri.AbsoluteUri.Should().Be(TokenUrl);
@@ -61,12 +53,12 @@ public sealed class MachineGrantTests : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var publicKey = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
-        RespondWith(TokenJson());
-        long now = _time.GetUtcNow().ToUnixTimeSeconds();
+        _rig.RespondWith(TokenJson());
+        long now = _rig.Time.GetUtcNow().ToUnixTimeSeconds();
 
         await RequestAsync(ClientCredentialsForm(), Client("private_key_jwt"), key);
 
-        TestJws assertion = TestJwt.Parse(_server.Requests.Single().Form["client_assertion"].Single());
+        TestJws assertion = TestJwt.Parse(_rig.Network.Requests.Single().Form["client_assertion"].Single());
         using (new AssertionScope())
         {
             assertion.HeaderString("alg").Should().Be("ES256");
@@ -87,11 +79,11 @@ public sealed class MachineGrantTests : IDisposable
     {
         using var key = RSA.Create(2048);
         using var publicKey = RSA.Create(key.ExportParameters(includePrivateParameters: false));
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
         await RequestAsync(ClientCredentialsForm(), Client("private_key_jwt"), key);
 
-        TestJws assertion = TestJwt.Parse(_server.Requests.Single().Form["client_assertion"].Single());
+        TestJws assertion = TestJwt.Parse(_rig.Network.Requests.Single().Form["client_assertion"].Single());
         using (new AssertionScope())
         {
             assertion.HeaderString("alg").Should().Be("RS256");
@@ -104,14 +96,14 @@ public sealed class MachineGrantTests : IDisposable
     {
         // RFC 7523 §3 item 7: the AS may reject a reused jti, so each request signs a new assertion.
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
         for (int i = 0; i < 20; i++)
         {
             await RequestAsync(ClientCredentialsForm(), Client("private_key_jwt"), key);
         }
 
-        _server.Requests.Select(r => TestJwt.Parse(r.Form["client_assertion"].Single()).ClaimString("jti"))
+        _rig.Network.Requests.Select(r => TestJwt.Parse(r.Form["client_assertion"].Single()).ClaimString("jti"))
             .Should().HaveCount(20).And.OnlyHaveUniqueItems();
     }
 
@@ -119,14 +111,14 @@ public sealed class MachineGrantTests : IDisposable
     public async Task RequestAsync_PrivateKeyJwtAfterTimeMoves_AssertionIsFresh()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
         await RequestAsync(ClientCredentialsForm(), Client("private_key_jwt"), key);
-        _time.Advance(TimeSpan.FromHours(2));
+        _rig.Time.Advance(TimeSpan.FromHours(2));
 
         await RequestAsync(ClientCredentialsForm(), Client("private_key_jwt"), key);
 
-        TestJws second = TestJwt.Parse(_server.Requests[1].Form["client_assertion"].Single());
-        second.ClaimNumber("exp").Should().Be(_time.GetUtcNow().ToUnixTimeSeconds() + 60);
+        TestJws second = TestJwt.Parse(_rig.Network.Requests[1].Form["client_assertion"].Single());
+        second.ClaimNumber("exp").Should().Be(_rig.Time.GetUtcNow().ToUnixTimeSeconds() + 60);
     }
 
     // ---- client_credentials with client secrets ----
@@ -134,11 +126,11 @@ public sealed class MachineGrantTests : IDisposable
     [Fact]
     public async Task RequestAsync_ClientCredentialsWithClientSecretBasic_BasicHeaderAndNoCredentialsInTheBody()
     {
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
         await RequestAsync(ClientCredentialsForm(), Client("client_secret_basic", secret: "s3cr=t +/"));
 
-        RecordedHttpRequest request = _server.Requests.Single();
+        RecordedHttpRequest request = _rig.Network.Requests.Single();
         string decoded = Encoding.UTF8.GetString(Convert.FromBase64String(request.Authorization!.Parameter!));
         using (new AssertionScope())
         {
@@ -152,11 +144,11 @@ public sealed class MachineGrantTests : IDisposable
     [Fact]
     public async Task RequestAsync_ClientCredentialsWithClientSecretPost_IdAndSecretInTheBodyOnly()
     {
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
         await RequestAsync(ClientCredentialsForm(), Client("client_secret_post", secret: "post-secret"));
 
-        RecordedHttpRequest request = _server.Requests.Single();
+        RecordedHttpRequest request = _rig.Network.Requests.Single();
         using (new AssertionScope())
         {
             request.Authorization.Should().BeNull();
@@ -169,7 +161,7 @@ public sealed class MachineGrantTests : IDisposable
     [Fact]
     public async Task RequestAsync_ClientCredentialsSuccess_TokenSetForTheResourceAndIssuerWithoutRefreshToken()
     {
-        RespondWith("{\"access_token\":\"cc-at-1\",\"token_type\":\"Bearer\",\"expires_in\":300,\"scope\":\"a b\"}");
+        _rig.RespondWith("{\"access_token\":\"cc-at-1\",\"token_type\":\"Bearer\",\"expires_in\":300,\"scope\":\"a b\"}");
 
         TokenSet tokens = await RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"));
 
@@ -178,7 +170,7 @@ public sealed class MachineGrantTests : IDisposable
             tokens.AccessToken.Should().Be("cc-at-1");
             tokens.TokenType.Should().Be("Bearer");
             tokens.RefreshToken.Should().BeNull();
-            tokens.ExpiresAt.Should().Be(_time.GetUtcNow().AddSeconds(300));
+            tokens.ExpiresAt.Should().Be(_rig.Time.GetUtcNow().AddSeconds(300));
             tokens.Scopes.Should().Equal("a", "b");
             tokens.Resource.Should().Be(Resource);
             tokens.Issuer.Should().Be(Issuer);
@@ -193,11 +185,11 @@ public sealed class MachineGrantTests : IDisposable
     public async Task RequestAsync_JwtBearer_FormHasGrantTypeAssertionResourceScopeAndClientId()
     {
         const string assertion = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ3b3JrbG9hZCJ9.c2ln";
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
         await RequestAsync(JwtBearerForm(assertion, scope: "mcp:read mcp:write"), Client("none"));
 
-        RecordedHttpRequest request = _server.Requests.Single();
+        RecordedHttpRequest request = _rig.Network.Requests.Single();
         using (new AssertionScope())
         {
             request.Authorization.Should().BeNull();
@@ -214,11 +206,11 @@ public sealed class MachineGrantTests : IDisposable
     public async Task RequestAsync_JwtBearerWithPrivateKeyJwtClient_CarriesBothTheGrantAssertionAndTheClientAssertion()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
         await RequestAsync(JwtBearerForm("grant.assertion.jwt"), Client("private_key_jwt"), key);
 
-        RecordedHttpRequest request = _server.Requests.Single();
+        RecordedHttpRequest request = _rig.Network.Requests.Single();
         using (new AssertionScope())
         {
             request.Form["assertion"].Should().Equal("grant.assertion.jwt");
@@ -231,12 +223,12 @@ public sealed class MachineGrantTests : IDisposable
     public async Task RequestAsync_JwtBearerRejected_InvalidGrantAfterExactlyOneRequest()
     {
         // Workload identity: a rejected assertion is not retried (no second request with the same or another assertion).
-        _server.OnPost(TokenUrl, FakeResponse.Json("{\"error\":\"invalid_grant\",\"error_description\":\"audience mismatch\"}", HttpStatusCode.BadRequest));
+        _rig.RespondWith("{\"error\":\"invalid_grant\",\"error_description\":\"audience mismatch\"}", HttpStatusCode.BadRequest);
 
         Func<Task> act = () => RequestAsync(JwtBearerForm("a.b.c"), Client("none"));
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidGrant);
-        _server.Requests.Should().ContainSingle();
+        _rig.Network.Requests.Should().ContainSingle();
     }
 
     // ---- ID-JAG token exchange (RFC 8693, SEP-990) ----
@@ -244,11 +236,11 @@ public sealed class MachineGrantTests : IDisposable
     [Fact]
     public async Task ExchangeForIdJagAsync_PublicIdpClient_PostsTheRfc8693FormToTheIdp()
     {
-        _server.OnPost(IdpTokenUrl, FakeResponse.Json(IdJagJson()));
+        _rig.Network.OnPost(IdpTokenUrl, FakeResponse.Json(IdJagJson()));
 
         string idJag = await ExchangeAsync(IdpClient(secret: null), "id.token.value", resource: Resource);
 
-        RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
+        RecordedHttpRequest request = _rig.Network.Requests.Should().ContainSingle().Subject;
         using (new AssertionScope())
         {
             idJag.Should().Be("idjag.header.sig");
@@ -271,11 +263,11 @@ public sealed class MachineGrantTests : IDisposable
     [Fact]
     public async Task ExchangeForIdJagAsync_ConfidentialIdpClient_AuthenticatesWithBasic()
     {
-        _server.OnPost(IdpTokenUrl, FakeResponse.Json(IdJagJson()));
+        _rig.Network.OnPost(IdpTokenUrl, FakeResponse.Json(IdJagJson()));
 
         await ExchangeAsync(IdpClient(secret: "idp-secret"), "id.token.value", resource: Resource);
 
-        RecordedHttpRequest request = _server.Requests.Single();
+        RecordedHttpRequest request = _rig.Network.Requests.Single();
         using (new AssertionScope())
         {
             request.Authorization!.Scheme.Should().Be("Basic");
@@ -287,11 +279,11 @@ public sealed class MachineGrantTests : IDisposable
     [Fact]
     public async Task ExchangeForIdJagAsync_NoResource_OmitsResource()
     {
-        _server.OnPost(IdpTokenUrl, FakeResponse.Json(IdJagJson()));
+        _rig.Network.OnPost(IdpTokenUrl, FakeResponse.Json(IdJagJson()));
 
         await ExchangeAsync(IdpClient(secret: null), "id.token.value", resource: null);
 
-        _server.Requests.Single().Form.Should().NotContainKey("resource");
+        _rig.Network.Requests.Single().Form.Should().NotContainKey("resource");
     }
 
     [Theory]
@@ -311,35 +303,32 @@ public sealed class MachineGrantTests : IDisposable
             body["token_type"] = tokenType;
         }
 
-        _server.OnPost(IdpTokenUrl, FakeResponse.Json(body));
+        _rig.Network.OnPost(IdpTokenUrl, FakeResponse.Json(body));
 
         string idJag = await ExchangeAsync(IdpClient(secret: null), "id.token.value", Resource);
 
         idJag.Should().Be("idjag.header.sig");
     }
 
+    /// <summary>IdP answers without a usable ID-JAG: an issued_token_type other than id-jag (compared exactly), or no
+    /// usable token at all.</summary>
+    public static TheoryData<string> UnusableIdJagAnswers =>
+    [
+        IdJagJson(issuedTokenType: "urn:ietf:params:oauth:token-type:access_token"),
+        IdJagJson(issuedTokenType: "urn:ietf:params:oauth:token-type:id_token"),
+        IdJagJson(issuedTokenType: "urn:ietf:params:oauth:token-type:ID-JAG"),
+        IdJagJson(issuedTokenType: ""),
+        "{\"token_type\":\"N_A\",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:id-jag\"}",
+        "{\"access_token\":\"\",\"token_type\":\"N_A\"}",
+        "{\"access_token\":\"a b\\r\\nX: 1\",\"token_type\":\"N_A\"}",
+        "not json",
+    ];
+
     [Theory]
-    [InlineData("urn:ietf:params:oauth:token-type:access_token")]
-    [InlineData("urn:ietf:params:oauth:token-type:id_token")]
-    [InlineData("urn:ietf:params:oauth:token-type:ID-JAG")]
-    [InlineData("")]
-    public async Task ExchangeForIdJagAsync_IssuedTokenTypeNotIdJag_InvalidResponse(string issuedTokenType)
+    [MemberData(nameof(UnusableIdJagAnswers))]
+    public async Task ExchangeForIdJagAsync_IssuedTokenTypeNotIdJagOrNoUsableIdJag_InvalidResponse(string body)
     {
-        _server.OnPost(IdpTokenUrl, FakeResponse.Json(IdJagJson(issuedTokenType: issuedTokenType)));
-
-        Func<Task> act = () => ExchangeAsync(IdpClient(secret: null), "id.token.value", Resource);
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
-    }
-
-    [Theory]
-    [InlineData("{\"token_type\":\"N_A\",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:id-jag\"}")]
-    [InlineData("{\"access_token\":\"\",\"token_type\":\"N_A\"}")]
-    [InlineData("{\"access_token\":\"a b\\r\\nX: 1\",\"token_type\":\"N_A\"}")]
-    [InlineData("not json")]
-    public async Task ExchangeForIdJagAsync_NoUsableIdJag_InvalidResponse(string body)
-    {
-        _server.OnPost(IdpTokenUrl, FakeResponse.Json(body));
+        _rig.Network.OnPost(IdpTokenUrl, FakeResponse.Json(body));
 
         Func<Task> act = () => ExchangeAsync(IdpClient(secret: null), "id.token.value", Resource);
 
@@ -349,7 +338,7 @@ public sealed class MachineGrantTests : IDisposable
     [Fact]
     public async Task ExchangeForIdJagAsync_IdpRefuses_TokenRequestFailedWithTheIdpError()
     {
-        _server.OnPost(IdpTokenUrl, FakeResponse.Json("{\"error\":\"invalid_request\",\"error_description\":\"audience unknown\"}", HttpStatusCode.BadRequest));
+        _rig.Network.OnPost(IdpTokenUrl, FakeResponse.Json("{\"error\":\"invalid_request\",\"error_description\":\"audience unknown\"}", HttpStatusCode.BadRequest));
 
         Func<Task> act = () => ExchangeAsync(IdpClient(secret: null), "id.token.value", Resource);
 
@@ -367,12 +356,12 @@ public sealed class MachineGrantTests : IDisposable
     [Fact]
     public async Task RequestAsync_WithDpop_SendsAValidProofForThisTokenEndpoint()
     {
-        using DpopSession dpop = DpopSession.Create(_time);
-        RespondWith(TokenJson(tokenType: "DPoP"));
+        using DpopSession dpop = DpopSession.Create(_rig.Time);
+        _rig.RespondWith(TokenJson(tokenType: "DPoP"));
 
         await RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"), dpop: dpop);
 
-        string? header = _server.Requests.Single().Header("DPoP");
+        string? header = _rig.Network.Requests.Single().Header("DPoP");
         TestJws proof = TestJwt.Parse(header!);
         using (new AssertionScope())
         {
@@ -381,59 +370,36 @@ public sealed class MachineGrantTests : IDisposable
             TestJwt.HasPrivateMembers((JsonObject)proof.Header["jwk"]!).Should().BeFalse();
             proof.ClaimString("htm").Should().Be("POST");
             proof.ClaimString("htu").Should().Be(TokenUrl);
-            proof.ClaimNumber("iat").Should().Be(_time.GetUtcNow().ToUnixTimeSeconds());
+            proof.ClaimNumber("iat").Should().Be(_rig.Time.GetUtcNow().ToUnixTimeSeconds());
             proof.Payload.Should().NotContainKey("ath", "a token request proof binds no access token");
         }
     }
 
-    [Fact]
-    public async Task RequestAsync_WithDpopAndDpopTokenType_TokenSetIsDpopBoundToTheSessionKey()
-    {
-        using DpopSession dpop = DpopSession.Create(_time);
-        RespondWith(TokenJson(tokenType: "DPoP"));
-
-        TokenSet tokens = await RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"), dpop: dpop);
-
-        using (new AssertionScope())
-        {
-            tokens.TokenType.Should().Be("DPoP");
-            tokens.DpopKey.Should().Be(dpop.Key);
-        }
-    }
-
     [Theory]
-    [InlineData("dpop")]
-    [InlineData("DPOP")]
-    public async Task RequestAsync_WithDpopAndTokenTypeInAnotherCase_AcceptedAsDpop(string tokenType)
+    [InlineData("DPoP", true)]
+    [InlineData("dpop", true)]
+    [InlineData("DPOP", true)]
+    [InlineData("Bearer", false)]
+    public async Task RequestAsync_WithDpop_DpopTokenTypeInAnyCaseIsBoundToTheSessionKeyAndBearerIsNot(string issuedType, bool bound)
     {
-        using DpopSession dpop = DpopSession.Create(_time);
-        RespondWith(TokenJson(tokenType: tokenType));
-
-        TokenSet tokens = await RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"), dpop: dpop);
-
-        tokens.TokenType.Should().Be("DPoP");
-    }
-
-    [Fact]
-    public async Task RequestAsync_WithDpopButBearerIssued_BearerTokenWithoutKey()
-    {
-        // RFC 9449 §5: an AS that does not bind the token answers Bearer; the client then uses it as a bearer token.
-        using DpopSession dpop = DpopSession.Create(_time);
-        RespondWith(TokenJson(tokenType: "Bearer"));
+        // RFC 9449 §5: token_type is case-insensitive; an AS that does not bind the token answers Bearer, and the client then
+        // uses it as a bearer token.
+        using DpopSession dpop = DpopSession.Create(_rig.Time);
+        _rig.RespondWith(TokenJson(tokenType: issuedType));
 
         TokenSet tokens = await RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"), dpop: dpop);
 
         using (new AssertionScope())
         {
-            tokens.TokenType.Should().Be("Bearer");
-            tokens.DpopKey.Should().BeNull();
+            tokens.TokenType.Should().Be(bound ? "DPoP" : "Bearer");
+            tokens.DpopKey.Should().Be(bound ? dpop.Key : null);
         }
     }
 
     [Fact]
     public async Task RequestAsync_DpopTokenTypeWithoutProof_InvalidResponse()
     {
-        RespondWith(TokenJson(tokenType: "DPoP"));
+        _rig.RespondWith(TokenJson(tokenType: "DPoP"));
 
         Func<Task> act = () => RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"));
 
@@ -444,14 +410,14 @@ public sealed class MachineGrantTests : IDisposable
     public async Task RequestAsync_UseDpopNonce_RetriedExactlyOnceWithTheNonceANewJtiAndANewClientAssertion()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using DpopSession dpop = DpopSession.Create(_time);
-        _server.OnPost(TokenUrl, UseDpopNonce("as-nonce-1"), FakeResponse.Json(TokenJson(tokenType: "DPoP")));
+        using DpopSession dpop = DpopSession.Create(_rig.Time);
+        _rig.Network.OnPost(TokenUrl, UseDpopNonce("as-nonce-1"), FakeResponse.Json(TokenJson(tokenType: "DPoP")));
 
         TokenSet tokens = await RequestAsync(ClientCredentialsForm(), Client("private_key_jwt"), key, dpop);
 
-        _server.Requests.Should().HaveCount(2);
-        TestJws first = TestJwt.Parse(_server.Requests[0].Header("DPoP")!);
-        TestJws second = TestJwt.Parse(_server.Requests[1].Header("DPoP")!);
+        _rig.Network.Requests.Should().HaveCount(2);
+        TestJws first = TestJwt.Parse(_rig.Network.Requests[0].Header("DPoP")!);
+        TestJws second = TestJwt.Parse(_rig.Network.Requests[1].Header("DPoP")!);
         using (new AssertionScope())
         {
             tokens.TokenType.Should().Be("DPoP");
@@ -460,17 +426,17 @@ public sealed class MachineGrantTests : IDisposable
             second.ClaimString("jti").Should().NotBe(first.ClaimString("jti"));
             second.VerifyWithHeaderJwk().Should().BeTrue();
             TestJwt.Thumbprint((JsonObject)second.Header["jwk"]!).Should().Be(TestJwt.Thumbprint((JsonObject)first.Header["jwk"]!));
-            TestJwt.Parse(_server.Requests[1].Form["client_assertion"].Single()).ClaimString("jti")
-                .Should().NotBe(TestJwt.Parse(_server.Requests[0].Form["client_assertion"].Single()).ClaimString("jti"));
-            _server.Requests[1].Form["grant_type"].Should().Equal("client_credentials");
+            TestJwt.Parse(_rig.Network.Requests[1].Form["client_assertion"].Single()).ClaimString("jti")
+                .Should().NotBe(TestJwt.Parse(_rig.Network.Requests[0].Form["client_assertion"].Single()).ClaimString("jti"));
+            _rig.Network.Requests[1].Form["grant_type"].Should().Equal("client_credentials");
         }
     }
 
     [Fact]
     public async Task RequestAsync_UseDpopNonceTwice_OnlyOneRetryThenTheError()
     {
-        using DpopSession dpop = DpopSession.Create(_time);
-        _server.OnPost(TokenUrl, UseDpopNonce("n-1"), UseDpopNonce("n-2"), FakeResponse.Json(TokenJson(tokenType: "DPoP")));
+        using DpopSession dpop = DpopSession.Create(_rig.Time);
+        _rig.Network.OnPost(TokenUrl, UseDpopNonce("n-1"), UseDpopNonce("n-2"), FakeResponse.Json(TokenJson(tokenType: "DPoP")));
 
         Func<Task> act = () => RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"), dpop: dpop);
 
@@ -478,56 +444,56 @@ public sealed class MachineGrantTests : IDisposable
         using (new AssertionScope())
         {
             ex.Error.Should().Be("use_dpop_nonce");
-            _server.Requests.Should().HaveCount(2);
+            _rig.Network.Requests.Should().HaveCount(2);
         }
     }
 
     [Fact]
     public async Task RequestAsync_UseDpopNonceWithoutDpopNonceHeader_NotRetried()
     {
-        using DpopSession dpop = DpopSession.Create(_time);
-        _server.OnPost(TokenUrl, FakeResponse.Json("{\"error\":\"use_dpop_nonce\"}", HttpStatusCode.BadRequest), FakeResponse.Json(TokenJson(tokenType: "DPoP")));
+        using DpopSession dpop = DpopSession.Create(_rig.Time);
+        _rig.Network.OnPost(TokenUrl, FakeResponse.Json("{\"error\":\"use_dpop_nonce\"}", HttpStatusCode.BadRequest), FakeResponse.Json(TokenJson(tokenType: "DPoP")));
 
         Func<Task> act = () => RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"), dpop: dpop);
 
         await act.Should().ThrowAsync<McpOAuthException>();
-        _server.Requests.Should().ContainSingle();
+        _rig.Network.Requests.Should().ContainSingle();
     }
 
     [Fact]
     public async Task RequestAsync_UseDpopNonceWithoutDpop_NotRetried()
     {
-        _server.OnPost(TokenUrl, UseDpopNonce("n-1"), FakeResponse.Json(TokenJson()));
+        _rig.Network.OnPost(TokenUrl, UseDpopNonce("n-1"), FakeResponse.Json(TokenJson()));
 
         Func<Task> act = () => RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"));
 
         await act.Should().ThrowAsync<McpOAuthException>();
-        _server.Requests.Should().ContainSingle();
+        _rig.Network.Requests.Should().ContainSingle();
     }
 
     [Fact]
     public async Task RequestAsync_JwtBearerWithUseDpopNonce_RetriedOnceWithTheSameGrantAssertion()
     {
         // The nonce retry resends the same grant; it is not a second attempt with another assertion.
-        using DpopSession dpop = DpopSession.Create(_time);
-        _server.OnPost(TokenUrl, UseDpopNonce("n-1"), FakeResponse.Json(TokenJson(tokenType: "DPoP")));
+        using DpopSession dpop = DpopSession.Create(_rig.Time);
+        _rig.Network.OnPost(TokenUrl, UseDpopNonce("n-1"), FakeResponse.Json(TokenJson(tokenType: "DPoP")));
 
         await RequestAsync(JwtBearerForm("workload.jwt.sig"), Client("none"), dpop: dpop);
 
-        _server.Requests.Select(r => r.Form["assertion"].Single()).Should().Equal("workload.jwt.sig", "workload.jwt.sig");
+        _rig.Network.Requests.Select(r => r.Form["assertion"].Single()).Should().Equal("workload.jwt.sig", "workload.jwt.sig");
     }
 
     [Fact]
     public async Task RequestAsync_DpopNonceOnASuccessfulResponse_UsedByTheNextTokenRequest()
     {
         // RFC 9449 §8.2: a nonce supplied with a 200 is used for the next token request.
-        using DpopSession dpop = DpopSession.Create(_time);
-        _server.OnPost(TokenUrl, WithNonce(FakeResponse.Json(TokenJson(tokenType: "DPoP")), "fresh-nonce"));
+        using DpopSession dpop = DpopSession.Create(_rig.Time);
+        _rig.Network.OnPost(TokenUrl, WithNonce(FakeResponse.Json(TokenJson(tokenType: "DPoP")), "fresh-nonce"));
 
         await RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"), dpop: dpop);
         await RequestAsync(ClientCredentialsForm(), Client("client_secret_basic"), dpop: dpop);
 
-        TestJwt.Parse(_server.Requests[1].Header("DPoP")!).ClaimString("nonce").Should().Be("fresh-nonce");
+        TestJwt.Parse(_rig.Network.Requests[1].Header("DPoP")!).ClaimString("nonce").Should().Be("fresh-nonce");
     }
 
     // ---- LOG-02: secrets an AS echoes are redacted ----
@@ -541,7 +507,7 @@ public sealed class MachineGrantTests : IDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         const string secret = "CLIENT-SECRET-abcdef123456";
         const string grantAssertion = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJXT1JLTE9BRCJ9.U0VDUkVULVNJRw";
-        _server.On(HttpMethod.Post, TokenUrl, (request, _) =>
+        _rig.Network.On(HttpMethod.Post, TokenUrl, (request, _) =>
         {
             // A careless AS that echoes everything it was sent, the Authorization header included.
             string echo = request.Body + " auth=" + request.Authorization?.Parameter + " decoded="
@@ -563,7 +529,7 @@ public sealed class MachineGrantTests : IDisposable
         Func<Task> act = () => RequestAsync(form, client, key);
 
         McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
-        string[] sent = [.. secrets, .. _server.Requests.Single().Form.TryGetValue("client_assertion", out IReadOnlyList<string>? a) ? a : []];
+        string[] sent = [.. secrets, .. _rig.Network.Requests.Single().Form.TryGetValue("client_assertion", out IReadOnlyList<string>? a) ? a : []];
         sent.Should().NotBeEmpty();
         using (new AssertionScope())
         {
@@ -582,7 +548,7 @@ public sealed class MachineGrantTests : IDisposable
     {
         const string idToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.SUQtVE9LRU4tU0lH";
         const string idpSecret = "IDP-SECRET-0123456789";
-        _server.OnPost(
+        _rig.Network.OnPost(
             IdpTokenUrl,
             FakeResponse.Json($"{{\"error\":\"invalid_grant\",\"error_description\":\"subject_token {idToken} from client idp-client:{idpSecret} is expired\"}}", HttpStatusCode.BadRequest));
 
@@ -603,8 +569,8 @@ public sealed class MachineGrantTests : IDisposable
     {
         // LOG-01 for the new grants: secrets, assertions, proofs and tokens never reach a log.
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using DpopSession dpop = DpopSession.Create(_time);
-        _server.OnPost(
+        using DpopSession dpop = DpopSession.Create(_rig.Time);
+        _rig.Network.OnPost(
             TokenUrl,
             UseDpopNonce("nonce-SECRET-1"),
             FakeResponse.Json("{\"access_token\":\"AT-SECRET-1\",\"token_type\":\"DPoP\",\"expires_in\":60}"),
@@ -614,16 +580,16 @@ public sealed class MachineGrantTests : IDisposable
         Func<Task> rejected = () => RequestAsync(JwtBearerForm("WORKLOAD.ASSERTION.SECRET"), Client("client_secret_post", secret: "CLIENT-SECRET-1"), dpop: dpop);
         McpOAuthException ex = (await rejected.Should().ThrowAsync<McpOAuthException>()).Which;
 
-        string everything = _logger.AllText + "\n" + ex;
+        string everything = _rig.Logger.AllText + "\n" + ex;
         string[] secrets =
         [
             "AT-SECRET-1", "CLIENT-SECRET-1", "WORKLOAD.ASSERTION.SECRET", dpop.Key,
-            .. _server.Requests.SelectMany(r => new[] { r.Header("DPoP"), r.Form.TryGetValue("client_assertion", out var a) ? a[0] : null })
+            .. _rig.Network.Requests.SelectMany(r => new[] { r.Header("DPoP"), r.Form.TryGetValue("client_assertion", out var a) ? a[0] : null })
                 .OfType<string>(),
         ];
         using (new AssertionScope())
         {
-            _logger.Entries.Should().NotBeEmpty();
+            _rig.Logger.Entries.Should().NotBeEmpty();
             foreach (string secret in secrets)
             {
                 everything.Should().NotContain(secret);
@@ -641,16 +607,14 @@ public sealed class MachineGrantTests : IDisposable
         string[] scopes = form.Where(p => p.Key == "scope").SelectMany(p => p.Value.Split(' ')).ToArray();
         var context = new TokenRequestContext(new Uri(TokenUrl), new ClientAuthentication(client, assertionKey), Resource, Resource, scopes, dpop);
         Task<TokenSet> request = form[0].Value == "client_credentials"
-            ? _tokens.ClientCredentialsAsync(context, CancellationToken.None)
-            : _tokens.JwtBearerAsync(context, form.Single(p => p.Key == "assertion").Value, "JwtBearer", CancellationToken.None);
+            ? _rig.Tokens.ClientCredentialsAsync(context, CancellationToken.None)
+            : _rig.Tokens.JwtBearerAsync(context, form.Single(p => p.Key == "assertion").Value, "JwtBearer", CancellationToken.None);
         return request.WaitAsync(TestTimeouts.Default);
     }
 
     private Task<string> ExchangeAsync(ClientRegistration idpClient, string idToken, string? resource) =>
-        _tokens.ExchangeForIdJagAsync(new Uri(IdpTokenUrl), new ClientAuthentication(idpClient), idToken, Issuer, resource, CancellationToken.None)
+        _rig.Tokens.ExchangeForIdJagAsync(new Uri(IdpTokenUrl), new ClientAuthentication(idpClient), idToken, Issuer, resource, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
-
-    private void RespondWith(string json) => _server.OnPost(TokenUrl, FakeResponse.Json(json));
 
     private static List<KeyValuePair<string, string>> ClientCredentialsForm(string? scope = null)
     {
@@ -674,14 +638,7 @@ public sealed class MachineGrantTests : IDisposable
         return form;
     }
 
-    private static ClientRegistration Client(string method, string? secret = "client-secret") => new()
-    {
-        ClientId = ClientId,
-        ClientSecret = method is "client_secret_basic" or "client_secret_post" ? secret : null,
-        TokenEndpointAuthMethod = method,
-        Issuer = Issuer,
-        Kind = ClientRegistrationKind.Preregistered,
-    };
+    private static ClientRegistration Client(string method, string? secret = "client-secret") => TokenResponses.Preregistered(method, ClientId, secret);
 
     private static ClientRegistration IdpClient(string? secret) => new()
     {
@@ -690,9 +647,6 @@ public sealed class MachineGrantTests : IDisposable
         TokenEndpointAuthMethod = secret is null ? "none" : "client_secret_basic",
         Issuer = "https://idp.example.com",
     };
-
-    private static string TokenJson(string accessToken = "at-1", string tokenType = "Bearer") =>
-        $"{{\"access_token\":\"{accessToken}\",\"token_type\":\"{tokenType}\",\"expires_in\":3600}}";
 
     private static string IdJagJson(string issuedTokenType = "urn:ietf:params:oauth:token-type:id-jag") =>
         $"{{\"access_token\":\"idjag.header.sig\",\"token_type\":\"N_A\",\"issued_token_type\":\"{issuedTokenType}\",\"expires_in\":300}}";

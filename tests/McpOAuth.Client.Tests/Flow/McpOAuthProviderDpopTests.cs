@@ -129,15 +129,7 @@ public sealed class McpOAuthProviderDpopTests : IDisposable
         using McpOAuthProvider provider = await CreateProviderAsync(DpopTokens("at-dpop-1"));
         McpOAuthCredential? before = await provider.GetCredentialAsync(HttpMethod.Post, McpUri);
 
-        McpOAuthCredential answered = await provider.HandleChallengeAsync(new McpOAuthChallenge
-        {
-            RequestUri = McpUri,
-            StatusCode = 401,
-            Scheme = "DPoP",
-            Error = "use_dpop_nonce",
-            DpopNonce = "rs-nonce-7",
-            RejectedAccessToken = "at-dpop-1",
-        });
+        McpOAuthCredential answered = await provider.HandleChallengeAsync(UseDpopNonce(McpUri, "rs-nonce-7", "at-dpop-1"));
         McpOAuthCredential? after = await provider.GetCredentialAsync(HttpMethod.Post, McpUri);
 
         using (new AssertionScope())
@@ -158,19 +150,22 @@ public sealed class McpOAuthProviderDpopTests : IDisposable
         using McpOAuthProvider provider = await CreateProviderAsync(DpopTokens("at-dpop-1") with { Endpoints = [Resource, Resource + "/sub"] });
         await provider.GetCredentialAsync(HttpMethod.Post, McpUri);
 
-        await provider.HandleChallengeAsync(new McpOAuthChallenge
-        {
-            RequestUri = new Uri("https://mcp.example.com/mcp/sub"),
-            StatusCode = 401,
-            Scheme = "DPoP",
-            Error = "use_dpop_nonce",
-            DpopNonce = "rs-nonce-same-origin",
-            RejectedAccessToken = "at-dpop-1",
-        });
+        await provider.HandleChallengeAsync(UseDpopNonce(new Uri(Resource + "/sub"), "rs-nonce-same-origin", "at-dpop-1"));
         McpOAuthCredential? sameOrigin = await provider.GetCredentialAsync(HttpMethod.Post, McpUri);
 
         TestJwt.Parse(sameOrigin!.Proof!).ClaimString("nonce").Should().Be("rs-nonce-same-origin", "nonces are remembered per origin");
     }
+
+    /// <summary>The resource server's RFC 9449 §9 challenge: a 401 with error use_dpop_nonce and a DPoP-Nonce.</summary>
+    private static McpOAuthChallenge UseDpopNonce(Uri requestUri, string nonce, string rejectedAccessToken) => new()
+    {
+        RequestUri = requestUri,
+        StatusCode = 401,
+        Scheme = "DPoP",
+        Error = "use_dpop_nonce",
+        DpopNonce = nonce,
+        RejectedAccessToken = rejectedAccessToken,
+    };
 
     private TokenSet DpopTokens(string accessToken) => new()
     {

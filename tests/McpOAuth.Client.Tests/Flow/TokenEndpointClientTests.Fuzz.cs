@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using static McpOAuth.Client.Tests.Builders.BackchannelRig;
+using static McpOAuth.Client.Tests.Builders.TokenResponses;
 
 namespace McpOAuth.Client.Tests.Flow;
 
@@ -13,14 +15,12 @@ public sealed partial class TokenEndpointClientTests
     {
         // TOK-03, T17: JsonElement.GetString threw InvalidOperationException ("Cannot transcode invalid UTF-8") out of the client.
         byte[] body = [.. "{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":\"3600"u8, 0xDC, .. "\"}"u8];
-        _server.OnPost(TokenUrl, FakeResponse.From(() => new HttpResponseMessage(HttpStatusCode.OK)
+        _rig.Network.OnPost(TokenUrl, FakeResponse.From(() => new HttpResponseMessage(HttpStatusCode.OK)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         }));
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -29,11 +29,9 @@ public sealed partial class TokenEndpointClientTests
     public async Task ExchangeCodeAsync_ServerEchoesSecretsInErrorAndErrorUri_RedactedInEveryMember(string method)
     {
         // LOG-02: Error and ErrorUri kept the raw echo (the provider logs Error when a refresh fails).
-        RespondWith400($"{{\"error\":\"verifier-456\",\"error_description\":\"x\",\"error_uri\":\"https://as.example/e?s={EchoedSecret}&c=code-123\"}}");
+        _rig.RespondWith($"{{\"error\":\"verifier-456\",\"error_description\":\"x\",\"error_uri\":\"https://as.example/e?s={EchoedSecret}&c=code-123\"}}", HttpStatusCode.BadRequest);
 
-        Func<Task> act = () => ExchangeAsync(Client(method, secret: EchoedSecret));
-
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        McpOAuthException ex = await ExchangeFailsAsync(Preregistered(method, secret: EchoedSecret));
         using (new AssertionScope())
         {
             ex.Error.Should().Be("[redacted]");
@@ -46,11 +44,11 @@ public sealed partial class TokenEndpointClientTests
     public async Task RequestDeviceAuthorizationAsync_ServerEchoesClientSecret_RedactedInMessageAndMembers()
     {
         // LOG-02: the device authorization error was not redacted at all.
-        _server.OnPost("https://auth.example.com/device", FakeResponse.Json(
+        _rig.Network.OnPost("https://auth.example.com/device", FakeResponse.Json(
             $"{{\"error\":\"invalid_client {EchoedSecret}\",\"error_description\":\"bad secret {EchoedSecret}\"}}", HttpStatusCode.Unauthorized));
 
-        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(
-            new Uri("https://auth.example.com/device"), new McpOAuth.Client.Internal.ClientAuthentication(Client("client_secret_post", secret: EchoedSecret)), [], null, [], CancellationToken.None)
+        Func<Task> act = () => _rig.Tokens.RequestDeviceAuthorizationAsync(
+            new Uri("https://auth.example.com/device"), new McpOAuth.Client.Internal.ClientAuthentication(Preregistered("client_secret_post", secret: EchoedSecret)), [], null, [], CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
@@ -66,10 +64,10 @@ public sealed partial class TokenEndpointClientTests
     public async Task RevokeAsync_ServerEchoesTheRevokedToken_RedactedInTheOutcome()
     {
         // LOG-02: the revocation outcome (printed by sign-out) carried the server's error verbatim.
-        _server.OnPost("https://auth.example.com/revoke", FakeResponse.Json("{\"error\":\"bad token refresh-token-1\"}", HttpStatusCode.BadRequest));
+        _rig.Network.OnPost("https://auth.example.com/revoke", FakeResponse.Json("{\"error\":\"bad token refresh-token-1\"}", HttpStatusCode.BadRequest));
 
-        string? outcome = await _tokens.RevokeAsync(
-            new Uri("https://auth.example.com/revoke"), new McpOAuth.Client.Internal.ClientAuthentication(Client("none")), "refresh-token-1", "refresh_token", CancellationToken.None)
+        string? outcome = await _rig.Tokens.RevokeAsync(
+            new Uri("https://auth.example.com/revoke"), new McpOAuth.Client.Internal.ClientAuthentication(Preregistered("none")), "refresh-token-1", "refresh_token", CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         outcome.Should().Be("HTTP 400 bad token [redacted]");
@@ -79,11 +77,9 @@ public sealed partial class TokenEndpointClientTests
     public async Task ExchangeCodeAsync_ServerEchoesTheCodeAsTokenType_MessageRedacted()
     {
         // LOG-02: the unsupported token_type was quoted in the message as it came.
-        RespondWith(TokenJson(tokenType: "echo code-123"));
+        _rig.RespondWith(TokenJson(tokenType: "echo code-123"));
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Message.Should().NotContain("code-123").And.Contain("echo [redacted]");
+        (await ExchangeFailsAsync()).Message.Should().NotContain("code-123").And.Contain("echo [redacted]");
     }
 
     [Fact]
@@ -92,12 +88,10 @@ public sealed partial class TokenEndpointClientTests
         // LOG-02: DEL + "efresh-token-1" escapes to "\u007fefresh-token-1"; the escape's last hex digit and the echo together
         // spelled a secret that ends "f" + "efresh-token-1" ("ffefresh-token-1" here), after redaction had already run.
         const string refreshToken = "fefresh-token-1";
-        RespondWith400("{\"error\":\"invalid_grant\",\"error_description\":\"\\u007fefresh-token-1\"}");
+        _rig.RespondWith("{\"error\":\"invalid_grant\",\"error_description\":\"\\u007fefresh-token-1\"}", HttpStatusCode.BadRequest);
 
         Func<Task> act = () => RefreshAsync(refreshToken);
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Message.Should().NotContain(refreshToken);
     }
-
-    private void RespondWith400(string json) => _server.OnPost(TokenUrl, FakeResponse.Json(json, HttpStatusCode.BadRequest));
 }

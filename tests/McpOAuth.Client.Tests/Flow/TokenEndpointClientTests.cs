@@ -1,36 +1,29 @@
 using System.Net;
 using System.Text;
 using McpOAuth.Client.Internal;
+using McpOAuth.Client.Tests.Builders;
+using static McpOAuth.Client.Tests.Builders.BackchannelRig;
+using static McpOAuth.Client.Tests.Builders.TokenResponses;
 
 namespace McpOAuth.Client.Tests.Flow;
 
 public sealed partial class TokenEndpointClientTests : IDisposable
 {
-    private const string TokenUrl = "https://auth.example.com/token";
-    private const string Resource = "https://mcp.example.com/mcp";
     private static readonly Uri RedirectUri = new("http://127.0.0.1:49152/callback");
 
-    private readonly FakeHttpMessageHandler _server = new();
-    private readonly ObservableTimeProvider _time = new();
-    private readonly CapturingLogger _logger = new();
-    private readonly TokenEndpointClient _tokens;
+    private readonly BackchannelRig _rig = new();
 
-    public TokenEndpointClientTests()
-    {
-        _tokens = new TokenEndpointClient(TestBackchannel.Create(_server, _time), _time, _logger);
-    }
-
-    public void Dispose() => _server.Dispose();
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task ExchangeCodeAsync_PublicClient_PostsTheRfc6749FormWithResourceAndNothingInTheQuery()
     {
         // TOK-07, RFC 6749 §4.1.3, RFC 7636 §4.5, RFC 8707 §2
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        await ExchangeAsync(Client("none"));
+        await ExchangeAsync();
 
-        RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
+        RecordedHttpRequest request = _rig.Network.Requests.Should().ContainSingle().Subject;
         using (new AssertionScope())
         {
             request.Method.Should().Be(HttpMethod.Post);
@@ -54,12 +47,12 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_RedirectUriAsRegistered_SentByteIdentical()
     {
         // CB-02, AUTH-23: the token request carries exactly the redirect_uri of the authorization request
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        await _tokens.ExchangeCodeAsync(Context(Client("none")), "code-123", "verifier-456", new Uri("http://127.0.0.1:8080/cb?x=%41"), CancellationToken.None)
+        await _rig.Tokens.ExchangeCodeAsync(Context(Preregistered("none")), "code-123", "verifier-456", new Uri("http://127.0.0.1:8080/cb?x=%41"), CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
-        _server.Requests.Single().Form["redirect_uri"].Should().Equal("http://127.0.0.1:8080/cb?x=%41");
+        _rig.Network.Requests.Single().Form["redirect_uri"].Should().Equal("http://127.0.0.1:8080/cb?x=%41");
     }
 
     [Fact]
@@ -68,11 +61,11 @@ public sealed partial class TokenEndpointClientTests : IDisposable
         // AUTH-25, RFC 6749 §2.3.1 (and Appendix B: space as '+')
         const string clientId = "client:id with space+plus/ü";
         const string secret = "s3cr=t&:% +/~";
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        await ExchangeAsync(Client("client_secret_basic", clientId, secret));
+        await ExchangeAsync(Preregistered("client_secret_basic", clientId, secret));
 
-        RecordedHttpRequest request = _server.Requests.Single();
+        RecordedHttpRequest request = _rig.Network.Requests.Single();
         request.Authorization!.Scheme.Should().Be("Basic");
         string credentials = Encoding.UTF8.GetString(Convert.FromBase64String(request.Authorization.Parameter!));
         credentials.Count(c => c == ':').Should().Be(1, "the separator is the only raw ':'");
@@ -90,11 +83,11 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_ClientSecretPost_PutsTheSecretInTheBodyAndSendsNoAuthorization()
     {
         // AUTH-25
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        await ExchangeAsync(Client("client_secret_post", "client-1", "post-secret"));
+        await ExchangeAsync(Preregistered("client_secret_post", "client-1", "post-secret"));
 
-        RecordedHttpRequest request = _server.Requests.Single();
+        RecordedHttpRequest request = _rig.Network.Requests.Single();
         request.Authorization.Should().BeNull();
         request.Form["client_id"].Should().Equal("client-1");
         request.Form["client_secret"].Should().Equal("post-secret");
@@ -104,11 +97,11 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_NoneMethod_SendsClientIdOnly()
     {
         // TOK-07: no client_secret for public clients
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        await ExchangeAsync(Client("none", "client-1", secret: null));
+        await ExchangeAsync(Preregistered("none", "client-1", secret: null));
 
-        RecordedHttpRequest request = _server.Requests.Single();
+        RecordedHttpRequest request = _rig.Network.Requests.Single();
         request.Authorization.Should().BeNull();
         request.Form["client_id"].Should().Equal("client-1");
         request.Form.Should().NotContainKey("client_secret");
@@ -118,21 +111,21 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_NoResourceParameter_OmitsResource()
     {
         // McpOAuthOptions.SendResourceParameter = false
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        await _tokens.ExchangeCodeAsync(Context(Client("none"), resource: null), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
+        await _rig.Tokens.ExchangeCodeAsync(Context(Preregistered("none"), resource: null), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
-        _server.Requests.Single().Form.Should().NotContainKey("resource");
+        _rig.Network.Requests.Single().Form.Should().NotContainKey("resource");
     }
 
     [Fact]
     public async Task ExchangeCodeAsync_SuccessfulResponse_TokenSetBoundToResourceIssuerAndClient()
     {
-        RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"rt-1\",\"scope\":\"mcp:read\"}");
-        DateTimeOffset now = _time.GetUtcNow();
+        _rig.RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"rt-1\",\"scope\":\"mcp:read\"}");
+        DateTimeOffset now = _rig.Time.GetUtcNow();
 
-        TokenSet tokens = await ExchangeAsync(Client("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         using (new AssertionScope())
         {
@@ -143,7 +136,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
             tokens.ExpiresAt.Should().Be(now.AddSeconds(3600));
             tokens.Scopes.Should().Equal("mcp:read");
             tokens.Resource.Should().Be(Resource);
-            tokens.Issuer.Should().Be("https://auth.example.com");
+            tokens.Issuer.Should().Be(Issuer);
             tokens.ClientId.Should().Be("client-1");
         }
     }
@@ -155,9 +148,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_BearerInAnyCase_Accepted(string tokenType)
     {
         // TOK-01, RFC 6749 §5.1
-        RespondWith(TokenJson(tokenType: tokenType));
+        _rig.RespondWith(TokenJson(tokenType: tokenType));
 
-        TokenSet tokens = await ExchangeAsync(Client("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         tokens.TokenType.Should().Be("Bearer");
     }
@@ -172,11 +165,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_TokenTypeMissingOrNotBearer_InvalidResponse(string? tokenType)
     {
         // TOK-01
-        RespondWith(TokenJson(tokenType: tokenType));
+        _rig.RespondWith(TokenJson(tokenType: tokenType));
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -194,11 +185,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     {
         // TOK-02, RFC 6749 §A.12: nothing that could split or inject into a later Authorization header (space, tab, CR LF, DEL,
         // non-ASCII)
-        RespondWith(body);
+        _rig.RespondWith(body);
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -210,9 +199,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     {
         // TOK-02, RFC 6749 §A.12 (issue 12 item 1): access tokens are opaque, such as Cloudflare workers-oauth-provider's
         // userId:grantId:secret; every visible ASCII character is allowed, not only RFC 6750 b64token ones
-        RespondWith(TokenJson(accessToken: accessToken));
+        _rig.RespondWith(TokenJson(accessToken: accessToken));
 
-        TokenSet tokens = await ExchangeAsync(Client("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         tokens.AccessToken.Should().Be(accessToken);
     }
@@ -224,11 +213,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     [InlineData("\"\"")]
     public async Task ExchangeCodeAsync_UnusableRefreshToken_InvalidResponse(string refreshToken)
     {
-        RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"refresh_token\":" + refreshToken + "}");
+        _rig.RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"refresh_token\":" + refreshToken + "}");
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -239,10 +226,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_ExpiresInNumberOrNumericString_ExpiryFromTheInjectedClock(string expiresIn, int seconds)
     {
         // TOK-03: "3600" as a string is accepted (ts-sdk "allows for string expires_in")
-        RespondWith(TokenJson(expiresIn: expiresIn));
-        DateTimeOffset now = _time.GetUtcNow();
-
-        TokenSet tokens = await ExchangeAsync(Client("none"));
+        (TokenSet tokens, DateTimeOffset now) = await ExchangeWithExpiresInAsync(expiresIn);
 
         tokens.ExpiresAt.Should().Be(now.AddSeconds(seconds));
     }
@@ -254,10 +238,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_ExpiresInZeroOrNegative_AlreadyExpired(string expiresIn)
     {
         // TOK-03
-        RespondWith(TokenJson(expiresIn: expiresIn));
-        DateTimeOffset now = _time.GetUtcNow();
-
-        TokenSet tokens = await ExchangeAsync(Client("none"));
+        (TokenSet tokens, DateTimeOffset now) = await ExchangeWithExpiresInAsync(expiresIn);
 
         tokens.ExpiresAt.Should().NotBeNull();
         tokens.ExpiresAt!.Value.Should().BeOnOrBefore(now);
@@ -271,10 +252,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_HugeExpiresIn_CappedWithoutOverflow(string expiresIn)
     {
         // TOK-03: golang-oauth2 TestExpiresInUpperBound
-        RespondWith(TokenJson(expiresIn: expiresIn));
-        DateTimeOffset now = _time.GetUtcNow();
-
-        TokenSet tokens = await ExchangeAsync(Client("none"));
+        (TokenSet tokens, DateTimeOffset now) = await ExchangeWithExpiresInAsync(expiresIn);
 
         tokens.ExpiresAt!.Value.Should().BeAfter(now.AddYears(1)).And.BeOnOrBefore(now.AddYears(100));
     }
@@ -290,20 +268,18 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_ExpiresInNotANumber_InvalidResponse(string expiresIn)
     {
         // TOK-03
-        RespondWith(TokenJson(expiresIn: expiresIn));
+        _rig.RespondWith(TokenJson(expiresIn: expiresIn));
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Fact]
     public async Task ExchangeCodeAsync_NoExpiresIn_NoExpiry()
     {
         // REF-11: a token without expires_in is used until a 401
-        RespondWith(TokenJson(expiresIn: null));
+        _rig.RespondWith(TokenJson(expiresIn: null));
 
-        TokenSet tokens = await ExchangeAsync(Client("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         tokens.ExpiresAt.Should().BeNull();
     }
@@ -315,32 +291,26 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_Status200WithErrorBody_TreatedAsAnError(string body, McpOAuthErrorCode expected)
     {
         // TOK-04: golang-oauth2 TestTokenRetrieveError200
-        RespondWith(body);
+        _rig.RespondWith(body);
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(expected);
+        (await ExchangeFailsAsync()).Code.Should().Be(expected);
     }
 
     [Fact]
     public async Task ExchangeCodeAsync_Status200WithHtml_InvalidResponse()
     {
         // TOK-04
-        _server.OnPost(TokenUrl, FakeResponse.Html("<html>access_token=at-1</html>"));
+        _rig.Network.OnPost(TokenUrl, FakeResponse.Html("<html>access_token=at-1</html>"));
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Fact]
     public async Task ExchangeCodeAsync_Status200WithBrokenJson_InvalidResponse()
     {
-        RespondWith("{\"access_token\":");
+        _rig.RespondWith("{\"access_token\":");
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
     }
 
     [Theory]
@@ -352,13 +322,11 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_OAuthError_MapsToCodeWithServerErrorFields(HttpStatusCode status, string error, McpOAuthErrorCode expected)
     {
         // RFC 6749 §5.2, STYLE §8
-        _server.OnPost(TokenUrl, FakeResponse.Json(
+        _rig.RespondWith(
             $"{{\"error\":\"{error}\",\"error_description\":\"the code\\r\\nexpired\",\"error_uri\":\"https://auth.example.com/e\"}}",
-            status));
+            status);
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        McpOAuthException ex = await ExchangeFailsAsync();
         using (new AssertionScope())
         {
             ex.Code.Should().Be(expected);
@@ -372,11 +340,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     [Fact]
     public async Task ExchangeCodeAsync_ServerError500Html_TokenRequestFailedWithoutServerError()
     {
-        _server.OnPost(TokenUrl, FakeResponse.Html("<h1>boom</h1>", HttpStatusCode.InternalServerError));
+        _rig.Network.OnPost(TokenUrl, FakeResponse.Html("<h1>boom</h1>", HttpStatusCode.InternalServerError));
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+        McpOAuthException ex = await ExchangeFailsAsync();
         ex.Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
         ex.Error.Should().BeNull();
     }
@@ -388,32 +354,28 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_TransientServerError_PostedExactlyOnce(HttpStatusCode status)
     {
         // TOK-08, LOAD-02: a code works once, so it is never re-POSTed
-        _server.OnPost(TokenUrl, FakeResponse.Status(status), FakeResponse.Json(TokenJson()));
+        _rig.Network.OnPost(TokenUrl, FakeResponse.Status(status), FakeResponse.Json(TokenJson()));
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
-        _server.Requests.Should().ContainSingle();
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.TokenRequestFailed);
+        _rig.Network.Requests.Should().ContainSingle();
     }
 
     [Fact]
     public async Task ExchangeCodeAsync_TenMegabyteResponse_ResponseTooLarge()
     {
         // TOK-05
-        _server.OnPost(TokenUrl, FakeResponse.Huge(10 * 1024 * 1024, declareLength: false));
+        _rig.Network.OnPost(TokenUrl, FakeResponse.Huge(10 * 1024 * 1024, declareLength: false));
 
-        Func<Task> act = () => ExchangeAsync(Client("none"));
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ResponseTooLarge);
+        (await ExchangeFailsAsync()).Code.Should().Be(McpOAuthErrorCode.ResponseTooLarge);
     }
 
     [Fact]
     public async Task ExchangeCodeAsync_UnknownAndHugeExtraMembers_Ignored()
     {
         // TOK-10
-        RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"id_token\":\"garbage!\",\"x\":{\"y\":[1,2,{\"z\":null}]},\"note\":\"" + new string('n', 100_000) + "\"}");
+        _rig.RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"id_token\":\"garbage!\",\"x\":{\"y\":[1,2,{\"z\":null}]},\"note\":\"" + new string('n', 100_000) + "\"}");
 
-        TokenSet tokens = await ExchangeAsync(Client("none"));
+        TokenSet tokens = await ExchangeAsync();
 
         tokens.AccessToken.Should().Be("at-1");
     }
@@ -422,9 +384,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeCodeAsync_ResponseScopeNarrower_TheGrantedScopeIsKept()
     {
         // TOK-09
-        RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"scope\":\"mcp:read\"}");
+        _rig.RespondWith("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"scope\":\"mcp:read\"}");
 
-        TokenSet tokens = await _tokens.ExchangeCodeAsync(Context(Client("none"), scopes: ["mcp:read", "mcp:write"]), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
+        TokenSet tokens = await _rig.Tokens.ExchangeCodeAsync(Context(Preregistered("none"), scopes: ["mcp:read", "mcp:write"]), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         tokens.Scopes.Should().Equal("mcp:read");
@@ -433,9 +395,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     [Fact]
     public async Task ExchangeCodeAsync_NoScopeInResponse_TheRequestedScopesAreKept()
     {
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        TokenSet tokens = await _tokens.ExchangeCodeAsync(Context(Client("none"), scopes: ["mcp:read", "mcp:write"]), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
+        TokenSet tokens = await _rig.Tokens.ExchangeCodeAsync(Context(Preregistered("none"), scopes: ["mcp:read", "mcp:write"]), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         tokens.Scopes.Should().Equal("mcp:read", "mcp:write");
@@ -446,15 +408,15 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     {
         // TOK-06: the caller's cancellation is honoured and passes through unwrapped
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.OnRequest = (_, _) =>
+        _rig.Network.OnRequest = (_, _) =>
         {
             arrived.TrySetResult();
             return Task.CompletedTask;
         };
-        _server.Hang(HttpMethod.Post, TokenUrl);
+        _rig.Network.Hang(HttpMethod.Post, TokenUrl);
         using var cts = new CancellationTokenSource();
 
-        Task<TokenSet> call = _tokens.ExchangeCodeAsync(Context(Client("none")), "code-123", "verifier-456", RedirectUri, cts.Token);
+        Task<TokenSet> call = _rig.Tokens.ExchangeCodeAsync(Context(Preregistered("none")), "code-123", "verifier-456", RedirectUri, cts.Token);
         await arrived.Task.WaitAsync(TestTimeouts.Default);
         await cts.CancelAsync();
         Func<Task> act = () => call.WaitAsync(TestTimeouts.Default);
@@ -466,7 +428,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task RefreshAsync_ResponseWithoutRefreshToken_KeepsTheOldOne()
     {
         // REF-03, AUTH-42
-        RespondWith(TokenJson(accessToken: "at-2"));
+        _rig.RespondWith(TokenJson(accessToken: "at-2"));
 
         TokenSet tokens = await RefreshAsync("rt-old");
 
@@ -478,7 +440,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task RefreshAsync_RotatedRefreshToken_ReturnsTheNewOne()
     {
         // REF-02, AUTH-42: rotation
-        RespondWith("{\"access_token\":\"at-2\",\"token_type\":\"Bearer\",\"refresh_token\":\"rt-new\"}");
+        _rig.RespondWith("{\"access_token\":\"at-2\",\"token_type\":\"Bearer\",\"refresh_token\":\"rt-new\"}");
 
         TokenSet tokens = await RefreshAsync("rt-old");
 
@@ -489,11 +451,11 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task RefreshAsync_ScopeGiven_SendsGrantRefreshTokenResourceScopeAndClientId()
     {
         // REF-08, AUTH-34 (spec Q5: resource on refresh); scope only when the caller narrows or the server needs it (Entra)
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        await _tokens.RefreshAsync(Context(Client("none"), scopes: ["mcp:read", "mcp:write"]), "rt-old", ["mcp:read", "mcp:write"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await _rig.Tokens.RefreshAsync(Context(Preregistered("none"), scopes: ["mcp:read", "mcp:write"]), "rt-old", ["mcp:read", "mcp:write"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
-        RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
+        RecordedHttpRequest request = _rig.Network.Requests.Should().ContainSingle().Subject;
         request.Uri.AbsoluteUri.Should().Be(TokenUrl);
         request.Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
         {
@@ -509,12 +471,12 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task RefreshAsync_NoScopeGiven_OmitsScopeAndTheTokensKeepTheGrantedScopes()
     {
         // RFC 6749 §6: an omitted scope is "as originally granted" (issue 12 item 1)
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        TokenSet tokens = await _tokens.RefreshAsync(Context(Client("none"), scopes: ["repo", "gist"]), "rt-old", scope: null, CancellationToken.None)
+        TokenSet tokens = await _rig.Tokens.RefreshAsync(Context(Preregistered("none"), scopes: ["repo", "gist"]), "rt-old", scope: null, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
-        _server.Requests.Single().Form.Should().NotContainKey("scope");
+        _rig.Network.Requests.Single().Form.Should().NotContainKey("scope");
         tokens.Scopes.Should().Equal("repo", "gist");
     }
 
@@ -522,12 +484,12 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task IsClientForgottenAsync_Request_AnExchangeOfACodeNeverIssuedAuthenticatedAsTheClient()
     {
         // REF-10 (issue 12 item 1): the probe looks like a real exchange, so a known client gets as far as the code check
-        RespondWith("{\"error\":\"invalid_grant\"}");
+        _rig.RespondWith("{\"error\":\"invalid_grant\"}");
 
-        await _tokens.IsClientForgottenAsync(Context(Client("client_secret_post", "client-1", "S3CRET")), RedirectUri, CancellationToken.None)
+        await _rig.Tokens.IsClientForgottenAsync(Context(Preregistered("client_secret_post", "client-1", "S3CRET")), RedirectUri, CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
-        IReadOnlyDictionary<string, IReadOnlyList<string>> form = _server.Requests.Single().Form;
+        IReadOnlyDictionary<string, IReadOnlyList<string>> form = _rig.Network.Requests.Single().Form;
         using (new AssertionScope())
         {
             form["grant_type"].Should().Equal("authorization_code");
@@ -550,9 +512,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task IsClientForgottenAsync_Answer_OnlyInvalidClientMeansForgotten(string body, HttpStatusCode status, bool forgotten)
     {
         // invalid_client: the server does not know the client; invalid_grant: it does, and refused the code.
-        _server.OnPost(TokenUrl, FakeResponse.Json(body, status));
+        _rig.RespondWith(body, status);
 
-        bool result = await _tokens.IsClientForgottenAsync(Context(Client("none")), RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        bool result = await _rig.Tokens.IsClientForgottenAsync(Context(Preregistered("none")), RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         result.Should().Be(forgotten);
     }
@@ -561,7 +523,7 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task RefreshAsync_InvalidGrant_InvalidGrantCode()
     {
         // REF-06
-        _server.OnPost(TokenUrl, FakeResponse.Json("{\"error\":\"invalid_grant\"}", HttpStatusCode.BadRequest));
+        _rig.RespondWith("{\"error\":\"invalid_grant\"}", HttpStatusCode.BadRequest);
 
         Func<Task> act = () => RefreshAsync("rt-old");
 
@@ -575,9 +537,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     {
         // LOG-02: an AS error body that echoes the refresh token never reaches an exception message
         const string refreshToken = "rt_abcdef0123456789SECRET";
-        _server.OnPost(TokenUrl, FakeResponse.Json(
+        _rig.RespondWith(
             $"{{\"error\":\"invalid_grant\",\"error_description\":\"token {refreshToken} revoked\"}}",
-            HttpStatusCode.BadRequest));
+            HttpStatusCode.BadRequest);
 
         Func<Task> act = () => RefreshAsync(refreshToken);
 
@@ -589,18 +551,18 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task ExchangeAndRefresh_FullSuccessAndFailure_NoSecretEverLogged()
     {
         // LOG-01: tokens, code, verifier and client secret never reach a log
-        _server.OnPost(
+        _rig.Network.OnPost(
             TokenUrl,
             FakeResponse.Json("{\"access_token\":\"AT-SECRET-1\",\"token_type\":\"Bearer\",\"refresh_token\":\"RT-SECRET-1\",\"expires_in\":60}"),
             FakeResponse.Json("{\"error\":\"invalid_grant\",\"error_description\":\"nope\"}", HttpStatusCode.BadRequest));
-        ClientRegistration client = Client("client_secret_post", "client-1", "CLIENT-SECRET-1");
+        ClientRegistration client = Preregistered("client_secret_post", "client-1", "CLIENT-SECRET-1");
 
-        await _tokens.ExchangeCodeAsync(Context(client), "CODE-SECRET-1", "VERIFIER-SECRET-1", RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
-        Func<Task> refresh = () => _tokens.RefreshAsync(Context(client), "RT-SECRET-1", scope: null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await _rig.Tokens.ExchangeCodeAsync(Context(client), "CODE-SECRET-1", "VERIFIER-SECRET-1", RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        Func<Task> refresh = () => _rig.Tokens.RefreshAsync(Context(client), "RT-SECRET-1", scope: null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
         McpOAuthException ex = (await refresh.Should().ThrowAsync<McpOAuthException>()).Which;
 
-        string everything = _logger.AllText + "\n" + ex;
-        _logger.Entries.Should().NotBeEmpty();
+        string everything = _rig.Logger.AllText + "\n" + ex;
+        _rig.Logger.Entries.Should().NotBeEmpty();
         foreach (string secret in new[] { "AT-SECRET-1", "RT-SECRET-1", "CLIENT-SECRET-1", "CODE-SECRET-1", "VERIFIER-SECRET-1" })
         {
             everything.Should().NotContain(secret);
@@ -613,16 +575,16 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     {
         // RFC 8628 §3.1, AUTH-34: resource is sent here too; issue 12 item 2: so are the configured extra parameters (Auth0's audience)
         const string deviceUrl = "https://auth.example.com/device";
-        _server.OnPost(deviceUrl, FakeResponse.Json(
+        _rig.Network.OnPost(deviceUrl, FakeResponse.Json(
             "{\"device_code\":\"DC-1\",\"user_code\":\"ABCD-EFGH\",\"verification_uri\":\"https://auth.example.com/activate\",\"expires_in\":600,\"interval\":5}"));
 
-        DeviceAuthorizationResponse device = await _tokens
-            .RequestDeviceAuthorizationAsync(new Uri(deviceUrl), new ClientAuthentication(Client("none")), ["mcp:read"], Resource, [new("audience", "https://api.example.com")], CancellationToken.None)
+        DeviceAuthorizationResponse device = await _rig.Tokens
+            .RequestDeviceAuthorizationAsync(new Uri(deviceUrl), new ClientAuthentication(Preregistered("none")), ["mcp:read"], Resource, [new("audience", "https://api.example.com")], CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         device.DeviceCode.Should().Be("DC-1");
         device.UserCode.Should().Be("ABCD-EFGH");
-        _server.Requests.Single().Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
+        _rig.Network.Requests.Single().Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
         {
             ["scope"] = ["mcp:read"],
             ["resource"] = [Resource],
@@ -639,9 +601,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task RequestDeviceAuthorizationAsync_IncompleteResponse_InvalidResponse(string body)
     {
         // RFC 8628 §3.2: device_code, user_code and verification_uri are required
-        _server.OnPost("https://auth.example.com/device", FakeResponse.Json(body));
+        _rig.Network.OnPost("https://auth.example.com/device", FakeResponse.Json(body));
 
-        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Client("none")), [], null, [], CancellationToken.None)
+        Func<Task> act = () => _rig.Tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Preregistered("none")), [], null, [], CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InvalidResponse);
@@ -652,9 +614,9 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     [InlineData("invalid_scope", HttpStatusCode.BadRequest, McpOAuthErrorCode.TokenRequestFailed)]
     public async Task RequestDeviceAuthorizationAsync_OAuthError_TypedLikeATokenError(string error, HttpStatusCode status, McpOAuthErrorCode expected)
     {
-        _server.OnPost("https://auth.example.com/device", FakeResponse.Json($"{{\"error\":\"{error}\"}}", status));
+        _rig.Network.OnPost("https://auth.example.com/device", FakeResponse.Json($"{{\"error\":\"{error}\"}}", status));
 
-        Func<Task> act = () => _tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Client("none")), [], null, [], CancellationToken.None)
+        Func<Task> act = () => _rig.Tokens.RequestDeviceAuthorizationAsync(new Uri("https://auth.example.com/device"), new ClientAuthentication(Preregistered("none")), [], null, [], CancellationToken.None)
             .WaitAsync(TestTimeouts.Default);
 
         McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
@@ -666,12 +628,12 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task PollDeviceCodeAsync_Request_PostsTheDeviceGrant()
     {
         // RFC 8628 §3.4
-        RespondWith(TokenJson());
+        _rig.RespondWith(TokenJson());
 
-        TokenSet tokens = await _tokens.PollDeviceCodeAsync(Context(Client("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        TokenSet tokens = await _rig.Tokens.PollDeviceCodeAsync(Context(Preregistered("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         tokens.AccessToken.Should().Be("at-1");
-        _server.Requests.Single().Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
+        _rig.Network.Requests.Single().Form.Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>>
         {
             ["grant_type"] = ["urn:ietf:params:oauth:grant-type:device_code"],
             ["device_code"] = ["DC-1"],
@@ -688,45 +650,37 @@ public sealed partial class TokenEndpointClientTests : IDisposable
     public async Task PollDeviceCodeAsync_PendingOrTerminalError_ThrowsCarryingTheError(string error)
     {
         // RFC 8628 §3.5: the caller decides from Error whether to keep polling
-        _server.OnPost(TokenUrl, FakeResponse.Json($"{{\"error\":\"{error}\"}}", HttpStatusCode.BadRequest));
+        _rig.RespondWith($"{{\"error\":\"{error}\"}}", HttpStatusCode.BadRequest);
 
-        Func<Task> act = () => _tokens.PollDeviceCodeAsync(Context(Client("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        Func<Task> act = () => _rig.Tokens.PollDeviceCodeAsync(Context(Preregistered("none")), "DC-1", CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Error.Should().Be(error);
     }
 
-    private void RespondWith(string json) => _server.OnPost(TokenUrl, FakeResponse.Json(json));
+    /// <summary>The code exchange (RFC 6749 §4.1.3), by a public client unless <paramref name="client"/> says otherwise.</summary>
+    private Task<TokenSet> ExchangeAsync(ClientRegistration? client = null) =>
+        _rig.Tokens.ExchangeCodeAsync(Context(client ?? Preregistered("none")), "code-123", "verifier-456", RedirectUri, CancellationToken.None)
+            .WaitAsync(TestTimeouts.Default);
 
-    private Task<TokenSet> ExchangeAsync(ClientRegistration client) =>
-        _tokens.ExchangeCodeAsync(Context(client), "code-123", "verifier-456", RedirectUri, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+    /// <summary>The code exchange answered with <paramref name="expiresIn"/> as the raw JSON value of expires_in (TOK-03):
+    /// the tokens, and the injected clock's time of the exchange.</summary>
+    private async Task<(TokenSet Tokens, DateTimeOffset Now)> ExchangeWithExpiresInAsync(string expiresIn)
+    {
+        _rig.RespondWith(TokenJson(expiresIn: expiresIn));
+        DateTimeOffset now = _rig.Time.GetUtcNow();
+        return (await ExchangeAsync(), now);
+    }
+
+    /// <summary>The code exchange, which must fail with an <see cref="McpOAuthException"/>: that exception.</summary>
+    private async Task<McpOAuthException> ExchangeFailsAsync(ClientRegistration? client = null)
+    {
+        Func<Task> act = () => ExchangeAsync(client);
+        return (await act.Should().ThrowAsync<McpOAuthException>()).Which;
+    }
 
     private Task<TokenSet> RefreshAsync(string refreshToken) =>
-        _tokens.RefreshAsync(Context(Client("none")), refreshToken, scope: null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        _rig.Tokens.RefreshAsync(Context(Preregistered("none")), refreshToken, scope: null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
     private static TokenRequestContext Context(ClientRegistration client, string? resource = Resource, IReadOnlyList<string>? scopes = null) =>
         new(new Uri(TokenUrl), new ClientAuthentication(client), resource, Resource, scopes ?? []);
-
-    private static ClientRegistration Client(string method, string clientId = "client-1", string? secret = "client-secret") => new()
-    {
-        ClientId = clientId,
-        ClientSecret = method == "none" ? null : secret,
-        TokenEndpointAuthMethod = method,
-        Issuer = "https://auth.example.com",
-    };
-
-    private static string TokenJson(string accessToken = "at-1", string? tokenType = "Bearer", string? expiresIn = "3600")
-    {
-        var parts = new List<string> { $"\"access_token\":\"{accessToken}\"" };
-        if (tokenType is not null)
-        {
-            parts.Add($"\"token_type\":\"{tokenType}\"");
-        }
-
-        if (expiresIn is not null)
-        {
-            parts.Add($"\"expires_in\":{expiresIn}");
-        }
-
-        return "{" + string.Join(',', parts) + "}";
-    }
 }

@@ -99,30 +99,20 @@ public sealed class McpOAuthHandlerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Bearer error=\"invalid_token\"")]
-    [InlineData(null)]
-    public async Task SendAsync_Other403_ReturnedAsIsWithoutAuthorizing(string? challenge)
+    // AUTH-48: a 403 that is not insufficient_scope is an authorization decision
+    [InlineData(HttpStatusCode.Forbidden, "Bearer error=\"invalid_token\"")]
+    [InlineData(HttpStatusCode.Forbidden, null)]
+    // RS-11: a 401 that challenges only another scheme is not answered with OAuth
+    [InlineData(HttpStatusCode.Unauthorized, "Basic realm=\"x\"")]
+    public async Task SendAsync_Other403OrA401ForAnotherScheme_ReturnedAsIsWithoutAuthorizing(HttpStatusCode status, string? challenge)
     {
-        // AUTH-48: a 403 that is not insufficient_scope is an authorization decision
+        // AUTH-48, RS-11
         var provider = new FakeMcpOAuthProvider("AT-1", "AT-2");
-        _server.OnPost(Mcp, Forbidden(challenge));
+        _server.OnPost(Mcp, WithChallenge(status, challenge));
 
         using HttpResponseMessage response = await Send(provider);
 
-        response.Should().HaveStatusCode(HttpStatusCode.Forbidden);
-        provider.Challenges.Should().BeEmpty();
-    }
-
-    [Fact]
-    public async Task SendAsync_401NamingOnlyAnotherScheme_ReturnedAsIs()
-    {
-        // RS-11: a 401 that challenges only another scheme is not answered with OAuth
-        var provider = new FakeMcpOAuthProvider("AT-1", "AT-2");
-        _server.OnPost(Mcp, Unauthorized("Basic realm=\"x\""));
-
-        using HttpResponseMessage response = await Send(provider);
-
-        response.Should().HaveStatusCode(HttpStatusCode.Unauthorized);
+        response.Should().HaveStatusCode(status);
         provider.Challenges.Should().BeEmpty();
     }
 

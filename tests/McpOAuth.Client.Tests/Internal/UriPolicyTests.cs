@@ -90,46 +90,41 @@ public sealed class UriPolicyTests
     }
 
     [Theory]
-    [InlineData("https://example.com/mcp", "https://example.com/mcp")]
-    [InlineData("https://example.com/mcp/", "https://example.com/mcp")]
-    [InlineData("https://example.com/mcp", "https://example.com/mcp/")]
-    [InlineData("https://example.com", "https://example.com/mcp")]
-    [InlineData("https://example.com/", "https://example.com/mcp")]
-    [InlineData("https://example.com/api", "https://example.com/api/mcp")]
-    [InlineData("https://EXAMPLE.com/mcp", "https://example.com/mcp")]
-    [InlineData("https://example.com:443/mcp", "https://example.com/mcp")]
-    [InlineData("https://example.com:8443/mcp", "https://example.com:8443/mcp")]
-    [InlineData("https://example.com/mcp?tenant=a", "https://example.com/mcp?tenant=a")]
-    public void ResourceIdentifiesServer_SameOriginAndPathPrefixOnSegmentBoundary_True(string resource, string server)
+    // AUTH-07, spec Q1: same origin, and the resource path is the server path or a segment prefix of it
+    [InlineData("https://example.com/mcp", "https://example.com/mcp", true)]
+    [InlineData("https://example.com/mcp/", "https://example.com/mcp", true)]
+    [InlineData("https://example.com/mcp", "https://example.com/mcp/", true)]
+    [InlineData("https://example.com", "https://example.com/mcp", true)]
+    [InlineData("https://example.com/", "https://example.com/mcp", true)]
+    [InlineData("https://example.com/api", "https://example.com/api/mcp", true)]
+    [InlineData("https://EXAMPLE.com/mcp", "https://example.com/mcp", true)]
+    [InlineData("https://example.com:443/mcp", "https://example.com/mcp", true)]
+    [InlineData("https://example.com:8443/mcp", "https://example.com:8443/mcp", true)]
+    [InlineData("https://example.com/mcp?tenant=a", "https://example.com/mcp?tenant=a", true)]
+    // AUTH-07, PRM-01, PRM-04 (fragment): another origin, path or form
+    [InlineData("https://evil.example.com/mcp", "https://example.com/mcp", false)]
+    [InlineData("https://example.com.evil.example/mcp", "https://example.com/mcp", false)]
+    [InlineData("https://example.com:8443/mcp", "https://example.com/mcp", false)]
+    [InlineData("https://example.com/mcp", "https://example.com:8443/mcp", false)]
+    [InlineData("http://example.com/mcp", "https://example.com/mcp", false)]
+    [InlineData("https://example.com/mcpx", "https://example.com/mcp", false)]
+    [InlineData("https://example.com/mcp", "https://example.com/mcpx", false)]
+    [InlineData("https://example.com/mcp/extra", "https://example.com/mcp", false)]
+    [InlineData("https://example.com/other", "https://example.com/mcp", false)]
+    [InlineData("https://example.com/MCP", "https://example.com/mcp", false)]
+    [InlineData("https://example.com/mcp#fragment", "https://example.com/mcp", false)]
+    [InlineData("https://example.com/#", "https://example.com/mcp", false)]
+    [InlineData("https://user@example.com/mcp", "https://example.com/mcp", false)]
+    [InlineData("https://example.com/mcp?tenant=b", "https://example.com/mcp?tenant=a", false)]
+    [InlineData("/mcp", "https://example.com/mcp", false)]
+    [InlineData("example.com/mcp", "https://example.com/mcp", false)]
+    [InlineData("javascript:alert(1)", "https://example.com/mcp", false)]
+    [InlineData("", "https://example.com/mcp", false)]
+    [InlineData("https://example.com/mcp\r\n", "https://example.com/mcp", false)]
+    public void ResourceIdentifiesServer_SameOriginAndPathPrefixOnSegmentBoundaryOnly(string resource, string server, bool expected)
     {
-        // AUTH-07, spec Q1: same origin, and the resource path is the server path or a segment prefix of it
-        UriPolicy.ResourceIdentifiesServer(resource, new Uri(server)).Should().BeTrue();
-    }
-
-    [Theory]
-    [InlineData("https://evil.example.com/mcp", "https://example.com/mcp")]
-    [InlineData("https://example.com.evil.example/mcp", "https://example.com/mcp")]
-    [InlineData("https://example.com:8443/mcp", "https://example.com/mcp")]
-    [InlineData("https://example.com/mcp", "https://example.com:8443/mcp")]
-    [InlineData("http://example.com/mcp", "https://example.com/mcp")]
-    [InlineData("https://example.com/mcpx", "https://example.com/mcp")]
-    [InlineData("https://example.com/mcp", "https://example.com/mcpx")]
-    [InlineData("https://example.com/mcp/extra", "https://example.com/mcp")]
-    [InlineData("https://example.com/other", "https://example.com/mcp")]
-    [InlineData("https://example.com/MCP", "https://example.com/mcp")]
-    [InlineData("https://example.com/mcp#fragment", "https://example.com/mcp")]
-    [InlineData("https://example.com/#", "https://example.com/mcp")]
-    [InlineData("https://user@example.com/mcp", "https://example.com/mcp")]
-    [InlineData("https://example.com/mcp?tenant=b", "https://example.com/mcp?tenant=a")]
-    [InlineData("/mcp", "https://example.com/mcp")]
-    [InlineData("example.com/mcp", "https://example.com/mcp")]
-    [InlineData("javascript:alert(1)", "https://example.com/mcp")]
-    [InlineData("", "https://example.com/mcp")]
-    [InlineData("https://example.com/mcp\r\n", "https://example.com/mcp")]
-    public void ResourceIdentifiesServer_OtherOriginPathOrForm_False(string resource, string server)
-    {
-        // AUTH-07, PRM-01, PRM-04 (fragment)
-        UriPolicy.ResourceIdentifiesServer(resource, new Uri(server)).Should().BeFalse();
+        // AUTH-07, PRM-01, PRM-04
+        UriPolicy.ResourceIdentifiesServer(resource, new Uri(server)).Should().Be(expected);
     }
 
     [Theory]

@@ -127,65 +127,52 @@ public sealed class FileTokenStoreProcessTests
     [Fact]
     public async Task LockAsync_AnotherProcessHoldsTheLock_WaitsUntilItIsReleased()
     {
-        using var temp = new TempDirectory();
-        string directory = temp.Combine("store");
-        var time = new ObservableTimeProvider();
-        using var store = new FileTokenStore(new FileTokenStoreOptions { Directory = directory, LockTimeout = TimeSpan.FromMinutes(10) }, null, time);
-        await using ChildProcess holder = ChildProcess.StartStoreWriter("lock", directory);
-        (await holder.ReadStandardOutputLineAsync()).Should().Be("locked", holder.Describe());
-
-        Task<IAsyncDisposable> waiting = store.LockAsync(Key).AsTask();
+        await using LockContest contest = await LockContest.StartAsync();
 
         // Each retry is scheduled on the fake clock only after an attempt failed: the other process still holds the lock.
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            TimeSpan retry = await time.NextTimerAsync(due => due < TimeSpan.FromSeconds(5));
-            waiting.IsCompleted.Should().BeFalse($"attempt {attempt} must fail while {holder.Describe()} holds the lock");
-            time.Advance(retry);
+            TimeSpan retry = await contest.Time.NextTimerAsync(due => due < TimeSpan.FromSeconds(5));
+            contest.Waiting.IsCompleted.Should().BeFalse($"attempt {attempt} must fail while {contest.Holder.Describe()} holds the lock");
+            contest.Time.Advance(retry);
         }
 
-        TimeSpan last = await time.NextTimerAsync(due => due < TimeSpan.FromSeconds(5));
-        waiting.IsCompleted.Should().BeFalse("the other process still holds the lock");
+        TimeSpan last = await contest.Time.NextTimerAsync(due => due < TimeSpan.FromSeconds(5));
+        contest.Waiting.IsCompleted.Should().BeFalse("the other process still holds the lock");
 
-        await holder.WriteLineAsync("release");
-        (await holder.ReadStandardOutputLineAsync()).Should().Be("released", holder.Describe());
-        time.Advance(last);
+        await contest.Holder.WriteLineAsync("release");
+        (await contest.Holder.ReadStandardOutputLineAsync()).Should().Be("released", contest.Holder.Describe());
+        contest.Time.Advance(last);
 
-        IAsyncDisposable held = await waiting.WaitAsync(TestTimeouts.Default);
+        IAsyncDisposable held = await contest.Waiting.WaitAsync(TestTimeouts.Default);
         await held.DisposeAsync();
-        (await holder.WaitForExitAsync()).Should().Be(0, holder.Describe());
+        (await contest.Holder.WaitForExitAsync()).Should().Be(0, contest.Holder.Describe());
     }
 
     [Fact]
     public async Task LockAsync_HolderKilled_OperatingSystemReleasesTheLockAtTheNextAttempt()
     {
         // STORE-11: a lock whose holder died is free again at once
-        using var temp = new TempDirectory();
-        string directory = temp.Combine("store");
-        var time = new ObservableTimeProvider();
-        using var store = new FileTokenStore(new FileTokenStoreOptions { Directory = directory, LockTimeout = TimeSpan.FromMinutes(10) }, null, time);
-        await using ChildProcess holder = ChildProcess.StartStoreWriter("lock", directory);
-        (await holder.ReadStandardOutputLineAsync()).Should().Be("locked", holder.Describe());
-        Task<IAsyncDisposable> waiting = store.LockAsync(Key).AsTask();
-        TimeSpan retry = await time.NextTimerAsync(due => due < TimeSpan.FromSeconds(5));
-        waiting.IsCompleted.Should().BeFalse("the live holder has the lock");
+        await using LockContest contest = await LockContest.StartAsync();
+        TimeSpan retry = await contest.Time.NextTimerAsync(due => due < TimeSpan.FromSeconds(5));
+        contest.Waiting.IsCompleted.Should().BeFalse("the live holder has the lock");
 
-        await holder.KillAsync();
+        await contest.Holder.KillAsync();
 
         // A store that starts after the death gets the lock without waiting at all: its clock is never advanced, so a
         // retry would hang until the guard. A lock file the dead holder left behind does not block it.
         var frozen = new ObservableTimeProvider();
-        using (var later = new FileTokenStore(new FileTokenStoreOptions { Directory = directory }, null, frozen))
+        using (var later = new FileTokenStore(new FileTokenStoreOptions { Directory = contest.Directory }, null, frozen))
         {
             IAsyncDisposable immediately = await later.LockAsync(Key).AsTask().WaitAsync(TestTimeouts.Default);
             await immediately.DisposeAsync();
         }
 
         // And the store that was already waiting gets it at its very next attempt: no stale-lock timeout to sit out.
-        time.Advance(retry);
-        IAsyncDisposable held = await waiting.WaitAsync(TestTimeouts.Default);
+        contest.Time.Advance(retry);
+        IAsyncDisposable held = await contest.Waiting.WaitAsync(TestTimeouts.Default);
         await held.DisposeAsync();
-        Directory.GetFiles(directory).Should().OnlyContain(f => UnixModes.Of(f) == UnixModes.OwnerReadWrite);
+        Directory.GetFiles(contest.Directory).Should().OnlyContain(f => UnixModes.Of(f) == UnixModes.OwnerReadWrite);
     }
 
     [Fact]
@@ -233,5 +220,53 @@ public sealed class FileTokenStoreProcessTests
     {
         line.Should().NotBeNull(writer.Describe()).And.StartWith("wrote ", writer.Describe());
         return long.Parse(line!.AsSpan("wrote ".Length), NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>STORE-11's contest: a StoreWriter process holds the credential's lock, and a store in this process (on a
+    /// fake clock, with a lock timeout far away) is already waiting for it.</summary>
+    private sealed class LockContest : IAsyncDisposable
+    {
+        private readonly TempDirectory _temp = new();
+
+        private LockContest()
+        {
+            Directory = _temp.Combine("store");
+            Store = new FileTokenStore(new FileTokenStoreOptions { Directory = Directory, LockTimeout = TimeSpan.FromMinutes(10) }, null, Time);
+            Holder = ChildProcess.StartStoreWriter("lock", Directory);
+        }
+
+        public string Directory { get; }
+
+        public ObservableTimeProvider Time { get; } = new();
+
+        public FileTokenStore Store { get; }
+
+        public ChildProcess Holder { get; }
+
+        /// <summary>The store's <see cref="FileTokenStore.LockAsync"/>, started once the holder said "locked".</summary>
+        public Task<IAsyncDisposable> Waiting { get; private set; } = Task.FromResult<IAsyncDisposable>(null!);
+
+        public static async Task<LockContest> StartAsync()
+        {
+            var contest = new LockContest();
+            try
+            {
+                (await contest.Holder.ReadStandardOutputLineAsync()).Should().Be("locked", contest.Holder.Describe());
+                contest.Waiting = contest.Store.LockAsync(Key).AsTask();
+                return contest;
+            }
+            catch
+            {
+                await contest.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Holder.DisposeAsync();
+            Store.Dispose();
+            _temp.Dispose();
+        }
     }
 }

@@ -21,8 +21,7 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
     [Fact]
     public async Task SendAsync_FirstCallSignsInThroughOidcProvider_CallSucceedsAndStoreIsOwnerOnly()
     {
-        using var temp = new TempDirectory();
-        using var client = Client.Create(_servers, temp.Combine("store"), TimeProvider.System);
+        using var client = new Client(_servers, TimeProvider.System);
 
         using HttpResponseMessage response = await client.CallAsync(Mcp.McpUri, "initialize");
 
@@ -48,16 +47,8 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
     [Fact]
     public async Task SendAsync_AccessTokenExpired_RefreshesBeforeUseAndOldRefreshTokenIsDeadAtTheServer()
     {
-        using var temp = new TempDirectory();
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var client = Client.Create(_servers, temp.Combine("store"), time);
-        await client.CallOkAsync(Mcp.McpUri, "initialize", () => client.Describe());
-
-        TokenSet before = await client.ReadStoredAsync();
-        int mcpRequestsBefore = Mcp.McpRequests.Count;
-        int challengesBefore = Mcp.UnauthorizedCount;
-
-        time.Advance(PastExpiry);
+        using ExpiredSession session = await SignInThenExpireAsync();
+        (Client client, FakeTimeProvider time, TokenSet before, int mcpRequestsBefore, int challengesBefore) = session;
         using HttpResponseMessage response = await client.CallAsync(Mcp.McpUri, "tools/list", 2);
 
         response.Should().HaveStatusCode(HttpStatusCode.OK, client.Describe());
@@ -89,16 +80,8 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
     public async Task SendAsync_HundredConcurrentRequestsOnExpiredToken_OneRefreshReachesTheServerAndAllSucceed()
     {
         // REF-01 against a real authorization server
-        using var temp = new TempDirectory();
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var client = Client.Create(_servers, temp.Combine("store"), time);
-        await client.CallOkAsync(Mcp.McpUri, "initialize", () => client.Describe());
-
-        TokenSet before = await client.ReadStoredAsync();
-        int mcpRequestsBefore = Mcp.McpRequests.Count;
-        int challengesBefore = Mcp.UnauthorizedCount;
-
-        time.Advance(PastExpiry);
+        using ExpiredSession session = await SignInThenExpireAsync();
+        (Client client, FakeTimeProvider time, TokenSet before, int mcpRequestsBefore, int challengesBefore) = session;
         HttpResponseMessage[] responses = await Task.WhenAll(
             Enumerable.Range(1, 100).Select(i => Task.Run(() => client.CallAsync(Mcp.McpUri, "tools/list", i))));
 
@@ -128,7 +111,33 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
         client.Backchannel.RefreshCalls.Should().HaveCount(2).And.OnlyContain(c => c.Status == HttpStatusCode.OK);
     }
 
-    /// <summary>One client: a provider over a <see cref="FileTokenStore"/>, <see cref="OidcBrowser"/> as its browser, and
+    /// <summary>A client that signed in through its first call, then moves its clock past the access token's expiry.</summary>
+    private async Task<ExpiredSession> SignInThenExpireAsync()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var client = new Client(_servers, time);
+        try
+        {
+            await client.CallOkAsync(Mcp.McpUri, "initialize", () => client.Describe());
+            var session = new ExpiredSession(client, time, await client.ReadStoredAsync(), Mcp.McpRequests.Count, Mcp.UnauthorizedCount);
+            time.Advance(PastExpiry);
+            return session;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The client of <see cref="SignInThenExpireAsync"/>, the credential it stored at sign-in, and the MCP server's
+    /// request and challenge counts from before the expiry.</summary>
+    private sealed record ExpiredSession(Client Client, FakeTimeProvider Time, TokenSet Before, int McpRequestsBefore, int ChallengesBefore) : IDisposable
+    {
+        public void Dispose() => Client.Dispose();
+    }
+
+    /// <summary>One client: a provider over a <see cref="FileTokenStore"/> in a directory of its own, <see cref="OidcBrowser"/> as its browser, and
     /// the <see cref="CountingBackchannelHandler"/> as its backchannel.</summary>
     private sealed class Client : IDisposable
     {
@@ -137,13 +146,15 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
         private readonly IMcpOAuthProvider _provider;
         private readonly HttpClient _http;
 
-        private Client(OidcRealServerFixture servers, string storeDirectory, TimeProvider time)
+        private readonly TempDirectory _temp = new();
+
+        public Client(OidcRealServerFixture servers, TimeProvider time)
         {
             _servers = servers;
-            StoreDirectory = storeDirectory;
+            StoreDirectory = _temp.Combine("store");
             Browser = servers.Oidc.CreateBrowser();
             Backchannel = new CountingBackchannelHandler();
-            _store = new FileTokenStore(storeDirectory);
+            _store = new FileTokenStore(StoreDirectory);
             var options = new McpOAuthOptions
             {
                 ServerUri = servers.Mcp.McpUri,
@@ -159,8 +170,6 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
         public OidcBrowser Browser { get; }
 
         public CountingBackchannelHandler Backchannel { get; }
-
-        public static Client Create(OidcRealServerFixture servers, string storeDirectory, TimeProvider time) => new(servers, storeDirectory, time);
 
         public async Task<HttpResponseMessage> CallAsync(Uri uri, string method, int id = 1)
         {
@@ -196,6 +205,7 @@ public sealed class McpOAuthProviderRealServerTests : IClassFixture<OidcRealServ
             _store.Dispose();
             Backchannel.Dispose();
             Browser.Dispose();
+            _temp.Dispose();
         }
     }
 }

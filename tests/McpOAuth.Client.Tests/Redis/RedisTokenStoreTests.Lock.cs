@@ -13,18 +13,17 @@ public sealed partial class RedisTokenStoreTests
     public async Task LockAsync_AnotherHolder_WaitsAndTimesOutThenAcquiresAfterRelease()
     {
         string prefix = RedisFixture.NewPrefix();
-        TokenStoreKey key = RedisTestTokens.Key("alice");
         await using var first = Store(prefix);
         await using var second = Store(prefix, lockTimeout: TimeSpan.FromMilliseconds(200));
 
-        IAsyncDisposable held = await first.LockAsync(key);
-        Func<Task> whileHeld = async () => await second.LockAsync(key);
+        IAsyncDisposable held = await first.LockAsync(Alice);
+        Func<Task> whileHeld = async () => await second.LockAsync(Alice);
         Func<Task> otherCredential = async () => await (await second.LockAsync(RedisTestTokens.Key("bob"))).DisposeAsync();
 
         (await whileHeld.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.Timeout);
         await otherCredential.Should().NotThrowAsync("locks are per credential");
         await held.DisposeAsync();
-        await using IAsyncDisposable after = await second.LockAsync(key);
+        await using IAsyncDisposable after = await second.LockAsync(Alice);
     }
 
     [Fact]
@@ -34,30 +33,29 @@ public sealed partial class RedisTokenStoreTests
         // record and writes generation 2. A's late write and removal are compare-and-set on the version A read: no-ops. (A read
         // under the lease moves the expected version on: the holder then decides on what it has seen.)
         string prefix = RedisFixture.NewPrefix();
-        TokenStoreKey key = RedisTestTokens.Key("alice");
         var logger = new CapturingLogger<RedisTokenStore>();
         await using var stalled = Store(prefix, logger: logger, lease: ShortLease, time: new FakeTimeProvider(DateTimeOffset.UtcNow));
         await using var next = Store(prefix, lease: ShortLease, lockTimeout: TestTimeouts.Default);
-        await stalled.SetAsync(key, RedisTestTokens.Create(key, 1));
+        await stalled.SetAsync(Alice, RedisTestTokens.Create(Alice, 1));
 
-        IAsyncDisposable stalledLock = await stalled.LockAsync(key);
-        (await stalled.GetAsync(key))!.RefreshToken.Should().Be("fake-refresh-alice-1");
-        await using (await next.LockAsync(key))
+        IAsyncDisposable stalledLock = await stalled.LockAsync(Alice);
+        (await stalled.GetAsync(Alice))!.RefreshToken.Should().Be("fake-refresh-alice-1");
+        await using (await next.LockAsync(Alice))
         {
-            (await next.GetAsync(key))!.RefreshToken.Should().Be("fake-refresh-alice-1");
-            await next.SetAsync(key, RedisTestTokens.Create(key, 2));
+            (await next.GetAsync(Alice))!.RefreshToken.Should().Be("fake-refresh-alice-1");
+            await next.SetAsync(Alice, RedisTestTokens.Create(Alice, 2));
         }
 
-        await stalled.SetAsync(key, RedisTestTokens.Create(key, 3));
-        await stalled.RemoveAsync(key);
-        TokenSet? seenByStalled = await stalled.GetAsync(key);
+        await stalled.SetAsync(Alice, RedisTestTokens.Create(Alice, 3));
+        await stalled.RemoveAsync(Alice);
+        TokenSet? seenByStalled = await stalled.GetAsync(Alice);
         await stalledLock.DisposeAsync();
 
         await using var fresh = Store(prefix);
         using (new AssertionScope())
         {
             seenByStalled!.RefreshToken.Should().Be("fake-refresh-alice-2", "a read after a refused write returns the record that won");
-            (await fresh.GetAsync(key))!.RefreshToken.Should().Be("fake-refresh-alice-2");
+            (await fresh.GetAsync(Alice))!.RefreshToken.Should().Be("fake-refresh-alice-2");
             logger.Entries.Where(e => e.EventId.Id == 451).Should().HaveCount(2, "the write and the removal were both refused");
             logger.AllText.Should().NotContain("fake-");
         }
@@ -67,27 +65,26 @@ public sealed partial class RedisTokenStoreTests
     public async Task SetAsync_UnderItsLease_WritesEachTimeAndWritesOutsideTheLockAlwaysApply()
     {
         string prefix = RedisFixture.NewPrefix();
-        TokenStoreKey key = RedisTestTokens.Key("alice");
         var logger = new CapturingLogger<RedisTokenStore>();
         await using var holder = Store(prefix, logger: logger);
         await using var signIn = Store(prefix);
-        await holder.SetAsync(key, RedisTestTokens.Create(key, 1));
+        await holder.SetAsync(Alice, RedisTestTokens.Create(Alice, 1));
 
-        await using (await holder.LockAsync(key))
+        await using (await holder.LockAsync(Alice))
         {
-            (await holder.GetAsync(key))!.RefreshToken.Should().Be("fake-refresh-alice-1");
-            await holder.SetAsync(key, RedisTestTokens.Create(key, 2));
-            await holder.SetAsync(key, RedisTestTokens.Create(key, 3));
-            (await holder.GetAsync(key))!.RefreshToken.Should().Be("fake-refresh-alice-3", "a holder's own writes move its expected version on");
+            (await holder.GetAsync(Alice))!.RefreshToken.Should().Be("fake-refresh-alice-1");
+            await holder.SetAsync(Alice, RedisTestTokens.Create(Alice, 2));
+            await holder.SetAsync(Alice, RedisTestTokens.Create(Alice, 3));
+            (await holder.GetAsync(Alice))!.RefreshToken.Should().Be("fake-refresh-alice-3", "a holder's own writes move its expected version on");
 
             // A new sign-in elsewhere does not hold the lock: it always applies, and then wins over the holder.
-            await signIn.SetAsync(key, RedisTestTokens.Create(key, 10));
-            await holder.SetAsync(key, RedisTestTokens.Create(key, 4));
+            await signIn.SetAsync(Alice, RedisTestTokens.Create(Alice, 10));
+            await holder.SetAsync(Alice, RedisTestTokens.Create(Alice, 4));
         }
 
         using (new AssertionScope())
         {
-            (await signIn.GetAsync(key))!.RefreshToken.Should().Be("fake-refresh-alice-10");
+            (await signIn.GetAsync(Alice))!.RefreshToken.Should().Be("fake-refresh-alice-10");
             logger.Entries.Should().ContainSingle(e => e.EventId.Id == 451);
         }
     }
@@ -96,14 +93,13 @@ public sealed partial class RedisTokenStoreTests
     public async Task LockAsync_HolderOutlivesItsLease_RenewalKeepsOthersOut()
     {
         string prefix = RedisFixture.NewPrefix();
-        TokenStoreKey key = RedisTestTokens.Key("alice");
         // A 3 s lease renewed every second leaves 2 s of slack for a loaded machine's timer; the contender waits two leases.
         await using var holder = Store(prefix, lease: ShortLease * 3);
         await using var other = Store(prefix, lockTimeout: ShortLease * 6);
 
-        await using (await holder.LockAsync(key))
+        await using (await holder.LockAsync(Alice))
         {
-            Func<Task> take = async () => await other.LockAsync(key);
+            Func<Task> take = async () => await other.LockAsync(Alice);
 
             (await take.Should().ThrowAsync<McpOAuthException>("the holder renews its 3 s lease while it holds it"))
                 .Which.Code.Should().Be(McpOAuthErrorCode.Timeout);

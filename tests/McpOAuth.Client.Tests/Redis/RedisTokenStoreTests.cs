@@ -9,6 +9,9 @@ namespace McpOAuth.Client.Tests.Redis;
 /// format, partitions and key prefixes isolate, and Data Protection leaves no token readable in Redis.</summary>
 public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
 {
+    /// <summary>The credential most tests store: alice's, on the one test server.</summary>
+    private static readonly TokenStoreKey Alice = RedisTestTokens.Key("alice");
+
     private readonly RedisFixture _redis;
 
     public RedisTokenStoreTests(RedisFixture redis) => _redis = redis;
@@ -17,19 +20,18 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
     public async Task SetAsync_ThenGetAsyncFromAnotherStore_RoundTripsEveryField()
     {
         string prefix = RedisFixture.NewPrefix();
-        TokenStoreKey key = RedisTestTokens.Key("alice");
-        TokenSet tokens = RedisTestTokens.Create(key);
+        TokenSet tokens = RedisTestTokens.Create(Alice);
         await using var writer = Store(prefix);
         await using var reader = Store(prefix);
 
-        await writer.SetAsync(key, tokens);
+        await writer.SetAsync(Alice, tokens);
 
-        TokenSet? read = await reader.GetAsync(key);
+        TokenSet? read = await reader.GetAsync(Alice);
         using (new AssertionScope())
         {
             read.Should().BeEquivalentTo(tokens);
             (await reader.ListAsync()).Should().ContainSingle().Which.Should().BeEquivalentTo(tokens);
-            (await reader.GetAsync(key with { ClientId = "client-2" })).Should().BeNull();
+            (await reader.GetAsync(Alice with { ClientId = "client-2" })).Should().BeNull();
         }
     }
 
@@ -37,15 +39,14 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
     public async Task RemoveAsync_StoredCredential_IsGoneFromGetAndLists()
     {
         string prefix = RedisFixture.NewPrefix();
-        TokenStoreKey key = RedisTestTokens.Key("alice");
         await using var store = Store(prefix);
-        await store.SetAsync(key, RedisTestTokens.Create(key));
+        await store.SetAsync(Alice, RedisTestTokens.Create(Alice));
 
-        await store.RemoveAsync(key);
+        await store.RemoveAsync(Alice);
 
         using (new AssertionScope())
         {
-            (await store.GetAsync(key)).Should().BeNull();
+            (await store.GetAsync(Alice)).Should().BeNull();
             (await store.ListAsync()).Should().BeEmpty();
             (await store.ListPartitionAsync("alice")).Should().BeEmpty();
         }
@@ -56,11 +57,10 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
     {
         // Issue 11 item 2: alice's token never reaches bob; one user's listing reads no one else's records.
         string prefix = RedisFixture.NewPrefix();
-        TokenStoreKey alice = RedisTestTokens.Key("alice");
         TokenStoreKey bob = RedisTestTokens.Key("bob");
         TokenStoreKey single = RedisTestTokens.Key();
         await using var store = Store(prefix);
-        await store.SetAsync(alice, RedisTestTokens.Create(alice));
+        await store.SetAsync(Alice, RedisTestTokens.Create(Alice));
         await store.SetAsync(bob, RedisTestTokens.Create(bob));
         await store.SetAsync(single, RedisTestTokens.Create(single));
 
@@ -73,7 +73,7 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
             ofAlice.Should().ContainSingle().Which.AccessToken.Should().Be("fake-access-alice-1");
             ofBob.Should().ContainSingle().Which.AccessToken.Should().Be("fake-access-bob-1");
             ofDefault.Should().ContainSingle().Which.Partition.Should().BeEmpty();
-            (await store.GetAsync(alice)).Should().NotBeNull().And.BeEquivalentTo(RedisTestTokens.Create(alice));
+            (await store.GetAsync(Alice)).Should().NotBeNull().And.BeEquivalentTo(RedisTestTokens.Create(Alice));
             (await store.ListAsync()).Select(t => t.Partition).Should().BeEquivalentTo(["alice", "bob", string.Empty]);
             (await store.ListPartitionAsync("carol")).Should().BeEmpty();
         }
@@ -84,18 +84,17 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
     {
         string first = RedisFixture.NewPrefix();
         string second = RedisFixture.NewPrefix();
-        TokenStoreKey key = RedisTestTokens.Key("alice");
         await using var one = Store(first);
         await using var two = Store(second);
 
-        await one.SetAsync(key, RedisTestTokens.Create(key, generation: 1));
-        await two.SetAsync(key, RedisTestTokens.Create(key, generation: 2));
+        await one.SetAsync(Alice, RedisTestTokens.Create(Alice, generation: 1));
+        await two.SetAsync(Alice, RedisTestTokens.Create(Alice, generation: 2));
 
         Dictionary<string, HashEntry[]> raw = await _redis.RawRecordsAsync(first);
         using (new AssertionScope())
         {
-            (await one.GetAsync(key))!.AccessToken.Should().Be("fake-access-alice-1");
-            (await two.GetAsync(key))!.AccessToken.Should().Be("fake-access-alice-2");
+            (await one.GetAsync(Alice))!.AccessToken.Should().Be("fake-access-alice-1");
+            (await two.GetAsync(Alice))!.AccessToken.Should().Be("fake-access-alice-2");
             (await one.ListAsync()).Should().ContainSingle();
 
             // Every key lives under its prefix, and none names the user, the URL or the client (only hashes).
@@ -109,8 +108,7 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
     {
         // The documented set-up: the Data Protection key ring in the same Redis, so every instance decrypts every record.
         string prefix = RedisFixture.NewPrefix();
-        TokenStoreKey key = RedisTestTokens.Key("alice");
-        TokenSet tokens = RedisTestTokens.Create(key);
+        TokenSet tokens = RedisTestTokens.Create(Alice);
         await using ServiceProvider first = DataProtectionServices(prefix);
         await using ServiceProvider second = DataProtectionServices(prefix);
         var logger = new CapturingLogger<RedisTokenStore>();
@@ -118,7 +116,7 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
         await using var reader = Store(prefix, protector: Protector(second));
         await using var withoutKeys = Store(prefix, logger: logger);
 
-        await writer.SetAsync(key, tokens);
+        await writer.SetAsync(Alice, tokens);
 
         string stored = string.Join('\n', (await _redis.RawRecordsAsync(prefix + "{"))
             .SelectMany(r => r.Value).Select(e => Encoding.UTF8.GetString((byte[])e.Value!)));
@@ -131,8 +129,8 @@ public sealed partial class RedisTokenStoreTests : IClassFixture<RedisFixture>
                 stored.Should().NotContain(secret, "the record is Data Protection ciphertext");
             }
 
-            (await reader.GetAsync(key)).Should().BeEquivalentTo(tokens);
-            (await withoutKeys.GetAsync(key)).Should().BeNull("a record that cannot be read is treated as absent");
+            (await reader.GetAsync(Alice)).Should().BeEquivalentTo(tokens);
+            (await withoutKeys.GetAsync(Alice)).Should().BeNull("a record that cannot be read is treated as absent");
             logger.Entries.Should().ContainSingle(e => e.EventId.Id == 450);
             logger.AllText.Should().NotContain("fake-");
         }

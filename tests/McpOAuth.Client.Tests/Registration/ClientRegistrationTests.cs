@@ -1,3 +1,5 @@
+using McpOAuth.Client.Tests.Builders;
+
 namespace McpOAuth.Client.Tests.Registration;
 
 public sealed class ClientRegistrationTests
@@ -6,14 +8,8 @@ public sealed class ClientRegistrationTests
     public void ToString_WithSecret_LeavesTheSecretOut()
     {
         // LOG-04, REG-06
-        var registration = new ClientRegistration
-        {
-            ClientId = "client-1",
-            ClientSecret = "super-secret-value",
-            TokenEndpointAuthMethod = "client_secret_basic",
-            Issuer = "https://auth.example.com",
-            Kind = ClientRegistrationKind.Dynamic,
-        };
+        ClientRegistration registration =
+            TokenResponses.Preregistered("client_secret_basic", secret: "super-secret-value") with { Kind = ClientRegistrationKind.Dynamic };
 
         string text = registration.ToString();
 

@@ -2,25 +2,25 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpOAuth.Client.Internal;
+using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Registration;
 
 public sealed class DefaultClientRegistrarTests : IDisposable
 {
-    private const string Issuer = "https://auth.example.com";
-    private const string RegistrationEndpoint = "https://auth.example.com/register";
+    private const string Issuer = BackchannelRig.Issuer;
+    private const string RegistrationEndpoint = Issuer + "/register";
     private static readonly Uri RedirectUri = new("http://127.0.0.1:49152/callback");
 
-    private readonly FakeHttpMessageHandler _server = new();
-    private readonly CapturingLogger _logger = new();
+    private readonly BackchannelRig _rig = new();
     private readonly DefaultClientRegistrar _registrar;
 
     public DefaultClientRegistrarTests()
     {
-        _registrar = new DefaultClientRegistrar(TestBackchannel.Create(_server, new ObservableTimeProvider()), _logger);
+        _registrar = new DefaultClientRegistrar(_rig.Backchannel, _rig.Logger);
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task GetRegistrationAsync_PreregisteredClientAndEverythingElseAvailable_UsesPreregisteredWithoutRequests()
@@ -39,7 +39,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
             registration.RedirectUris.Should().Equal(RedirectUri.OriginalString);
         }
 
-        _server.Requests.Should().BeEmpty();
+        _rig.Network.Requests.Should().BeEmpty();
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
         registration.ClientId.Should().Be("https://app.example/oauth/client.json");
         registration.TokenEndpointAuthMethod.Should().Be("none");
         registration.ClientSecret.Should().BeNull();
-        _server.Requests.Should().BeEmpty();
+        _rig.Network.Requests.Should().BeEmpty();
     }
 
     [Theory]
@@ -63,20 +63,20 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_CimdConfiguredButNotAdvertised_FallsBackToDynamicRegistration(bool? supported)
     {
         // AUTH-17, AUTH-19: CIMD only when client_id_metadata_document_supported is true
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-client"));
         var options = new ClientRegistrationOptions { ClientMetadataDocumentUri = new Uri("https://app.example/oauth/client.json") };
 
         ClientRegistration registration = await RegisterAsync(options, Server(cimd: supported));
 
         registration.Kind.Should().Be(ClientRegistrationKind.Dynamic);
         registration.ClientId.Should().Be("dcr-client");
-        _server.Requests.Should().ContainSingle();
+        _rig.Network.Requests.Should().ContainSingle();
     }
 
     [Fact]
     public async Task GetRegistrationAsync_CimdAdvertisedButNotConfigured_UsesDynamicRegistration()
     {
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-client"));
 
         ClientRegistration registration = await RegisterAsync(new ClientRegistrationOptions(), Server(cimd: true));
 
@@ -92,7 +92,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
         McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
         ex.Code.Should().Be(McpOAuthErrorCode.ClientRegistrationRequired);
         ex.Message.Should().Contain("Client.ClientId").And.Contain("--client-id").And.Contain("--issuer " + Issuer).And.Contain("--client-secret-env");
-        _server.Requests.Should().BeEmpty();
+        _rig.Network.Requests.Should().BeEmpty();
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_AnonymousRegistrationRefused_MessageNamesThePreRegisteredClientOptions(HttpStatusCode status, string body)
     {
         // Issue 12 item 5: Keycloak's Trusted Hosts policy (403), Okta without an API token (401)
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(body, status));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Json(body, status));
 
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
 
@@ -114,7 +114,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_RateLimited429_SaysSoAndGivesNoConfigurationAdvice()
     {
         // Issue 12 item 1: a 429 was reported with advice about loopback redirect URIs
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Json("{\"error\":\"too_many_requests\"}", HttpStatusCode.TooManyRequests));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Json("{\"error\":\"too_many_requests\"}", HttpStatusCode.TooManyRequests));
 
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
 
@@ -124,7 +124,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
             ex.Code.Should().Be(McpOAuthErrorCode.RegistrationFailed);
             ex.Message.Should().Contain("HTTP 429").And.Contain("too many requests").And.Contain("try again later");
             ex.Message.Should().NotContain("loopback").And.NotContain("--client-id");
-            _server.Requests.Should().ContainSingle("a registration is never retried blindly");
+            _rig.Network.Requests.Should().ContainSingle("a registration is never retried blindly");
         }
     }
 
@@ -134,18 +134,18 @@ public sealed class DefaultClientRegistrarTests : IDisposable
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions { AllowDynamicRegistration = false }, Server());
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ClientRegistrationRequired);
-        _server.Requests.Should().BeEmpty();
+        _rig.Network.Requests.Should().BeEmpty();
     }
 
     [Fact]
     public async Task GetRegistrationAsync_DynamicRegistration_SendsNativeLoopbackPublicClientMetadata()
     {
         // REG-02, AUTH-22, AUTH-31 (refresh_token in grant_types)
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-client"));
 
         ClientRegistration registration = await RegisterAsync(new ClientRegistrationOptions { ClientName = "Test App" }, Server(methods: ["none", "client_secret_basic"]));
 
-        RecordedHttpRequest request = _server.Requests.Should().ContainSingle().Subject;
+        RecordedHttpRequest request = _rig.Network.Requests.Should().ContainSingle().Subject;
         request.ContentType.Should().StartWith("application/json");
         using JsonDocument body = JsonDocument.Parse(request.Body);
         JsonElement root = body.RootElement;
@@ -168,13 +168,13 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_DeviceAuthorization_RegistersTheDeviceGrantWithoutRedirectUris()
     {
         // RFC 8628 §3.4, RFC 7591 §2: a device client has no redirect and asks for the device_code grant
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(new JsonObject { ["client_id"] = "device-client" }, HttpStatusCode.Created));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Json(new JsonObject { ["client_id"] = "device-client" }, HttpStatusCode.Created));
 
         ClientRegistration registration = await _registrar.GetRegistrationAsync(
             new ClientRegistrationRequest { Issuer = Issuer, AuthorizationServer = Server(), DeviceAuthorization = true, Options = new ClientRegistrationOptions() },
             CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
-        JsonElement root = JsonDocument.Parse(_server.Requests.Single().Body).RootElement;
+        JsonElement root = JsonDocument.Parse(_rig.Network.Requests.Single().Body).RootElement;
         using (new AssertionScope())
         {
             root.GetProperty("grant_types").EnumerateArray().Select(e => e.GetString()).Should().Equal("urn:ietf:params:oauth:grant-type:device_code", "refresh_token");
@@ -190,7 +190,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_DeviceThenRedirectAtOneIssuer_SeparateRegistrations()
     {
         // REG-05: a device client cannot serve a redirect flow, so the two are cached apart
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(new JsonObject { ["client_id"] = "device-client" }, HttpStatusCode.Created), Registered("redirect-client"));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Json(new JsonObject { ["client_id"] = "device-client" }, HttpStatusCode.Created), Registered("redirect-client"));
 
         ClientRegistration device = await _registrar.GetRegistrationAsync(
             new ClientRegistrationRequest { Issuer = Issuer, AuthorizationServer = Server(), DeviceAuthorization = true, Options = new ClientRegistrationOptions() },
@@ -199,54 +199,47 @@ public sealed class DefaultClientRegistrarTests : IDisposable
 
         device.ClientId.Should().Be("device-client");
         redirect.ClientId.Should().Be("redirect-client");
-        _server.Requests.Should().HaveCount(2);
+        _rig.Network.Requests.Should().HaveCount(2);
     }
 
     [Fact]
     public async Task GetRegistrationAsync_ServerAdvertisesNoAuthMethods_RequestsNone()
     {
         // REG-02: a public client unless the server says otherwise
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-client"));
 
         await RegisterAsync(new ClientRegistrationOptions(), Server(methods: null));
 
-        JsonDocument.Parse(_server.Requests.Single().Body).RootElement.GetProperty("token_endpoint_auth_method").GetString().Should().Be("none");
+        JsonDocument.Parse(_rig.Network.Requests.Single().Body).RootElement.GetProperty("token_endpoint_auth_method").GetString().Should().Be("none");
     }
 
     [Fact]
     public async Task GetRegistrationAsync_ServerSupportsOnlyClientSecretBasic_RequestsItAndKeepsTheSecret()
     {
         // AUTH-25
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client", secret: "dcr-secret", method: "client_secret_basic"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-client", secret: "dcr-secret", method: "client_secret_basic"));
 
         ClientRegistration registration = await RegisterAsync(new ClientRegistrationOptions(), Server(methods: ["client_secret_basic"]));
 
-        JsonDocument.Parse(_server.Requests.Single().Body).RootElement.GetProperty("token_endpoint_auth_method").GetString().Should().Be("client_secret_basic");
+        JsonDocument.Parse(_rig.Network.Requests.Single().Body).RootElement.GetProperty("token_endpoint_auth_method").GetString().Should().Be("client_secret_basic");
         registration.TokenEndpointAuthMethod.Should().Be("client_secret_basic");
         registration.ClientSecret.Should().Be("dcr-secret");
     }
 
-    [Fact]
-    public async Task GetRegistrationAsync_ServerReturnsAnotherUsableMethod_HonoursIt()
+    [Theory]
+    // RFC 7591 §3.2.1: the server may change the method, and the client honours it
+    [InlineData("client_secret_post", "dcr-secret", "dcr-secret")]
+    // a public client given a secret drops it
+    [InlineData("none", "unneeded-secret", null)]
+    public async Task GetRegistrationAsync_ServerReturnsAnotherUsableMethod_HonoursItAndKeepsASecretOnlyWhereItIsUsed(
+        string method, string secret, string? expectedSecret)
     {
-        // RFC 7591 §3.2.1: the server may change the method
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client", secret: "dcr-secret", method: "client_secret_post"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-client", secret: secret, method: method));
 
         ClientRegistration registration = await RegisterAsync(new ClientRegistrationOptions(), Server());
 
-        registration.TokenEndpointAuthMethod.Should().Be("client_secret_post");
-        registration.ClientSecret.Should().Be("dcr-secret");
-    }
-
-    [Fact]
-    public async Task GetRegistrationAsync_PublicClientGivenASecret_DropsTheSecret()
-    {
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client", secret: "unneeded-secret", method: "none"));
-
-        ClientRegistration registration = await RegisterAsync(new ClientRegistrationOptions(), Server());
-
-        registration.TokenEndpointAuthMethod.Should().Be("none");
-        registration.ClientSecret.Should().BeNull();
+        registration.TokenEndpointAuthMethod.Should().Be(method);
+        registration.ClientSecret.Should().Be(expectedSecret);
     }
 
     [Theory]
@@ -256,7 +249,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_ServerRequiresUnsupportedMethod_RegistrationFailed(string method)
     {
         // REG-03: fail clearly before launching the browser
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client", method: method));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-client", method: method));
 
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
 
@@ -266,7 +259,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     [Fact]
     public async Task GetRegistrationAsync_SecretMethodWithoutSecret_RegistrationFailed()
     {
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client", method: "client_secret_basic"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-client", method: "client_secret_basic"));
 
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
 
@@ -279,7 +272,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
         // REG-03
         JsonObject body = RegisteredBody("dcr-client");
         body["redirect_uris"] = new JsonArray("https://attacker.example/callback");
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(body, HttpStatusCode.Created));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Json(body, HttpStatusCode.Created));
 
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
 
@@ -291,7 +284,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     {
         JsonObject body = RegisteredBody("dcr-client");
         body["redirect_uris"] = new JsonArray("http://127.0.0.1:49152/callback", "http://127.0.0.1/other");
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(body, HttpStatusCode.Created));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Json(body, HttpStatusCode.Created));
 
         ClientRegistration registration = await RegisterAsync(new ClientRegistrationOptions(), Server());
 
@@ -310,7 +303,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_ResponseWithoutUsableClientId_InvalidResponse(string body)
     {
         // REG-04
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(body, HttpStatusCode.Created));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Json(body, HttpStatusCode.Created));
 
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
 
@@ -321,7 +314,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_TenMegabyteResponse_ResponseTooLarge()
     {
         // REG-04: read bounded
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Huge(10 * 1024 * 1024, declareLength: false));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Huge(10 * 1024 * 1024, declareLength: false));
 
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
 
@@ -332,7 +325,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_InvalidRedirectUri400_RegistrationFailedCarryingTheServerError()
     {
         // AUTH-22: a typed error naming the cause, RFC 7591 §3.2.2
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Json(
             "{\"error\":\"invalid_redirect_uri\",\"error_description\":\"loopback\\r\\nnot allowed\",\"error_uri\":\"https://auth.example.com/help\"}",
             HttpStatusCode.BadRequest));
 
@@ -353,14 +346,14 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_ServerError500_RegistrationFailedAfterOnePost()
     {
         // REG-07: no retry storm
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Html("<h1>oops</h1>", HttpStatusCode.InternalServerError));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Html("<h1>oops</h1>", HttpStatusCode.InternalServerError));
 
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), Server());
 
         McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
         ex.Code.Should().Be(McpOAuthErrorCode.RegistrationFailed);
         ex.Error.Should().BeNull();
-        _server.Requests.Should().ContainSingle();
+        _rig.Network.Requests.Should().ContainSingle();
     }
 
     [Theory]
@@ -374,7 +367,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
         Func<Task> act = () => RegisterAsync(new ClientRegistrationOptions(), server);
 
         (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.InsecureEndpoint);
-        _server.Requests.Should().BeEmpty();
+        _rig.Network.Requests.Should().BeEmpty();
     }
 
     [Fact]
@@ -387,7 +380,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
 
         McpOAuthException ex = (await act.Should().ThrowAsync<McpOAuthException>()).Which;
         ex.Code.Should().Be(McpOAuthErrorCode.ClientRegistrationRequired);
-        _server.Requests.Should().BeEmpty();
+        _rig.Network.Requests.Should().BeEmpty();
     }
 
     [Fact]
@@ -431,21 +424,21 @@ public sealed class DefaultClientRegistrarTests : IDisposable
     public async Task GetRegistrationAsync_SameIssuerAndRedirectTwice_RegistersOnce()
     {
         // REG-05: at most once per (issuer, redirect URI)
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-1"), Registered("dcr-2"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-1"), Registered("dcr-2"));
 
         ClientRegistration first = await RegisterAsync(new ClientRegistrationOptions(), Server());
         ClientRegistration second = await RegisterAsync(new ClientRegistrationOptions(), Server());
 
         second.ClientId.Should().Be(first.ClientId);
-        _server.Requests.Should().ContainSingle();
+        _rig.Network.Requests.Should().ContainSingle();
     }
 
     [Fact]
     public async Task GetRegistrationAsync_OtherRedirectUriOrOtherIssuer_RegistersAgain()
     {
         // REG-05, AUTH-24: another AS gets its own registration
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-1"), FakeResponse.Json(new JsonObject { ["client_id"] = "dcr-2" }, HttpStatusCode.Created));
-        _server.OnPost("https://as2.example.com/register", Registered("dcr-as2"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-1"), FakeResponse.Json(new JsonObject { ["client_id"] = "dcr-2" }, HttpStatusCode.Created));
+        _rig.Network.OnPost("https://as2.example.com/register", Registered("dcr-as2"));
 
         ClientRegistration first = await RegisterAsync(new ClientRegistrationOptions(), Server());
         ClientRegistration otherPort = await RegisterAsync(new ClientRegistrationOptions(), Server(), new Uri("http://127.0.0.1:50000/callback"));
@@ -456,34 +449,34 @@ public sealed class DefaultClientRegistrarTests : IDisposable
 
         new[] { first.ClientId, otherPort.ClientId, otherIssuer.ClientId }.Should().Equal("dcr-1", "dcr-2", "dcr-as2");
         otherIssuer.Issuer.Should().Be("https://as2.example.com");
-        _server.RequestedUris.Should().Equal(RegistrationEndpoint, RegistrationEndpoint, "https://as2.example.com/register");
+        _rig.Network.RequestedUris.Should().Equal(RegistrationEndpoint, RegistrationEndpoint, "https://as2.example.com/register");
     }
 
     [Fact]
     public async Task ForgetAsync_CachedRegistration_NextCallRegistersAgain()
     {
         // REF-10: invalid_client makes the registration stale
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-1"), Registered("dcr-2"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-1"), Registered("dcr-2"));
         ClientRegistration first = await RegisterAsync(new ClientRegistrationOptions(), Server());
 
         await _registrar.ForgetAsync(first);
         ClientRegistration second = await RegisterAsync(new ClientRegistrationOptions(), Server());
 
         second.ClientId.Should().Be("dcr-2");
-        _server.Requests.Should().HaveCount(2);
+        _rig.Network.Requests.Should().HaveCount(2);
     }
 
     [Fact]
     public async Task GetRegistrationAsync_ClientSecretReturned_NeverLogged()
     {
         // REG-06, LOG-01
-        _server.OnPost(RegistrationEndpoint, Registered("dcr-client", secret: "dcr-secret-value-123", method: "client_secret_basic"));
+        _rig.Network.OnPost(RegistrationEndpoint, Registered("dcr-client", secret: "dcr-secret-value-123", method: "client_secret_basic"));
 
         ClientRegistration registration = await RegisterAsync(new ClientRegistrationOptions(), Server());
 
         registration.ClientSecret.Should().Be("dcr-secret-value-123");
-        _logger.Entries.Should().NotBeEmpty();
-        _logger.AllText.Should().NotContain("dcr-secret-value-123");
+        _rig.Logger.Entries.Should().NotBeEmpty();
+        _rig.Logger.AllText.Should().NotContain("dcr-secret-value-123");
     }
 
     [Fact]
@@ -525,7 +518,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
         // RFC 7591 §2 scope (issue 12 item 1); §3.2.1: the grant types the server registered decide offline_access later
         JsonObject registered = RegisteredBody("dcr-client");
         registered["grant_types"] = new JsonArray("authorization_code");
-        _server.OnPost(RegistrationEndpoint, FakeResponse.Json(registered, HttpStatusCode.Created));
+        _rig.Network.OnPost(RegistrationEndpoint, FakeResponse.Json(registered, HttpStatusCode.Created));
 
         ClientRegistration registration = await _registrar.GetRegistrationAsync(
             new ClientRegistrationRequest
@@ -538,7 +531,7 @@ public sealed class DefaultClientRegistrarTests : IDisposable
             },
             CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
-        using JsonDocument body = JsonDocument.Parse(_server.Requests.Single().Body);
+        using JsonDocument body = JsonDocument.Parse(_rig.Network.Requests.Single().Body);
         body.RootElement.GetProperty("scope").GetString().Should().Be("mcp:read mcp:write offline_access");
         registration.GrantTypes.Should().Equal("authorization_code");
     }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Tokens;
 
@@ -521,14 +522,8 @@ public sealed partial class FileTokenStoreTests : IDisposable
     private FileTokenStore CreateStore(string directory) =>
         new(new FileTokenStoreOptions { Directory = directory, LockTimeout = TimeSpan.FromSeconds(5) }, _logger, _time);
 
-    private static TokenSet Tokens(TokenStoreKey key, string accessToken = "at-1") => new()
-    {
-        AccessToken = accessToken,
-        ObtainedAt = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero),
-        Resource = key.Resource,
-        Issuer = key.Issuer,
-        ClientId = key.ClientId,
-    };
+    private static TokenSet Tokens(TokenStoreKey key, string accessToken = "at-1") =>
+        TokenSets.For(key, accessToken) with { ObtainedAt = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero) };
 
     [GeneratedRegex("^[0-9A-F]{64}\\.json$")]
     private static partial Regex HashFileName();

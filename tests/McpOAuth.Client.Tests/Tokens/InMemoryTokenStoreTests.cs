@@ -1,3 +1,5 @@
+using McpOAuth.Client.Tests.Builders;
+
 namespace McpOAuth.Client.Tests.Tokens;
 
 public sealed class InMemoryTokenStoreTests
@@ -52,13 +54,7 @@ public sealed class InMemoryTokenStoreTests
         await act.Should().ThrowAsync<ArgumentNullException>();
     }
 
-    private static TokenSet Tokens(TokenStoreKey key) => new()
-    {
-        AccessToken = "at",
-        Resource = key.Resource,
-        Issuer = key.Issuer,
-        ClientId = key.ClientId,
-    };
+    private static TokenSet Tokens(TokenStoreKey key) => TokenSets.For(key, "at");
 
     [Fact]
     public async Task GetProtectionAsync_AnyCredential_Memory()

@@ -1,3 +1,5 @@
+using McpOAuth.Client.Tests.Builders;
+
 namespace McpOAuth.Client.Tests.Tokens;
 
 public sealed class TokenSetTests
@@ -98,13 +100,6 @@ public sealed class TokenSetTests
         tokens.Key.Should().Be(new TokenStoreKey("https://mcp.example.com/mcp", "https://auth.example.com", "client-1"));
     }
 
-    private static TokenSet Tokens(TimeSpan? lifetime) => new()
-    {
-        AccessToken = "at",
-        ObtainedAt = Obtained,
-        ExpiresAt = lifetime is { } l ? Obtained + l : null,
-        Resource = "https://mcp.example.com/mcp",
-        Issuer = "https://auth.example.com",
-        ClientId = "client-1",
-    };
+    private static TokenSet Tokens(TimeSpan? lifetime) =>
+        TokenSets.Bearer("at") with { ObtainedAt = Obtained, ExpiresAt = lifetime is { } l ? Obtained + l : null };
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using McpOAuth.Client.Internal;
+using McpOAuth.Client.Tests.Builders;
 using Microsoft.Extensions.Primitives;
 
 namespace McpOAuth.Client.Tests.Flow.Grants;
@@ -244,14 +245,8 @@ public sealed class AuthorizationCodeFlowTests : IDisposable
         Kind = ClientRegistrationKind.Dynamic,
     };
 
-    private static TokenSet Stale(ClientRegistration client) => new()
-    {
-        AccessToken = "AT-STALE",
-        Resource = GrantRig.Resource,
-        Issuer = GrantRig.Issuer,
-        ClientId = client.ClientId,
-        Registration = client,
-    };
+    private static TokenSet Stale(ClientRegistration client) =>
+        TokenSets.Bearer("AT-STALE") with { ClientId = client.ClientId, Registration = client };
 
     private static string S256(string verifier) => Base64Url.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
 }

@@ -1,15 +1,13 @@
 using McpOAuth.Client.Internal;
+using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Flow.Grants;
 
 /// <summary>The collaborators of one grant flow over an in-memory network and a fake clock: no Kestrel, no sockets.</summary>
-internal sealed class GrantRig : IDisposable
+internal sealed class GrantRig : BackchannelRig
 {
-    public const string Issuer = "https://auth.example.com";
-    public const string Resource = "https://mcp.example.com/mcp";
-    public const string TokenUrl = "https://auth.example.com/token";
-    public const string RegisterUrl = "https://auth.example.com/register";
-    public const string DeviceUrl = "https://auth.example.com/device";
+    public const string RegisterUrl = Issuer + "/register";
+    public const string DeviceUrl = Issuer + "/device";
 
     public GrantRig(Action<McpOAuthOptions>? configure = null, Func<AuthorizationServerDocument, AuthorizationServerDocument>? server = null)
     {
@@ -25,9 +23,7 @@ internal sealed class GrantRig : IDisposable
         };
         document = server?.Invoke(document) ?? document;
         Server = new ResolvedServer(Resource, new Uri(Resource), Issuer, document, Metadata: null, DefaultEndpoints: false, AllowHttp: false, Endpoint: Resource);
-        Backchannel backchannel = TestBackchannel.Create(Network, Time);
-        Tokens = new TokenEndpointClient(backchannel, Time, Logger);
-        Registrar = new DefaultClientRegistrar(backchannel, Logger);
+        Registrar = new DefaultClientRegistrar(Backchannel, Logger);
         Registrations = new ClientRegistrations(Options, Registrar, Store, Time, Logger);
         Completion = new GrantCompletion(Store, Logger);
         Session = new ServerSession(Resource, new Uri(Resource), TokenSet.DefaultPartition, static () => { });
@@ -35,17 +31,9 @@ internal sealed class GrantRig : IDisposable
 
     public McpOAuthOptions Options { get; } = new();
 
-    public FakeHttpMessageHandler Network { get; } = new();
-
-    public ObservableTimeProvider Time { get; } = new();
-
-    public CapturingLogger Logger { get; } = new();
-
     public InMemoryTokenStore Store { get; } = new();
 
     public ResolvedServer Server { get; }
-
-    public TokenEndpointClient Tokens { get; }
 
     public DefaultClientRegistrar Registrar { get; }
 
@@ -68,7 +56,5 @@ internal sealed class GrantRig : IDisposable
     }
 
     public static string TokenJson(string accessToken = "AT-1", string tokenType = "Bearer", string? refreshToken = "RT-1") =>
-        $"{{\"access_token\":\"{accessToken}\",\"token_type\":\"{tokenType}\",\"expires_in\":3600{(refreshToken is null ? string.Empty : $",\"refresh_token\":\"{refreshToken}\"")}}}";
-
-    public void Dispose() => Network.Dispose();
+        TokenResponses.TokenJson(accessToken, tokenType, refreshToken: refreshToken);
 }
