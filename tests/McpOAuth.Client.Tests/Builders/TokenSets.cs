@@ -17,4 +17,15 @@ internal static class TokenSets
     /// <summary>A credential stored under <paramref name="key"/>: its resource, issuer and client.</summary>
     public static TokenSet For(TokenStoreKey key, string accessToken = "at-1") =>
         Bearer(accessToken, key.Resource) with { Issuer = key.Issuer, ClientId = key.ClientId };
+
+    /// <summary>A credential obtained at the Unix epoch whose access token expired an hour later, as a store holds it for
+    /// <paramref name="resource"/> at <paramref name="issuer"/>.</summary>
+    public static TokenSet Expired(string accessToken, string resource, string issuer, string clientId) =>
+        Bearer(accessToken, resource) with
+        {
+            Issuer = issuer,
+            ClientId = clientId,
+            ObtainedAt = DateTimeOffset.UnixEpoch,
+            ExpiresAt = DateTimeOffset.UnixEpoch.AddHours(1),
+        };
 }

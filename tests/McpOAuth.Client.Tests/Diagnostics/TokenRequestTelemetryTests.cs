@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Builders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
@@ -193,7 +192,7 @@ public sealed class TokenRequestTelemetryTests : IDisposable
 
     private static TokenRequestContext Context(string? clientSecret = Secret) => new(
         new Uri(TokenUrl),
-        new ClientAuthentication(TokenResponses.Preregistered(clientSecret is null ? "none" : "client_secret_basic", secret: clientSecret)),
+        new ClientAuthentication(Clients.Preregistered(clientSecret is null ? "none" : "client_secret_basic", secret: clientSecret)),
         BackchannelRig.Resource,
         BackchannelRig.Resource,
         []);

@@ -1,12 +1,11 @@
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Builders;
 using Microsoft.Extensions.Primitives;
 
 namespace McpOAuth.Client.Tests.Flow;
 
 public sealed class AuthorizationRequestTests
 {
-    private static readonly ClientRegistration Client = TokenResponses.Preregistered("none", "client 1/x");
+    private static readonly ClientRegistration Client = Clients.Preregistered("none", "client 1/x");
 
     private static readonly Uri RedirectUri = new("http://127.0.0.1:49152/callback");
     private static readonly PkcePair Pkce = new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");

@@ -1,5 +1,4 @@
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Flow;
 

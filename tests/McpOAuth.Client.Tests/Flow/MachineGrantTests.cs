@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Builders;
 using static McpOAuth.Client.Tests.Builders.BackchannelRig;
 using static McpOAuth.Client.Tests.Builders.TokenResponses;
 
@@ -638,7 +637,7 @@ public sealed class MachineGrantTests : IDisposable
         return form;
     }
 
-    private static ClientRegistration Client(string method, string? secret = "client-secret") => TokenResponses.Preregistered(method, ClientId, secret);
+    private static ClientRegistration Client(string method, string? secret = "client-secret") => Clients.Preregistered(method, ClientId, secret);
 
     private static ClientRegistration IdpClient(string? secret) => new()
     {

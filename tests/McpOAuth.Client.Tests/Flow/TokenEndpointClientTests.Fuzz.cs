@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using static McpOAuth.Client.Tests.Builders.BackchannelRig;
+using static McpOAuth.Client.Tests.Builders.Clients;
 using static McpOAuth.Client.Tests.Builders.TokenResponses;
 
 namespace McpOAuth.Client.Tests.Flow;

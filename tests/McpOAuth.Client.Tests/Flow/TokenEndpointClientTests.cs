@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Builders;
 using static McpOAuth.Client.Tests.Builders.BackchannelRig;
+using static McpOAuth.Client.Tests.Builders.Clients;
 using static McpOAuth.Client.Tests.Builders.TokenResponses;
 
 namespace McpOAuth.Client.Tests.Flow;

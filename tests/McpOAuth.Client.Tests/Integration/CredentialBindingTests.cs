@@ -152,7 +152,7 @@ public sealed class CredentialBindingTests
         await using var attacker = await StartAttackerAsync(o => o.RevocationEnabled = true);
         await using var mcpServer = await TestMcpServer.StartAsync(attacker);
         var store = new InMemoryTokenStore();
-        TokenSet planted = TestCredentials.Expired("AT-PLANTED", mcpServer.Resource, attacker.Issuer, ClientId) with { RefreshToken = "RT-PLANTED" };
+        TokenSet planted = TokenSets.Expired("AT-PLANTED", mcpServer.Resource, attacker.Issuer, ClientId) with { RefreshToken = "RT-PLANTED" };
         await store.SetAsync(planted.Key, planted);
         using var client = McpClientHarness.Create(
             o =>

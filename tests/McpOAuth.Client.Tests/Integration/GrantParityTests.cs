@@ -63,7 +63,7 @@ public sealed class GrantParityTests : ServerPairTest
     {
         var (authorizationServer, mcpServer) = await StartDeviceServersAsync();
         var store = new InMemoryTokenStore();
-        TokenSet stale = TestCredentials.Expired("AT-STALE-1", mcpServer.Resource, authorizationServer.Issuer, "forgotten-client");
+        TokenSet stale = TokenSets.Expired("AT-STALE-1", mcpServer.Resource, authorizationServer.Issuer, "forgotten-client");
         await store.SetAsync(stale.Key, stale);
         using var client = CreateDeviceClient(authorizationServer, store: store);
 

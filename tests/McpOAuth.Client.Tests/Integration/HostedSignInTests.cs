@@ -122,7 +122,7 @@ public sealed class HostedSignInTests : ServerPairTest
             ResourceUri = new Uri("https://mcp.example.com/mcp"),
             RedirectUri = Callback,
             CodeVerifier = "VERIFIER-SECRET-1",
-            Client = TestCredentials.SecretClient("c", "DYN-SECRET-1"),
+            Client = Clients.DynamicWithSecret("c", "DYN-SECRET-1"),
             Scopes = ["mcp:read"],
             ExpiresAt = DateTimeOffset.UnixEpoch.AddDays(1),
         };
@@ -147,7 +147,7 @@ public sealed class HostedSignInTests : ServerPairTest
 
         PendingAuthorizationSerializer.TryDeserialize(earlier, out PendingAuthorization? read).Should().BeTrue();
 
-        read!.Client.Should().BeEquivalentTo(TestCredentials.SecretClient("c", "DYN-SECRET-2") with { RedirectUris = ["https://app.example.com/callback"] });
+        read!.Client.Should().BeEquivalentTo(Clients.DynamicWithSecret("c", "DYN-SECRET-2") with { RedirectUris = ["https://app.example.com/callback"] });
     }
 
     private static McpClientHarness CreateApp(IPendingAuthorizationStore pending, ITokenStore? tokens = null, string? returnUrl = null, TimeProvider? time = null) =>

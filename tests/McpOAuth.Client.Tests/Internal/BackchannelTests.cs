@@ -1,6 +1,5 @@
 using System.Net;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Internal;
 

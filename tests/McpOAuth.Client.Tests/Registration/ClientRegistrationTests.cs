@@ -1,4 +1,3 @@
-using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Registration;
 
@@ -8,8 +7,7 @@ public sealed class ClientRegistrationTests
     public void ToString_WithSecret_LeavesTheSecretOut()
     {
         // LOG-04, REG-06
-        ClientRegistration registration =
-            TokenResponses.Preregistered("client_secret_basic", secret: "super-secret-value") with { Kind = ClientRegistrationKind.Dynamic };
+        ClientRegistration registration = Clients.DynamicWithSecret("client-1", "super-secret-value");
 
         string text = registration.ToString();
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Registration;
 

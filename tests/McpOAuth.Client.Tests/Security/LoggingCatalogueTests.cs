@@ -146,7 +146,7 @@ public sealed class LoggingCatalogueTests : ServerPairTest
             Resource = "https://mcp.example.com/mcp",
             Issuer = "https://auth.example.com",
             ClientId = "client-4",
-            Registration = TestCredentials.SecretClient("client-4", "CS-SECRET-4", ClientRegistrationKind.Preregistered),
+            Registration = Clients.Preregistered("client_secret_basic", "client-4", "CS-SECRET-4"),
         };
 
         string json = JsonSerializer.Serialize(tokens, Reflection);
@@ -169,7 +169,7 @@ public sealed class LoggingCatalogueTests : ServerPairTest
     {
         // LOG-04 (JSON of a ClientRegistration on its own): an application that logs or caches the registration does not write the
         // client secret; the durable stores' record (TokenSetSerializer) still keeps a dynamically registered client's secret.
-        ClientRegistration registration = TestCredentials.SecretClient("client-5", "CS-SECRET-5");
+        ClientRegistration registration = Clients.DynamicWithSecret("client-5", "CS-SECRET-5");
         var tokens = new TokenSet
         {
             AccessToken = "fake-access-token-5",

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Tokens;
 

@@ -1,4 +1,3 @@
-using McpOAuth.Client.Tests.Builders;
 
 namespace McpOAuth.Client.Tests.Tokens;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using McpOAuth.Client.Internal;
-using McpOAuth.Client.Tests.Builders;
 using Microsoft.Extensions.Primitives;
 
 namespace McpOAuth.Client.Tests.Flow.Grants;
