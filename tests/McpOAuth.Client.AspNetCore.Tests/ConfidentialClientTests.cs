@@ -15,28 +15,28 @@ public sealed class ConfidentialClientTests
     [Fact]
     public async Task WebSignIn_ClientSecretBasic_AuthenticatesAtTheTokenEndpointAndKeepsNoSecretPending()
     {
-        await using var servers = await Servers.StartAsync(configure: o =>
+        await using var servers = await WebAppServers.StartAsync(configure: o =>
         {
             o.TokenEndpointAuthMethodsSupported = ["client_secret_basic"];
             o.PreRegisteredClients.Add(Client("client_secret_basic", ClientSecret));
         });
         var pending = new RecordingPendingStore();
-        await using var app = await TestWebApp.StartAsync(servers.Mcp, s =>
+        await using var app = await TestWebApp.StartAsync(servers.McpServer, s =>
         {
             s.Pending = pending;
-            s.OAuth = o => (o.Client.ClientId, o.Client.ClientSecret, o.Client.Issuer) = (ClientId, ClientSecret, servers.Authorization.Issuer);
+            s.OAuth = o => (o.Client.ClientId, o.Client.ClientSecret, o.Client.Issuer) = (ClientId, ClientSecret, servers.AuthorizationServer.Issuer);
         });
 
         HttpStatusCode tools = await SignInAndListAsync(app);
 
-        RecordedRequest token = servers.Authorization.TokenRequests.Should().ContainSingle().Subject;
+        RecordedRequest token = servers.AuthorizationServer.TokenRequests.Should().ContainSingle().Subject;
         using (new AssertionScope())
         {
             tools.Should().Be(HttpStatusCode.OK);
             token.StatusCode.Should().Be(200);
             token.Authorization.Should().StartWith("Basic ");
             token.FormValue("client_secret").Should().BeNull();
-            servers.Authorization.RegistrationCount.Should().Be(0);
+            servers.AuthorizationServer.RegistrationCount.Should().Be(0);
             pending.Saved.Should().ContainSingle().Which.Client.ClientSecret.Should().BeNull("a configured secret stays in the options");
         }
     }
@@ -46,27 +46,27 @@ public sealed class ConfidentialClientTests
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var publicKey = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
-        await using var servers = await Servers.StartAsync(configure: o =>
+        await using var servers = await WebAppServers.StartAsync(configure: o =>
         {
             o.TokenEndpointAuthMethodsSupported = ["private_key_jwt"];
             o.PreRegisteredClients.Add(Client("private_key_jwt", secret: null));
         });
-        servers.Authorization.EnableExtensionGrants(x => x.ClientKeys[ClientId] = publicKey);
-        await using var app = await TestWebApp.StartAsync(servers.Mcp, s => s.OAuth = o =>
+        servers.AuthorizationServer.EnableExtensionGrants(x => x.ClientKeys[ClientId] = publicKey);
+        await using var app = await TestWebApp.StartAsync(servers.McpServer, s => s.OAuth = o =>
         {
-            (o.Client.ClientId, o.Client.ClientAssertionKey, o.Client.Issuer) = (ClientId, key, servers.Authorization.Issuer);
+            (o.Client.ClientId, o.Client.ClientAssertionKey, o.Client.Issuer) = (ClientId, key, servers.AuthorizationServer.Issuer);
             o.GrantType = McpOAuthGrantType.AuthorizationCode;
         });
 
         HttpStatusCode tools = await SignInAndListAsync(app);
 
-        RecordedRequest token = servers.Authorization.TokenRequests.Should().ContainSingle().Subject;
+        RecordedRequest token = servers.AuthorizationServer.TokenRequests.Should().ContainSingle().Subject;
         using (new AssertionScope())
         {
-            tools.Should().Be(HttpStatusCode.OK, string.Join("; ", servers.Authorization.ExtensionRejections));
+            tools.Should().Be(HttpStatusCode.OK, string.Join("; ", servers.AuthorizationServer.ExtensionRejections));
             token.FormValue("grant_type").Should().Be("authorization_code");
             token.FormValue("client_assertion_type").Should().Be("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-            TestJwt.TryParse(token.FormValue("client_assertion"))!.ClaimString("aud").Should().Be(servers.Authorization.Issuer);
+            TestJwt.TryParse(token.FormValue("client_assertion"))!.ClaimString("aud").Should().Be(servers.AuthorizationServer.Issuer);
             token.Authorization.Should().BeNull();
         }
     }

@@ -15,7 +15,7 @@ public sealed class RegistrationApplicationTypeTests
 
         using HttpResponseMessage started = await browser.GetAsync(app, "/tools", "alice");
 
-        JsonObject registration = JsonNode.Parse(servers.Authorization.RegistrationRequests.Should().ContainSingle().Subject.Body)!.AsObject();
+        JsonObject registration = JsonNode.Parse(servers.AuthorizationServer.RegistrationRequests.Should().ContainSingle().Subject.Body)!.AsObject();
         using (new AssertionScope())
         {
             registration["redirect_uris"]!.AsArray().Select(u => u!.GetValue<string>()).Should().Equal("https://app.example.com/oauth/callback");

@@ -13,8 +13,8 @@ public sealed class SampleInMemoryTests
     [Fact]
     public async Task Sample_UserSignsInListsToolsAndSignsOut()
     {
-        await using var servers = await Servers.StartAsync();
-        await using var sample = await SampleProcess.StartAsync(PublicUrl, servers.Mcp.McpUri);
+        await using var servers = await WebAppServers.StartAsync();
+        await using var sample = await SampleProcess.StartAsync(PublicUrl, servers.McpServer.McpUri);
         using var alice = new SampleBrowser();
         await alice.LoginAsync(sample, "alice");
 
@@ -27,21 +27,21 @@ public sealed class SampleInMemoryTests
         using HttpResponseMessage logout = await alice.GetAsync(sample, "/logout-mcp");
         using HttpResponseMessage afterLogout = await alice.GetAsync(sample, "/tools");
 
-        string token = servers.Authorization.IssuedAccessTokens.Single().Token;
+        string token = servers.AuthorizationServer.IssuedAccessTokens.Single().Token;
         using (new AssertionScope(sample.Output))
         {
             api.Should().HaveStatusCode(HttpStatusCode.Unauthorized);
             JsonNode.Parse(await api.Content.ReadAsStringAsync())!["error"]!.GetValue<string>().Should().Be("sign_in_required");
             started.Should().HaveStatusCode(HttpStatusCode.Redirect);
-            started.Headers.Location!.GetLeftPart(UriPartial.Path).Should().Be(servers.Authorization.AuthorizationEndpoint.AbsoluteUri);
+            started.Headers.Location!.GetLeftPart(UriPartial.Path).Should().Be(servers.AuthorizationServer.AuthorizationEndpoint.AbsoluteUri);
             callback.GetLeftPart(UriPartial.Path).Should().Be(PublicUrl.AbsoluteUri + "oauth/callback");
             completed.Should().HaveStatusCode(HttpStatusCode.Redirect);
             completed.Headers.Location!.OriginalString.Should().Be("/tools");
             tools.Should().HaveStatusCode(HttpStatusCode.OK);
             page!.ToJsonString().Should().Be($$"""{"user":"alice","tools":["{{ToolsPerToken.ToolOf(token)}}"]}""");
             logout.Should().HaveStatusCode(HttpStatusCode.OK);
-            servers.Authorization.RevocationRequests.Should().NotBeEmpty("logout-mcp revokes at the authorization server");
-            servers.Authorization.IsAccessTokenValid(token, servers.Mcp.Resource, out _).Should().BeFalse();
+            servers.AuthorizationServer.RevocationRequests.Should().NotBeEmpty("logout-mcp revokes at the authorization server");
+            servers.AuthorizationServer.IsAccessTokenValid(token, servers.McpServer.Resource, out _).Should().BeFalse();
             afterLogout.Should().HaveStatusCode(HttpStatusCode.Redirect, "the credential is gone: a new sign-in starts");
         }
     }
@@ -49,8 +49,8 @@ public sealed class SampleInMemoryTests
     [Fact]
     public async Task Sample_AnotherUsersStateAndAReplay_RefusedAndEachUserSeesOnlyTheirOwnTools()
     {
-        await using var servers = await Servers.StartAsync();
-        await using var sample = await SampleProcess.StartAsync(PublicUrl, servers.Mcp.McpUri);
+        await using var servers = await WebAppServers.StartAsync();
+        await using var sample = await SampleProcess.StartAsync(PublicUrl, servers.McpServer.McpUri);
         using var alice = new SampleBrowser();
         using var bob = new SampleBrowser();
         await alice.LoginAsync(sample, "alice");
@@ -65,7 +65,7 @@ public sealed class SampleInMemoryTests
         string aliceTools = await (await alice.GetAsync(sample, "/tools")).Content.ReadAsStringAsync();
         string bobTools = await (await bob.GetAsync(sample, "/tools")).Content.ReadAsStringAsync();
 
-        IReadOnlyList<IssuedAccessToken> issued = servers.Authorization.IssuedAccessTokens;
+        IReadOnlyList<IssuedAccessToken> issued = servers.AuthorizationServer.IssuedAccessTokens;
         using (new AssertionScope(sample.Output))
         {
             await WebAppSignInTests.ShouldBeRefusedAsync(bobWithAlicesState, HttpStatusCode.BadRequest, aliceCallback);

@@ -19,9 +19,9 @@ public sealed class SampleRedisTests
     public async Task Sample_TwoInstances_SignInStartedOnACompletesOnBAndBothServeTheUser()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var servers = await Servers.StartAsync();
-        await using var a = await SampleProcess.StartAsync(PublicUrl, servers.Mcp.McpUri, Endpoint(redis));
-        await using var b = await SampleProcess.StartAsync(PublicUrl, servers.Mcp.McpUri, Endpoint(redis));
+        await using var servers = await WebAppServers.StartAsync();
+        await using var a = await SampleProcess.StartAsync(PublicUrl, servers.McpServer.McpUri, Endpoint(redis));
+        await using var b = await SampleProcess.StartAsync(PublicUrl, servers.McpServer.McpUri, Endpoint(redis));
         using var alice = new SampleBrowser();
         await alice.LoginAsync(a, "alice"); // The cookie instance A issued, read by B through the shared key ring.
 
@@ -31,14 +31,14 @@ public sealed class SampleRedisTests
         string onA = await (await alice.GetAsync(a, "/tools")).Content.ReadAsStringAsync();
         using HttpResponseMessage replayOnA = await alice.GetAsync(a.Route(callback));
 
-        string expected = $$"""{"user":"alice","tools":["{{ToolsPerToken.ToolOf(servers.Authorization.IssuedAccessTokens.Single().Token)}}"]}""";
+        string expected = $$"""{"user":"alice","tools":["{{ToolsPerToken.ToolOf(servers.AuthorizationServer.IssuedAccessTokens.Single().Token)}}"]}""";
         using (new AssertionScope(a.Output + b.Output))
         {
             completedOnB.Should().HaveStatusCode(HttpStatusCode.Redirect);
             completedOnB.Headers.Location!.OriginalString.Should().Be("/tools");
             onB.Should().Be(expected);
             onA.Should().Be(expected, "instance A finds the token instance B stored");
-            servers.Authorization.TokenRequests.Should().ContainSingle();
+            servers.AuthorizationServer.TokenRequests.Should().ContainSingle();
             await WebAppSignInTests.ShouldBeRefusedAsync(replayOnA, HttpStatusCode.BadRequest, callback);
         }
     }
@@ -48,9 +48,9 @@ public sealed class SampleRedisTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using ConnectionMultiplexer operator_ = await redis.ConnectAsync();
-        await using var servers = await Servers.StartAsync();
-        await using var a = await SampleProcess.StartAsync(PublicUrl, servers.Mcp.McpUri, Endpoint(redis));
-        await using var b = await SampleProcess.StartAsync(PublicUrl, servers.Mcp.McpUri, Endpoint(redis));
+        await using var servers = await WebAppServers.StartAsync();
+        await using var a = await SampleProcess.StartAsync(PublicUrl, servers.McpServer.McpUri, Endpoint(redis));
+        await using var b = await SampleProcess.StartAsync(PublicUrl, servers.McpServer.McpUri, Endpoint(redis));
         using var alice = new SampleBrowser();
         using var bob = new SampleBrowser();
         await alice.LoginAsync(a, "alice");
@@ -67,7 +67,7 @@ public sealed class SampleRedisTests
         using HttpResponseMessage bobApi = await bob.GetAsync(a, "/logout-mcp");
         using HttpResponseMessage bobAfterLogout = await bob.GetAsync(b, "/tools", accept: "application/json");
 
-        IReadOnlyList<IssuedAccessToken> issued = servers.Authorization.IssuedAccessTokens;
+        IReadOnlyList<IssuedAccessToken> issued = servers.AuthorizationServer.IssuedAccessTokens;
         using (new AssertionScope(a.Output + b.Output))
         {
             bobWithAlicesState.Should().HaveStatusCode(HttpStatusCode.BadRequest);

@@ -75,8 +75,8 @@ public sealed class WebAppOptionsTests
         using (new AssertionScope())
         {
             response.Should().HaveStatusCode(HttpStatusCode.InternalServerError, "a refused discovery is an error, not a sign-in");
-            servers.Authorization.Requests.Should().BeEmpty();
-            servers.Mcp.Requests.Should().OnlyContain(r => r.Path == "/mcp", "the metadata fetch was refused at connect time");
+            servers.AuthorizationServer.Requests.Should().BeEmpty();
+            servers.McpServer.Requests.Should().OnlyContain(r => r.Path == "/mcp", "the metadata fetch was refused at connect time");
         }
     }
 

@@ -1,10 +1,10 @@
 namespace McpOAuth.Client.AspNetCore.Tests;
 
-/// <summary>What a web-app sign-in test runs against, started and disposed together: the loopback <see cref="Servers"/>, the
+/// <summary>What a web-app sign-in test runs against, started and disposed together: the loopback <see cref="ServerPair"/>, the
 /// test web app in front of their MCP server, and a browser.</summary>
-internal sealed class WebAppRig(Servers servers, TestWebApp app) : IAsyncDisposable
+internal sealed class WebAppRig(ServerPair servers, TestWebApp app) : IAsyncDisposable
 {
-    public Servers Servers => servers;
+    public ServerPair Servers => servers;
 
     public TestWebApp App => app;
 
@@ -15,10 +15,10 @@ internal sealed class WebAppRig(Servers servers, TestWebApp app) : IAsyncDisposa
     /// <param name="time">The servers' clock.</param>
     public static async Task<WebAppRig> StartAsync(Action<TestWebAppSetup>? app = null, TimeProvider? time = null)
     {
-        Servers servers = await Servers.StartAsync(time);
+        ServerPair servers = await WebAppServers.StartAsync(time);
         try
         {
-            return new WebAppRig(servers, await TestWebApp.StartAsync(servers.Mcp, app));
+            return new WebAppRig(servers, await TestWebApp.StartAsync(servers.McpServer, app));
         }
         catch
         {
@@ -27,7 +27,7 @@ internal sealed class WebAppRig(Servers servers, TestWebApp app) : IAsyncDisposa
         }
     }
 
-    public void Deconstruct(out Servers servers, out TestWebApp app, out TestBrowser browser) => (servers, app, browser) = (Servers, App, Browser);
+    public void Deconstruct(out ServerPair servers, out TestWebApp app, out TestBrowser browser) => (servers, app, browser) = (Servers, App, Browser);
 
     public async ValueTask DisposeAsync()
     {

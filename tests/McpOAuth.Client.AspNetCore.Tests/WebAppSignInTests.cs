@@ -24,13 +24,13 @@ public sealed class WebAppSignInTests
         {
             first.Should().HaveStatusCode(HttpStatusCode.Redirect);
             first.Headers.CacheControl!.NoStore.Should().BeTrue();
-            first.Headers.Location!.GetLeftPart(UriPartial.Path).Should().Be(servers.Authorization.AuthorizationEndpoint.AbsoluteUri);
+            first.Headers.Location!.GetLeftPart(UriPartial.Path).Should().Be(servers.AuthorizationServer.AuthorizationEndpoint.AbsoluteUri);
             first.Headers.Location.Query.Should().Contain("redirect_uri=" + Uri.EscapeDataString("http://127.0.0.1:5999/oauth/callback"));
             callback.GetLeftPart(UriPartial.Path).Should().Be("http://127.0.0.1:5999/oauth/callback");
             completed.Should().HaveStatusCode(HttpStatusCode.Redirect);
             completed.Headers.Location!.OriginalString.Should().Be("/tools?page=1", "the return URL is the local page that needed the sign-in");
             tools.Should().HaveStatusCode(HttpStatusCode.OK);
-            (await tools.Content.ReadAsStringAsync()).Should().Contain(ToolsPerToken.ToolOf(servers.Authorization.IssuedAccessTokens.Single().Token));
+            (await tools.Content.ReadAsStringAsync()).Should().Contain(ToolsPerToken.ToolOf(servers.AuthorizationServer.IssuedAccessTokens.Single().Token));
         }
     }
 
@@ -49,7 +49,7 @@ public sealed class WebAppSignInTests
             response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
             response.Headers.CacheControl!.NoStore.Should().BeTrue();
             body["error"]!.GetValue<string>().Should().Be("sign_in_required");
-            new Uri(body["authorization_uri"]!.GetValue<string>()).GetLeftPart(UriPartial.Path).Should().Be(servers.Authorization.AuthorizationEndpoint.AbsoluteUri);
+            new Uri(body["authorization_uri"]!.GetValue<string>()).GetLeftPart(UriPartial.Path).Should().Be(servers.AuthorizationServer.AuthorizationEndpoint.AbsoluteUri);
             response.Headers.Location.Should().BeNull();
         }
     }
@@ -57,11 +57,11 @@ public sealed class WebAppSignInTests
     [Fact]
     public async Task Callback_OnAnotherInstance_CompletesAndBothInstancesServeTheUser()
     {
-        await using var servers = await Servers.StartAsync();
+        await using var servers = await WebAppServers.StartAsync();
         var pending = new InMemoryPendingAuthorizationStore();
         var tokens = new InMemoryTokenStore();
-        await using var instanceA = await TestWebApp.StartAsync(servers.Mcp, s => (s.Pending, s.Tokens) = (pending, tokens));
-        await using var instanceB = await TestWebApp.StartAsync(servers.Mcp, s => (s.Pending, s.Tokens) = (pending, tokens));
+        await using var instanceA = await TestWebApp.StartAsync(servers.McpServer, s => (s.Pending, s.Tokens) = (pending, tokens));
+        await using var instanceB = await TestWebApp.StartAsync(servers.McpServer, s => (s.Pending, s.Tokens) = (pending, tokens));
         using var browser = new TestBrowser();
 
         using HttpResponseMessage started = await browser.GetAsync(instanceA, "/tools", "alice");
@@ -70,7 +70,7 @@ public sealed class WebAppSignInTests
         using HttpResponseMessage onB = await browser.GetAsync(instanceB, "/tools", "alice");
         using HttpResponseMessage onA = await browser.GetAsync(instanceA, "/tools", "alice");
 
-        string tool = ToolsPerToken.ToolOf(servers.Authorization.IssuedAccessTokens.Single().Token);
+        string tool = ToolsPerToken.ToolOf(servers.AuthorizationServer.IssuedAccessTokens.Single().Token);
         using (new AssertionScope())
         {
             completed.Should().HaveStatusCode(HttpStatusCode.Redirect);
@@ -78,7 +78,7 @@ public sealed class WebAppSignInTests
             (await onB.Content.ReadAsStringAsync()).Should().Contain(tool);
             onA.Should().HaveStatusCode(HttpStatusCode.OK, "instance A picks up the stored token on its 401");
             (await onA.Content.ReadAsStringAsync()).Should().Contain(tool);
-            servers.Authorization.TokenRequests.Should().ContainSingle();
+            servers.AuthorizationServer.TokenRequests.Should().ContainSingle();
         }
     }
 
@@ -93,7 +93,7 @@ public sealed class WebAppSignInTests
         using HttpResponseMessage alice = await browser.GetAsync(app, "/tools", "alice");
         using HttpResponseMessage bob = await browser.GetAsync(app, "/tools", "bob");
 
-        IReadOnlyList<IssuedAccessToken> issued = servers.Authorization.IssuedAccessTokens;
+        IReadOnlyList<IssuedAccessToken> issued = servers.AuthorizationServer.IssuedAccessTokens;
         using (new AssertionScope())
         {
             issued.Should().HaveCount(2);
@@ -116,7 +116,7 @@ public sealed class WebAppSignInTests
         using (new AssertionScope())
         {
             await ShouldBeRefusedAsync(asBob, HttpStatusCode.BadRequest, aliceCallback);
-            servers.Authorization.TokenRequests.Should().BeEmpty();
+            servers.AuthorizationServer.TokenRequests.Should().BeEmpty();
             bobTools.Should().HaveStatusCode(HttpStatusCode.Redirect, "bob still has no token");
         }
     }
@@ -131,7 +131,7 @@ public sealed class WebAppSignInTests
         using HttpResponseMessage replay = await browser.GetAsync(app.Route(callback), "alice");
 
         await ShouldBeRefusedAsync(replay, HttpStatusCode.BadRequest, callback);
-        servers.Authorization.TokenRequests.Should().ContainSingle("a replayed code is never sent again");
+        servers.AuthorizationServer.TokenRequests.Should().ContainSingle("a replayed code is never sent again");
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class WebAppSignInTests
         using HttpResponseMessage late = await browser.GetAsync(app.Route(callback), "alice");
 
         await ShouldBeRefusedAsync(late, HttpStatusCode.BadRequest, callback);
-        servers.Authorization.TokenRequests.Should().BeEmpty();
+        servers.AuthorizationServer.TokenRequests.Should().BeEmpty();
     }
 
     [Fact]
@@ -155,14 +155,14 @@ public sealed class WebAppSignInTests
         // RFC 9207: a response whose iss names another authorization server (mix-up) is refused before any exchange.
         await using WebAppRig rig = await WebAppRig.StartAsync();
         var (servers, app, browser) = rig;
-        servers.Authorization.Options.IssInRedirect = IssRedirectMode.Custom;
-        servers.Authorization.Options.IssInRedirectValue = "https://evil.example.com";
+        servers.AuthorizationServer.Options.IssInRedirect = IssRedirectMode.Custom;
+        servers.AuthorizationServer.Options.IssInRedirectValue = "https://evil.example.com";
         Uri callback = await StartAndApproveAsync(browser, app, "alice");
 
         using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), "alice");
 
         await ShouldBeRefusedAsync(refused, HttpStatusCode.BadRequest, callback);
-        servers.Authorization.TokenRequests.Should().BeEmpty();
+        servers.AuthorizationServer.TokenRequests.Should().BeEmpty();
     }
 
     [Fact]
@@ -170,8 +170,8 @@ public sealed class WebAppSignInTests
     {
         await using WebAppRig rig = await WebAppRig.StartAsync();
         var (servers, app, browser) = rig;
-        servers.Authorization.Options.AuthorizeError = "access_denied";
-        servers.Authorization.Options.AuthorizeErrorDescription = "<script>SERVER-TEXT-1</script>";
+        servers.AuthorizationServer.Options.AuthorizeError = "access_denied";
+        servers.AuthorizationServer.Options.AuthorizeErrorDescription = "<script>SERVER-TEXT-1</script>";
         Uri callback = await StartAndApproveAsync(browser, app, "alice");
 
         using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), "alice");
@@ -191,7 +191,7 @@ public sealed class WebAppSignInTests
         using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), user: null);
 
         await ShouldBeRefusedAsync(refused, HttpStatusCode.BadRequest, callback);
-        servers.Authorization.TokenRequests.Should().BeEmpty();
+        servers.AuthorizationServer.TokenRequests.Should().BeEmpty();
     }
 
     [Fact]
