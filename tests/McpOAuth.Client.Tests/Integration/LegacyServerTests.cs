@@ -12,6 +12,14 @@ public sealed class LegacyServerTests : ServerPairTest
 {
     private static readonly Action<McpOAuthOptions> Legacy = static o => o.AllowLegacyDiscovery = true;
 
+    /// <summary>What a 2025-11-25 client asks a server without PRM before it falls back: the call, then both PRM locations.</summary>
+    private static readonly string[] NoPrmProbes =
+    [
+        "POST /mcp 401",
+        "GET /.well-known/oauth-protected-resource/mcp 404",
+        "GET /.well-known/oauth-protected-resource 404",
+    ];
+
     // AUTH-15, issue 10: the fallback is opt-in. By default a server without PRM fails discovery with a message naming the option,
     // and nothing is sent to its origin as if it were an authorization server.
     [Fact]
@@ -43,28 +51,12 @@ public sealed class LegacyServerTests : ServerPairTest
         string mcpOrigin = mcpServer.BaseUri.GetLeftPart(UriPartial.Authority);
         mcpServer.Options.Resource = mcpOrigin; // A 2025-03-26 credential belongs to the origin (issue 12 item 1).
         authorizationServer.Options.IssInRedirectValue = mcpOrigin; // The legacy AS is, by definition, the MCP origin.
-        mcpServer.Options.OnRequest = async context =>
-        {
-            if (context.Request.Path != "/.well-known/oauth-authorization-server")
-            {
-                return false;
-            }
-
-            JsonObject metadata = authorizationServer.CreateMetadataDocument();
-            metadata["issuer"] = mcpOrigin;
-            await TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status200OK, metadata);
-            return true;
-        };
+        ServeAtMcpOrigin(mcpServer, ["/.well-known/oauth-authorization-server"], context => WriteOriginMetadataAsync(context, authorizationServer, mcpOrigin));
         using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, Legacy);
 
         using (new AssertionScope())
         {
-            McpClientHarness.Describe(mcpServer.Requests).Should().Equal(
-                "POST /mcp 401",
-                "GET /.well-known/oauth-protected-resource/mcp 404",
-                "GET /.well-known/oauth-protected-resource 404",
-                "GET /.well-known/oauth-authorization-server 200",
-                "POST /mcp 200");
+            McpClientHarness.Describe(mcpServer.Requests).Should().Equal([.. NoPrmProbes, "GET /.well-known/oauth-authorization-server 200", "POST /mcp 200"]);
             mcpServer.RequestsTo("/.well-known/oauth-authorization-server").Single().HeaderValue("MCP-Protocol-Version").Should().Be("2025-03-26");
             McpClientHarness.Describe(authorizationServer.Requests).Should().Equal("POST /register 201", "GET /authorize 302", "POST /token 200");
             authorizationServer.AuthorizeRequests.Single().QueryValue("resource").Should().Be(mcpOrigin, "the 2025-03-26 authorization base URL discards the path");
@@ -79,30 +71,22 @@ public sealed class LegacyServerTests : ServerPairTest
             o.MetadataLocations = ProtectedResourceMetadataLocations.None);
         mcpServer.Options.Resource = mcpServer.BaseUri.GetLeftPart(UriPartial.Authority);
         using var proxy = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
-        mcpServer.Options.OnRequest = async context =>
-        {
-            if (context.Request.Path.Value is not ("/authorize" or "/token" or "/register"))
-            {
-                return false;
-            }
-
-            // The MCP origin fronts the authorization server, as a 2025-03-26 deployment would.
-            await ForwardAsync(proxy, context, new Uri(authorizationServer.BaseUri, context.Request.Path.Value));
-            return true;
-        };
+        // The MCP origin fronts the authorization server, as a 2025-03-26 deployment would.
+        ServeAtMcpOrigin(mcpServer, ["/authorize", "/token", "/register"], context =>
+            ForwardAsync(proxy, context, new Uri(authorizationServer.BaseUri, context.Request.Path.Value)));
         using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, Legacy);
 
         using (new AssertionScope())
         {
             McpClientHarness.Describe(mcpServer.Requests).Should().Equal(
-                "POST /mcp 401",
-                "GET /.well-known/oauth-protected-resource/mcp 404",
-                "GET /.well-known/oauth-protected-resource 404",
+            [
+                .. NoPrmProbes,
                 "GET /.well-known/oauth-authorization-server 404",
                 "POST /register 201",
                 "GET /authorize 302",
                 "POST /token 200",
-                "POST /mcp 200");
+                "POST /mcp 200",
+            ]);
             authorizationServer.AuthorizeRequests.Single().QueryValue("code_challenge_method").Should().Be("S256");
         }
     }
@@ -150,9 +134,7 @@ public sealed class LegacyServerTests : ServerPairTest
         string path = context.Request.Path.Value ?? string.Empty;
         if (path == "/.well-known/oauth-authorization-server")
         {
-            JsonObject metadata = authorizationServer.CreateMetadataDocument();
-            metadata["issuer"] = origin;
-            await TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status200OK, metadata);
+            await WriteOriginMetadataAsync(context, authorizationServer, origin);
             return true;
         }
 
@@ -178,6 +160,29 @@ public sealed class LegacyServerTests : ServerPairTest
 
         context.Response.StatusCode = context.Request.Query["sessionId"] == "session-1" ? StatusCodes.Status202Accepted : StatusCodes.Status404NotFound;
         return true;
+    }
+
+    /// <summary>Lets the MCP origin answer <paramref name="paths"/> itself with <paramref name="serve"/>, as the origin of a
+    /// 2025-03-26 deployment does for its authorization server; every other request stays the MCP server's.</summary>
+    private static void ServeAtMcpOrigin(TestMcpServer mcpServer, string[] paths, Func<HttpContext, Task> serve) =>
+        mcpServer.Options.OnRequest = async context =>
+        {
+            if (!paths.Contains(context.Request.Path.Value ?? string.Empty))
+            {
+                return false;
+            }
+
+            await serve(context);
+            return true;
+        };
+
+    /// <summary>The authorization server's RFC 8414 metadata, served at the MCP origin and naming <paramref name="origin"/> its
+    /// issuer (a legacy authorization server is, by definition, the MCP origin).</summary>
+    private static Task WriteOriginMetadataAsync(HttpContext context, TestAuthorizationServer authorizationServer, string origin)
+    {
+        JsonObject metadata = authorizationServer.CreateMetadataDocument();
+        metadata["issuer"] = origin;
+        return TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status200OK, metadata);
     }
 
     private static async Task ForwardAsync(HttpClient proxy, HttpContext context, Uri target)
