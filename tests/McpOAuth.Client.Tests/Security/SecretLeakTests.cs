@@ -59,8 +59,7 @@ public sealed class SecretLeakTests : ServerPairTest
     public async Task DeviceFlow_PrivateKeyJwtAndDpop_LeaksNothing()
     {
         using var witness = new LeakWitness();
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        witness.AddPrivateKey("client assertion key", key);
+        using ECDsa key = WatchedKey(witness, "client assertion key");
         var (authorizationServer, mcpServer) = await StartServersAsync(o =>
         {
             o.DeviceAuthorizationEnabled = true;
@@ -107,8 +106,7 @@ public sealed class SecretLeakTests : ServerPairTest
     public async Task ClientCredentials_WithDpopNonceAndSignOut_LeaksNothing(string method)
     {
         using var witness = new LeakWitness();
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        witness.AddPrivateKey("client assertion key", key);
+        using ECDsa key = WatchedKey(witness, "client assertion key");
         witness.AddSecret("configured client_secret", ClientSecret);
         var (authorizationServer, mcpServer) = await StartMachineServersAsync(method, ["client_credentials"], o => o.RevocationEnabled = true);
         authorizationServer.EnableExtensionGrants(x =>
@@ -144,8 +142,7 @@ public sealed class SecretLeakTests : ServerPairTest
     public async Task JwtBearer_WorkloadAssertion_LeaksNothing()
     {
         using var witness = new LeakWitness();
-        using var platformKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        witness.AddPrivateKey("platform key", platformKey);
+        using ECDsa platformKey = WatchedKey(witness, "platform key");
         var (authorizationServer, mcpServer) = await StartMachineServersAsync("none", [JwtBearerGrant]);
         authorizationServer.EnableExtensionGrants(x => x.AssertionIssuerKeys["https://platform.example.com"] = platformKey);
         witness.Watch(authorizationServer);
@@ -169,8 +166,7 @@ public sealed class SecretLeakTests : ServerPairTest
         const string IdToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJsZWFrIn0.SUQtVE9LRU4tU0VDUkVU";
         const string IdpSecret = "idp-SECRET-0123456789";
         using var witness = new LeakWitness();
-        using var idpKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        witness.AddPrivateKey("identity provider key", idpKey);
+        using ECDsa idpKey = WatchedKey(witness, "identity provider key");
         await using var identityProvider = await TestAuthorizationServer.StartAsync(o => o.OnlyPreRegistered("idp-client", IdpSecret, "client_secret_basic"));
         identityProvider.EnableExtensionGrants(x =>
         {
@@ -250,6 +246,14 @@ public sealed class SecretLeakTests : ServerPairTest
     {
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", id);
         response.Should().HaveStatusCode(HttpStatusCode.OK, string.Join("; ", servers.SelectMany(s => s.ExtensionRejections)));
+    }
+
+    /// <summary>A new P-256 private key that <paramref name="witness"/> looks for in everything the flow writes.</summary>
+    private static ECDsa WatchedKey(LeakWitness witness, string kind)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        witness.AddPrivateKey(kind, key);
+        return key;
     }
 
     private static void MachineClient(McpOAuthOptions o, TestAuthorizationServer authorizationServer, AsymmetricAlgorithm? assertionKey)
