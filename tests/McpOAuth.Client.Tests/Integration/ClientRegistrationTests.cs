@@ -118,20 +118,8 @@ public sealed class ClientRegistrationTests : ServerPairTest
 
     // AUTH-16, AUTH-17 (4): no pre-registration, no CIMD, no registration endpoint: a typed error before any browser.
     [Fact]
-    public async Task SendAsync_NoRegistrationOption_ThrowsClientRegistrationRequiredWithoutBrowser()
-    {
-        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.RegistrationEnabled = false);
-        using var client = McpClientHarness.Create();
-
-        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.ClientRegistrationRequired);
-        using (new AssertionScope())
-        {
-            client.Browser.LaunchCount.Should().Be(0);
-            McpClientHarness.Describe(authorizationServer.Requests).Should().Equal("GET /.well-known/oauth-authorization-server 200");
-        }
-    }
+    public async Task SendAsync_NoRegistrationOption_ThrowsClientRegistrationRequiredWithoutBrowser() =>
+        await RefusedAfterMetadata.AssertAsync(await StartServersAsync(o => o.RegistrationEnabled = false), McpOAuthErrorCode.ClientRegistrationRequired);
 
     private static string BasicCredentials(string clientId, string secret) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(FormEncode(clientId) + ":" + FormEncode(secret)));

@@ -26,65 +26,28 @@ public sealed class HostileServerTests : ServerPairTest
         }
     }
 
-    // AUTH-12, DISC-01: the metadata claims another issuer; none of its endpoints is used.
-    [Fact]
-    public async Task SendAsync_MetadataIssuerMismatch_ThrowsIssuerMismatchAndUsesNoEndpoint()
+    // Metadata the client cannot use, refused before registration and the browser, with none of its endpoints used:
+    // AUTH-12, DISC-01: it claims another issuer; AUTH-12, DISC-02: an issuer that differs only by a trailing slash is still a
+    // mismatch; AUTH-13, DISC-06: no code_challenge_methods_supported; AUTH-13, DISC-06, Q4: only "plain" is advertised.
+    [Theory]
+    [InlineData("another issuer", McpOAuthErrorCode.IssuerMismatch)]
+    [InlineData("issuer with a trailing slash", McpOAuthErrorCode.IssuerMismatch)]
+    [InlineData("no PKCE methods", McpOAuthErrorCode.PkceUnsupported)]
+    [InlineData("only plain PKCE", McpOAuthErrorCode.PkceUnsupported)]
+    public async Task SendAsync_MetadataNotUsable_ThrowsBeforeRegistrationAndBrowser(string defect, McpOAuthErrorCode expected)
     {
-        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.IssuerOverride = "https://honest.example");
-        using var client = McpClientHarness.Create();
-
-        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
-        using (new AssertionScope())
+        ServerPair servers = await StartServersAsync();
+        Action<TestAuthorizationServerOptions> spoil = defect switch
         {
-            McpClientHarness.Describe(authorizationServer.Requests).Should().Equal("GET /.well-known/oauth-authorization-server 200");
-            client.Browser.LaunchCount.Should().Be(0);
-        }
-    }
+            "another issuer" => o => o.IssuerOverride = "https://honest.example",
+            "issuer with a trailing slash" => o => o.IssuerOverride = servers.AuthorizationServer.Issuer + "/",
+            "no PKCE methods" => o => o.CodeChallengeMethodsSupported = null,
+            "only plain PKCE" => o => o.CodeChallengeMethodsSupported = ["plain"],
+            _ => throw new ArgumentOutOfRangeException(nameof(defect), defect, "no such defect"),
+        };
+        spoil(servers.AuthorizationServer.Options);
 
-    // AUTH-12, DISC-02: an issuer that differs only by a trailing slash is still a mismatch.
-    [Fact]
-    public async Task SendAsync_MetadataIssuerDiffersByTrailingSlash_ThrowsIssuerMismatch()
-    {
-        var (authorizationServer, mcpServer) = await StartServersAsync();
-        authorizationServer.Options.IssuerOverride = authorizationServer.Issuer + "/";
-        using var client = McpClientHarness.Create();
-
-        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.IssuerMismatch);
-        authorizationServer.Requests.Should().ContainSingle();
-    }
-
-    // AUTH-13, DISC-06: no code_challenge_methods_supported, so the flow is refused before the browser and registration.
-    [Fact]
-    public async Task SendAsync_MetadataOmitsPkceMethods_ThrowsPkceUnsupportedBeforeBrowser()
-    {
-        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.CodeChallengeMethodsSupported = null);
-        using var client = McpClientHarness.Create();
-
-        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.PkceUnsupported);
-        using (new AssertionScope())
-        {
-            client.Browser.LaunchCount.Should().Be(0);
-            McpClientHarness.Describe(authorizationServer.Requests).Should().Equal("GET /.well-known/oauth-authorization-server 200");
-        }
-    }
-
-    // AUTH-13, DISC-06, Q4: only "plain" is advertised; S256 is missing, so the flow is refused the same way.
-    [Fact]
-    public async Task SendAsync_MetadataListsOnlyPlain_ThrowsPkceUnsupportedBeforeBrowser()
-    {
-        var (authorizationServer, mcpServer) = await StartServersAsync(o => o.CodeChallengeMethodsSupported = ["plain"]);
-        using var client = McpClientHarness.Create();
-
-        Func<Task> act = () => client.CallAsync(mcpServer.McpUri, "initialize");
-
-        (await act.Should().ThrowAsync<McpOAuthException>()).Which.Code.Should().Be(McpOAuthErrorCode.PkceUnsupported);
-        client.Browser.LaunchCount.Should().Be(0);
+        await RefusedAfterMetadata.AssertAsync(servers, expected);
     }
 
     // AUTH-13 opt-out, AUTH-33: RequirePkceMetadata = false proceeds, and S256 is still used.
