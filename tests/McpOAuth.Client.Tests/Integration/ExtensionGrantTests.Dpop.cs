@@ -11,8 +11,7 @@ public sealed partial class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_DpopWithClientCredentials_EveryRequestCarriesAFreshProofBoundToTheToken()
     {
-        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
-        var guard = DpopResourceGuard.Install(mcpServer);
+        var (authorizationServer, mcpServer, guard) = await StartDpopServersAsync();
         using var client = MachineClient(authorizationServer, useDpop: true);
 
         for (int id = 1; id <= 3; id++)
@@ -39,9 +38,7 @@ public sealed partial class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_ResourceServerDemandsANonce_RetriedWithItWithoutANewTokenRequest()
     {
-        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
-        var guard = DpopResourceGuard.Install(mcpServer);
-        guard.Nonce = "rs-nonce-1";
+        var (authorizationServer, mcpServer, guard) = await StartDpopServersAsync(resourceNonce: "rs-nonce-1");
         using var client = MachineClient(authorizationServer, useDpop: true);
 
         using (HttpResponseMessage first = await client.CallAsync(mcpServer.McpUri, "initialize"))
@@ -64,10 +61,8 @@ public sealed partial class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_AuthorizationAndResourceServerNonces_EachRetriedOnceAndKeptApart()
     {
-        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
+        var (authorizationServer, mcpServer, guard) = await StartDpopServersAsync(resourceNonce: "rs-nonce-1");
         authorizationServer.Extensions.DpopNonce = "as-nonce-1";
-        var guard = DpopResourceGuard.Install(mcpServer);
-        guard.Nonce = "rs-nonce-1";
         using var client = MachineClient(authorizationServer, useDpop: true);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -125,9 +120,7 @@ public sealed partial class ExtensionGrantTests
     public async Task SendAsync_ResourceServerHandsOutANewNonceWithA200_NextRequestUsesItWithoutAChallenge()
     {
         // RFC 9449 §9 with §8.2: a resource server may supply the next nonce in any response; the client uses it next time.
-        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
-        var guard = DpopResourceGuard.Install(mcpServer);
-        guard.Nonce = "rs-nonce-1";
+        var (authorizationServer, mcpServer, guard) = await StartDpopServersAsync(resourceNonce: "rs-nonce-1");
         using var client = MachineClient(authorizationServer, useDpop: true);
         await client.CallOkAsync(mcpServer.McpUri, "initialize");
 
@@ -148,9 +141,7 @@ public sealed partial class ExtensionGrantTests
     [Fact]
     public async Task SendAsync_ResourceServerNeverAcceptsItsOwnNonce_GivesUpAfterBoundedRetriesWithoutANewTokenRequest()
     {
-        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
-        var guard = DpopResourceGuard.Install(mcpServer);
-        guard.Nonce = "rs-nonce";
+        var (authorizationServer, mcpServer, guard) = await StartDpopServersAsync(resourceNonce: "rs-nonce");
         guard.RotateNonceOnChallenge = true;
         using var client = MachineClient(authorizationServer, useDpop: true);
 
@@ -169,8 +160,7 @@ public sealed partial class ExtensionGrantTests
     public async Task SendAsync_MachineGrantAndServerChallengesWithDpopOnly_ObtainsADpopBoundToken()
     {
         // Issue 5: DPoP is opt-in, "and used when the server requires it" (a DPoP challenge without a Bearer one).
-        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
-        var guard = DpopResourceGuard.Install(mcpServer);
+        var (authorizationServer, mcpServer, guard) = await StartDpopServersAsync();
         using var client = MachineClient(authorizationServer);
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list");
@@ -320,5 +310,16 @@ public sealed partial class ExtensionGrantTests
             secondRun.Browser.LaunchCount.Should().Be(0);
             mcpServer.McpRequests[^1].BearerToken.Should().Be(authorizationServer.IssuedAccessTokens[^1].Token);
         }
+    }
+
+    /// <summary>The machine servers of <see cref="StartMachineServersAsync"/> (client_secret_basic) with a DPoP guard in front
+    /// of the MCP server that demands <paramref name="resourceNonce"/>, if one is given, in every proof.</summary>
+    private async Task<(TestAuthorizationServer AuthorizationServer, TestMcpServer McpServer, DpopResourceGuard Guard)> StartDpopServersAsync(
+        string? resourceNonce = null)
+    {
+        var (authorizationServer, mcpServer) = await StartMachineServersAsync("client_secret_basic");
+        DpopResourceGuard guard = DpopResourceGuard.Install(mcpServer);
+        guard.Nonce = resourceNonce;
+        return (authorizationServer, mcpServer, guard);
     }
 }
