@@ -19,21 +19,16 @@ public sealed class ReviewRegressionTests : ServerPairTest
             await context.Response.CompleteAsync();
             return true;
         });
-        bool redirect = false;
-        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.OnMcpRequest = context =>
+        var redirect = new LaterAnswer(context =>
         {
-            if (!redirect)
-            {
-                return Task.FromResult(false);
-            }
-
             context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
             context.Response.Headers.Location = sink.McpUri.AbsoluteUri;
-            return Task.FromResult(true);
+            return Task.CompletedTask;
         });
+        await using var mcpServer = await TestMcpServer.StartAsync(authorizationServer, o => o.OnMcpRequest = redirect.HandleAsync);
         using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri);
 
-        redirect = true;
+        redirect.SwitchOn();
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);
 
         using (new AssertionScope())
@@ -50,27 +45,21 @@ public sealed class ReviewRegressionTests : ServerPairTest
     {
         // REF-07: a 503 during a proactive refresh inside the skew window neither fails the request nor deletes anything.
         var time = new FakeTimeProvider();
-        bool failRefresh = false;
+        var failRefresh = new LaterAnswer(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return context.Response.CompleteAsync();
+        });
         var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
             o.AccessTokenLifetime = TimeSpan.FromMinutes(10);
-            o.OnTokenRequest = async context =>
-            {
-                if (!failRefresh)
-                {
-                    return false;
-                }
-
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                await context.Response.CompleteAsync();
-                return true;
-            };
+            o.OnTokenRequest = failRefresh.HandleAsync;
         });
         var store = new InMemoryTokenStore();
         using var client = await McpClientHarness.SignedInAsync(mcpServer.McpUri, timeProvider: time, tokenStore: store);
 
         string token = authorizationServer.IssuedAccessTokens.Single().Token;
-        failRefresh = true;
+        failRefresh.SwitchOn();
         time.Advance(TimeSpan.FromMinutes(9.5)); // inside the 60 s skew, not expired
 
         using HttpResponseMessage response = await client.CallAsync(mcpServer.McpUri, "tools/list", 2);

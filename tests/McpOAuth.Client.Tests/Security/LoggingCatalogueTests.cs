@@ -59,30 +59,21 @@ public sealed class LoggingCatalogueTests : ServerPairTest
         // LOG-03 (error, error_description, error_uri of a token error)
         var time = new FakeTimeProvider();
         using var logs = new CapturingLoggerProvider();
-        bool hostile = false;
+        var hostile = new LaterAnswer(context => TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status400BadRequest, new JsonObject
+        {
+            ["error"] = "server_error" + Forged,
+            ["error_description"] = "try again" + Forged,
+            ["error_uri"] = "https://evil.example/" + Forged,
+        }));
         var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
             o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
-            o.OnTokenRequest = async context =>
-            {
-                if (!hostile)
-                {
-                    return false;
-                }
-
-                await TestAuthorizationServer.WriteJsonAsync(context, StatusCodes.Status400BadRequest, new JsonObject
-                {
-                    ["error"] = "server_error" + Forged,
-                    ["error_description"] = "try again" + Forged,
-                    ["error_uri"] = "https://evil.example/" + Forged,
-                });
-                return true;
-            };
+            o.OnTokenRequest = hostile.HandleAsync;
         });
         using ILoggerFactory factory = logs.CreateFactory();
         using var client = McpClientHarness.Create(timeProvider: time, loggerFactory: factory);
         await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
-        hostile = true;
+        hostile.SwitchOn();
         time.Advance(TimeSpan.FromMinutes(3));
 
         Func<Task> act = () => client.Provider.GetAccessTokenAsync(mcpServer.McpUri).AsTask();
@@ -138,13 +129,10 @@ public sealed class LoggingCatalogueTests : ServerPairTest
     public void Serialize_TokenSetWithEverySecret_JsonCarriesNoneOfThem()
     {
         // LOG-04 (JSON): an application that logs or caches a TokenSet with System.Text.Json does not write its secrets
-        var tokens = new TokenSet
+        TokenSet tokens = TokenSets.Bearer("AT-SECRET-4") with
         {
-            AccessToken = "AT-SECRET-4",
             RefreshToken = "RT-SECRET-4",
             DpopKey = "DPOP-KEY-SECRET-4",
-            Resource = "https://mcp.example.com/mcp",
-            Issuer = "https://auth.example.com",
             ClientId = "client-4",
             Registration = Clients.Preregistered("client_secret_basic", "client-4", "CS-SECRET-4"),
         };
@@ -170,11 +158,9 @@ public sealed class LoggingCatalogueTests : ServerPairTest
         // LOG-04 (JSON of a ClientRegistration on its own): an application that logs or caches the registration does not write the
         // client secret; the durable stores' record (TokenSetSerializer) still keeps a dynamically registered client's secret.
         ClientRegistration registration = Clients.DynamicWithSecret("client-5", "CS-SECRET-5");
-        var tokens = new TokenSet
+        TokenSet tokens = TokenSets.Bearer("fake-access-token-5") with
         {
-            AccessToken = "fake-access-token-5",
             ObtainedAt = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero),
-            Resource = "https://mcp.example.com/mcp",
             Issuer = registration.Issuer,
             ClientId = registration.ClientId,
             Registration = registration,

@@ -225,26 +225,21 @@ public sealed class NetworkCatalogueTests : ServerPairTest
         // NET-05 for the refresh token: a 308 on the refresh POST is not followed, and the login is kept.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         await using var sink = await TestAuthorizationServer.StartAsync();
-        bool redirect = false;
+        var redirect = new LaterAnswer(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+            context.Response.Headers.Location = sink.TokenEndpoint.AbsoluteUri;
+            return Task.CompletedTask;
+        });
         var (authorizationServer, mcpServer) = await StartServersAsync(time, o =>
         {
             o.AccessTokenLifetime = TimeSpan.FromMinutes(2);
-            o.OnTokenRequest = context =>
-            {
-                if (!redirect)
-                {
-                    return Task.FromResult(false);
-                }
-
-                context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
-                context.Response.Headers.Location = sink.TokenEndpoint.AbsoluteUri;
-                return Task.FromResult(true);
-            };
+            o.OnTokenRequest = redirect.HandleAsync;
         });
         var store = new InMemoryTokenStore();
         using var client = McpClientHarness.Create(timeProvider: time, tokenStore: store);
         await client.Provider.SignInAsync(mcpServer.McpUri).WaitAsync(McpClientHarness.HangGuard);
-        redirect = true;
+        redirect.SwitchOn();
         time.Advance(TimeSpan.FromMinutes(3));
 
         Func<Task> act = () => client.Provider.GetAccessTokenAsync(mcpServer.McpUri).AsTask();
