@@ -38,7 +38,7 @@ public sealed class SampleInMemoryTests
             completed.Should().HaveStatusCode(HttpStatusCode.Redirect);
             completed.Headers.Location!.OriginalString.Should().Be("/tools");
             tools.Should().HaveStatusCode(HttpStatusCode.OK);
-            page!.ToJsonString().Should().Be($$"""{"user":"alice","tools":["{{ToolsPerToken.ToolOf(token)}}"]}""");
+            page!.ToJsonString().Should().Be(ToolsPage("alice", token));
             logout.Should().HaveStatusCode(HttpStatusCode.OK);
             servers.AuthorizationServer.RevocationRequests.Should().NotBeEmpty("logout-mcp revokes at the authorization server");
             servers.AuthorizationServer.IsAccessTokenValid(token, servers.McpServer.Resource, out _).Should().BeFalse();
@@ -73,10 +73,13 @@ public sealed class SampleInMemoryTests
             await WebAppSignInTests.ShouldBeRefusedAsync(replay, HttpStatusCode.BadRequest, aliceCallback);
             bobCompleted.Should().HaveStatusCode(HttpStatusCode.Redirect);
             issued.Should().HaveCount(2);
-            aliceTools.Should().Be($$"""{"user":"alice","tools":["{{ToolsPerToken.ToolOf(issued[0].Token)}}"]}""");
-            bobTools.Should().Be($$"""{"user":"bob","tools":["{{ToolsPerToken.ToolOf(issued[1].Token)}}"]}""");
+            aliceTools.Should().Be(ToolsPage("alice", issued[0].Token));
+            bobTools.Should().Be(ToolsPage("bob", issued[1].Token));
         }
     }
+
+    /// <summary>The sample's /tools page (JSON) for <paramref name="user"/>, whose MCP calls carry <paramref name="token"/>.</summary>
+    internal static string ToolsPage(string user, string token) => $$"""{"user":"{{user}}","tools":["{{ToolsPerToken.ToolOf(token)}}"]}""";
 
     /// <summary>GET /tools without a token (302 to the authorization server), then approval there: the callback URL.</summary>
     internal static async Task<Uri> StartAndApproveAsync(SampleBrowser browser, SampleProcess instance)

@@ -31,7 +31,7 @@ public sealed class SampleRedisTests
         string onA = await (await alice.GetAsync(a, "/tools")).Content.ReadAsStringAsync();
         using HttpResponseMessage replayOnA = await alice.GetAsync(a.Route(callback));
 
-        string expected = $$"""{"user":"alice","tools":["{{ToolsPerToken.ToolOf(servers.AuthorizationServer.IssuedAccessTokens.Single().Token)}}"]}""";
+        string expected = SampleInMemoryTests.ToolsPage("alice", servers.AuthorizationServer.IssuedAccessTokens.Single().Token);
         using (new AssertionScope(a.Output + b.Output))
         {
             completedOnB.Should().HaveStatusCode(HttpStatusCode.Redirect);
@@ -76,8 +76,8 @@ public sealed class SampleRedisTests
             aliceDone.Should().HaveStatusCode(HttpStatusCode.Redirect);
             bobDone.Should().HaveStatusCode(HttpStatusCode.Redirect);
             issued.Should().HaveCount(2, "no refused callback was exchanged");
-            aliceTools.Should().Be($$"""{"user":"alice","tools":["{{ToolsPerToken.ToolOf(issued[0].Token)}}"]}""");
-            bobTools.Should().Be($$"""{"user":"bob","tools":["{{ToolsPerToken.ToolOf(issued[1].Token)}}"]}""");
+            aliceTools.Should().Be(SampleInMemoryTests.ToolsPage("alice", issued[0].Token));
+            bobTools.Should().Be(SampleInMemoryTests.ToolsPage("bob", issued[1].Token));
             bobApi.Should().HaveStatusCode(HttpStatusCode.OK);
             bobAfterLogout.Should().HaveStatusCode(HttpStatusCode.Unauthorized, "bob's credential is gone from every instance; an API caller gets the JSON 401");
             JsonNode.Parse(await bobAfterLogout.Content.ReadAsStringAsync())!["error"]!.GetValue<string>().Should().Be("sign_in_required");

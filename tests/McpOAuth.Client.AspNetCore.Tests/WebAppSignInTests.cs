@@ -107,18 +107,11 @@ public sealed class WebAppSignInTests
     {
         // Login CSRF / session swap: alice's callback, sent by bob's browser, completes nothing for bob.
         await using WebAppRig rig = await WebAppRig.StartAsync();
-        var (servers, app, browser) = rig;
-        Uri aliceCallback = await StartAndApproveAsync(browser, app, "alice");
 
-        using HttpResponseMessage asBob = await browser.GetAsync(app.Route(aliceCallback), "bob");
-        using HttpResponseMessage bobTools = await browser.GetAsync(app, "/tools", "bob");
+        await ApprovedCallbackShouldBeRefusedAsync(rig, startedBy: "alice", returnedBy: "bob", HttpStatusCode.BadRequest);
 
-        using (new AssertionScope())
-        {
-            await ShouldBeRefusedAsync(asBob, HttpStatusCode.BadRequest, aliceCallback);
-            servers.AuthorizationServer.TokenRequests.Should().BeEmpty();
-            bobTools.Should().HaveStatusCode(HttpStatusCode.Redirect, "bob still has no token");
-        }
+        using HttpResponseMessage bobTools = await rig.Browser.GetAsync(rig.App, "/tools", "bob");
+        bobTools.Should().HaveStatusCode(HttpStatusCode.Redirect, "bob still has no token");
     }
 
     [Fact]
@@ -139,14 +132,8 @@ public sealed class WebAppSignInTests
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using WebAppRig rig = await WebAppRig.StartAsync(s => (s.Time, s.Pending) = (time, new InMemoryPendingAuthorizationStore(time)), time: time);
-        var (servers, app, browser) = rig;
-        Uri callback = await StartAndApproveAsync(browser, app, "alice");
-        time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
 
-        using HttpResponseMessage late = await browser.GetAsync(app.Route(callback), "alice");
-
-        await ShouldBeRefusedAsync(late, HttpStatusCode.BadRequest, callback);
-        servers.AuthorizationServer.TokenRequests.Should().BeEmpty();
+        await ApprovedCallbackShouldBeRefusedAsync(rig, "alice", "alice", HttpStatusCode.BadRequest, beforeCallback: () => time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
@@ -154,30 +141,22 @@ public sealed class WebAppSignInTests
     {
         // RFC 9207: a response whose iss names another authorization server (mix-up) is refused before any exchange.
         await using WebAppRig rig = await WebAppRig.StartAsync();
-        var (servers, app, browser) = rig;
-        servers.AuthorizationServer.Options.IssInRedirect = IssRedirectMode.Custom;
-        servers.AuthorizationServer.Options.IssInRedirectValue = "https://evil.example.com";
-        Uri callback = await StartAndApproveAsync(browser, app, "alice");
+        rig.Servers.AuthorizationServer.Options.IssInRedirect = IssRedirectMode.Custom;
+        rig.Servers.AuthorizationServer.Options.IssInRedirectValue = "https://evil.example.com";
 
-        using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), "alice");
-
-        await ShouldBeRefusedAsync(refused, HttpStatusCode.BadRequest, callback);
-        servers.AuthorizationServer.TokenRequests.Should().BeEmpty();
+        await ApprovedCallbackShouldBeRefusedAsync(rig, "alice", "alice", HttpStatusCode.BadRequest);
     }
 
     [Fact]
     public async Task Callback_UserDeclined_Refused403WithoutTheServersText()
     {
         await using WebAppRig rig = await WebAppRig.StartAsync();
-        var (servers, app, browser) = rig;
-        servers.AuthorizationServer.Options.AuthorizeError = "access_denied";
-        servers.AuthorizationServer.Options.AuthorizeErrorDescription = "<script>SERVER-TEXT-1</script>";
-        Uri callback = await StartAndApproveAsync(browser, app, "alice");
+        rig.Servers.AuthorizationServer.Options.AuthorizeError = "access_denied";
+        rig.Servers.AuthorizationServer.Options.AuthorizeErrorDescription = "<script>SERVER-TEXT-1</script>";
 
-        using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), "alice");
+        string page = await ApprovedCallbackShouldBeRefusedAsync(rig, "alice", "alice", HttpStatusCode.Forbidden);
 
-        await ShouldBeRefusedAsync(refused, HttpStatusCode.Forbidden, callback);
-        (await refused.Content.ReadAsStringAsync()).Should().NotContain("SERVER-TEXT-1").And.NotContain("access_denied");
+        page.Should().NotContain("SERVER-TEXT-1").And.NotContain("access_denied");
     }
 
     [Fact]
@@ -185,13 +164,8 @@ public sealed class WebAppSignInTests
     {
         // An anonymous request has a partition of its own: the callback, anonymous too, arrives in another one and is refused.
         await using WebAppRig rig = await WebAppRig.StartAsync();
-        var (servers, app, browser) = rig;
-        Uri callback = await StartAndApproveAsync(browser, app, user: null);
 
-        using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), user: null);
-
-        await ShouldBeRefusedAsync(refused, HttpStatusCode.BadRequest, callback);
-        servers.AuthorizationServer.TokenRequests.Should().BeEmpty();
+        await ApprovedCallbackShouldBeRefusedAsync(rig, startedBy: null, returnedBy: null, HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -234,6 +208,23 @@ public sealed class WebAppSignInTests
         using HttpResponseMessage completed = await browser.GetAsync(app.Route(callback), user);
         completed.Should().HaveStatusCode(HttpStatusCode.Redirect);
         return callback;
+    }
+
+    /// <summary>Starts a sign-in as <paramref name="startedBy"/> and approves it at the authorization server, runs
+    /// <paramref name="beforeCallback"/>, then follows the callback as <paramref name="returnedBy"/>: it must be refused with
+    /// <paramref name="status"/> (see <see cref="ShouldBeRefusedAsync"/>) and no code exchanged. Returns the refusal page.</summary>
+    private static async Task<string> ApprovedCallbackShouldBeRefusedAsync(
+        WebAppRig rig, string? startedBy, string? returnedBy, HttpStatusCode status, Action? beforeCallback = null)
+    {
+        var (servers, app, browser) = rig;
+        Uri callback = await StartAndApproveAsync(browser, app, startedBy);
+        beforeCallback?.Invoke();
+
+        using HttpResponseMessage refused = await browser.GetAsync(app.Route(callback), returnedBy);
+
+        await ShouldBeRefusedAsync(refused, status, callback);
+        servers.AuthorizationServer.TokenRequests.Should().BeEmpty("a refused callback exchanges no code");
+        return await refused.Content.ReadAsStringAsync();
     }
 
     /// <summary>A refused callback: the status, a fixed page, and nothing of the callback's code or state echoed.</summary>

@@ -18,16 +18,15 @@ public sealed class KeyringTokenStoreTests
         await using SecretServiceSession session = await SecretServiceSession.StartAsync();
 
         WriterResult set = await session.KeyringAsync("set", "{store}", "5");
-        WriterResult get = await session.KeyringAsync("get", "{store}");
-        WriterResult list = await session.KeyringAsync("list", "{store}");
+        var (get, list) = await ReadBackAsync(session);
         WriterResult protection = await session.KeyringAsync("protection", "{store}");
 
         using (new AssertionScope())
         {
-            set.Lines.Should().Equal(["set 5"], set.Transcript);
-            get.Lines.Should().Equal(["generation 5"], get.Transcript);
-            list.Lines.Should().Equal(["listed 1", "generation 5"], list.Transcript);
-            protection.Lines.Should().Equal([nameof(TokenProtection.LinuxSecretService)], protection.Transcript);
+            ShouldPrint(set, "set 5");
+            ShouldPrint(get, "generation 5");
+            ShouldPrint(list, "listed 1", "generation 5");
+            ShouldPrint(protection, nameof(TokenProtection.LinuxSecretService));
             string secret = await LookUpSecretAsync(session);
             secret.Should().Contain("rt.5").And.Contain("dpop-private-key.5").And.Contain("secret.5");
             foreach (string file in Directory.GetFiles(session.StoreDirectory))
@@ -47,14 +46,13 @@ public sealed class KeyringTokenStoreTests
         (await SearchAsync(session)).Should().Contain("mcp_oauth_credential", "precondition: the secret service holds the credential");
 
         WriterResult remove = await session.KeyringAsync("remove", "{store}");
-        WriterResult get = await session.KeyringAsync("get", "{store}");
-        WriterResult list = await session.KeyringAsync("list", "{store}");
+        var (get, list) = await ReadBackAsync(session);
 
         using (new AssertionScope())
         {
-            remove.Lines.Should().Equal(["removed"], remove.Transcript);
-            get.Lines.Should().Equal(["absent"], get.Transcript);
-            list.Lines.Should().Equal(["listed 0"], list.Transcript);
+            ShouldPrint(remove, "removed");
+            ShouldPrint(get, "absent");
+            ShouldPrint(list, "listed 0");
             (await SearchAsync(session)).Should().NotContain("mcp_oauth_credential");
             Directory.GetFiles(session.StoreDirectory, "*.keyring").Should().BeEmpty();
         }
@@ -97,8 +95,7 @@ public sealed class KeyringTokenStoreTests
         await session.LockKeyringAsync();
 
         WriterResult set = await session.KeyringAsync("set", "{store}", "2");
-        WriterResult get = await session.KeyringAsync("get", "{store}");
-        WriterResult list = await session.KeyringAsync("list", "{store}");
+        var (get, list) = await ReadBackAsync(session);
         WriterResult remove = await session.KeyringAsync("remove", "{store}");
 
         using (new AssertionScope())
@@ -148,9 +145,9 @@ public sealed class KeyringTokenStoreTests
 
         using (new AssertionScope())
         {
-            set.Lines.Should().Equal(["set 4"], set.Transcript);
-            get.Lines.Should().Equal(["generation 4"], get.Transcript);
-            protection.Lines.Should().Equal([nameof(TokenProtection.FilePermissions)], protection.Transcript);
+            ShouldPrint(set, "set 4");
+            ShouldPrint(get, "generation 4");
+            ShouldPrint(protection, nameof(TokenProtection.FilePermissions));
             string file = Directory.GetFiles(session.StoreDirectory, "*.json").Should().ContainSingle().Subject;
             File.GetUnixFileMode(file).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
@@ -170,10 +167,10 @@ public sealed class KeyringTokenStoreTests
 
         using (new AssertionScope())
         {
-            before.Lines.Should().Equal([nameof(TokenProtection.FilePermissions)], before.Transcript);
-            read.Lines.Should().Equal(["generation 1"], read.Transcript);
-            set.Lines.Should().Equal(["set 2"], set.Transcript);
-            after.Lines.Should().Equal([nameof(TokenProtection.LinuxSecretService)], after.Transcript);
+            ShouldPrint(before, nameof(TokenProtection.FilePermissions));
+            ShouldPrint(read, "generation 1");
+            ShouldPrint(set, "set 2");
+            ShouldPrint(after, nameof(TokenProtection.LinuxSecretService));
             Directory.GetFiles(session.StoreDirectory, "*.json").Should().BeEmpty("the plaintext copy is removed once the keyring holds the credential");
         }
     }
@@ -188,8 +185,15 @@ public sealed class KeyringTokenStoreTests
 
         WriterResult get = await session.KeyringAsync("get", "{store}");
 
-        get.Lines.Should().Equal(["absent"], get.Transcript);
+        ShouldPrint(get, "absent");
     }
+
+    /// <summary>What another process reads back from the store: <c>get</c> (its credential), then <c>list</c>.</summary>
+    private static async Task<(WriterResult Get, WriterResult List)> ReadBackAsync(SecretServiceSession session) =>
+        (await session.KeyringAsync("get", "{store}"), await session.KeyringAsync("list", "{store}"));
+
+    /// <summary>The child printed exactly <paramref name="lines"/>; its transcript explains a failure.</summary>
+    private static void ShouldPrint(WriterResult result, params string[] lines) => result.Lines.Should().Equal(lines, result.Transcript);
 
     /// <summary>An environment whose session bus does not exist: the Secret Service is absent.</summary>
     private static Action<System.Diagnostics.ProcessStartInfo> NoBus(SecretServiceSession session) => start =>

@@ -41,9 +41,7 @@ public sealed partial class TestAuthorizationServer
     private async Task HandleDeviceAuthorizationAsync(HttpContext context, RecordedRequest request)
     {
         // RFC 8628 §3.1: a confidential client authenticates here as at the token endpoint, private_key_jwt included.
-        var (error, client) = request.FormValue("client_assertion_type") is not null
-            ? AuthenticateWithClientAssertion(request, Options.TimeProvider.GetUtcNow())
-            : ValidateClientRequest(request);
+        var (error, client) = AuthenticateClient(request, Options.TimeProvider.GetUtcNow());
         if (error is not null)
         {
             await WriteOAuthErrorAsync(context, error);
@@ -82,18 +80,12 @@ public sealed partial class TestAuthorizationServer
 
     private object RedeemDeviceCode(RecordedRequest request, TestClientRegistration client)
     {
-        if (request.FormValue("device_code") is not { } deviceCode)
-        {
-            return OAuthError.InvalidRequest("device_code required");
-        }
-
         var now = Options.TimeProvider.GetUtcNow();
         lock (_gate)
         {
-            if (!_deviceCodes.TryGetValue(deviceCode, out var grant)
-                || !string.Equals(grant.ClientId, client.ClientId, StringComparison.Ordinal))
+            if (FindIssuedLocked(request, "device_code", "device code", _deviceCodes, client, out var grant) is { } refused)
             {
-                return OAuthError.InvalidGrant("unknown device code");
+                return refused;
             }
 
             grant.Polls++;
@@ -147,21 +139,13 @@ public sealed partial class TestAuthorizationServer
         Redeemed,
     }
 
-    private sealed class DeviceGrant
+    private sealed class DeviceGrant : IssuedGrant
     {
         public required string DeviceCode { get; init; }
 
         public required string UserCode { get; init; }
 
-        public required string ClientId { get; init; }
-
-        public string? Scope { get; init; }
-
-        public string? Resource { get; init; }
-
         public required DateTimeOffset ExpiresAt { get; init; }
-
-        public required string GrantId { get; init; }
 
         public int Sequence { get; set; }
 

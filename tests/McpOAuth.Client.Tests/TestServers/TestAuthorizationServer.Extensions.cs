@@ -88,9 +88,7 @@ public sealed partial class TestAuthorizationServer
             return;
         }
 
-        (OAuthError? error, TestClientRegistration? client) = request.FormValue("client_assertion_type") is not null
-            ? AuthenticateWithClientAssertion(request, now)
-            : ValidateClientRequest(request);
+        (OAuthError? error, TestClientRegistration? client) = AuthenticateClient(request, now);
         if (error is not null)
         {
             await RejectAsync(context, error);
@@ -138,6 +136,11 @@ public sealed partial class TestAuthorizationServer
 
         await WriteOAuthErrorAsync(context, error);
     }
+
+    /// <summary>Authenticates the client of a token, revocation or device authorization request: by its client assertion
+    /// (private_key_jwt) when it sends one, otherwise as <see cref="ValidateClientRequest"/> does.</summary>
+    private (OAuthError? Error, TestClientRegistration? Client) AuthenticateClient(RecordedRequest request, DateTimeOffset now) =>
+        request.FormValue("client_assertion_type") is not null ? AuthenticateWithClientAssertion(request, now) : ValidateClientRequest(request);
 
     /// <summary>RFC 7523 §2.2, §3: a client assertion signed with the client's registered key, for this issuer, fresh.</summary>
     private (OAuthError? Error, TestClientRegistration? Client) AuthenticateWithClientAssertion(RecordedRequest request, DateTimeOffset now)

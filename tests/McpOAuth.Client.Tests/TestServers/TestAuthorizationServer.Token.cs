@@ -73,9 +73,7 @@ public sealed partial class TestAuthorizationServer
     private async Task HandleRevocationAsync(HttpContext context, RecordedRequest request)
     {
         // RFC 7009 §2.1: the client authenticates as at the token endpoint, private_key_jwt included.
-        var (error, _) = request.FormValue("client_assertion_type") is not null
-            ? AuthenticateWithClientAssertion(request, Options.TimeProvider.GetUtcNow())
-            : ValidateClientRequest(request);
+        var (error, _) = AuthenticateClient(request, Options.TimeProvider.GetUtcNow());
         if (error is not null)
         {
             await WriteOAuthErrorAsync(context, error);
@@ -263,18 +261,12 @@ public sealed partial class TestAuthorizationServer
 
     private object RedeemRefreshToken(RecordedRequest request, TestClientRegistration client)
     {
-        if (request.FormValue("refresh_token") is not { } refreshToken)
-        {
-            return OAuthError.InvalidRequest("refresh_token required");
-        }
-
         var now = Options.TimeProvider.GetUtcNow();
         lock (_gate)
         {
-            if (!_refreshTokens.TryGetValue(refreshToken, out var state)
-                || !string.Equals(state.ClientId, client.ClientId, StringComparison.Ordinal))
+            if (FindIssuedLocked(request, "refresh_token", "refresh token", _refreshTokens, client, out var state) is { } refused)
             {
-                return OAuthError.InvalidGrant("unknown refresh token");
+                return refused;
             }
 
             if (_revokedGrants.Contains(state.GrantId))

@@ -473,37 +473,21 @@ public sealed partial class TestAuthorizationServer : LoopbackTestServer
     private static string[] SplitScope(string? scope) =>
         scope is null ? [] : scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    private sealed class AuthorizationCodeGrant
+    private sealed class AuthorizationCodeGrant : IssuedGrant
     {
-        public required string ClientId { get; init; }
-
         public required string RedirectUri { get; init; }
 
         public required bool RedirectUriWasSent { get; init; }
 
         public string? CodeChallenge { get; init; }
 
-        public string? Resource { get; init; }
-
-        public string? Scope { get; init; }
-
         public required DateTimeOffset ExpiresAt { get; init; }
-
-        public required string GrantId { get; init; }
 
         public bool Redeemed { get; set; }
     }
 
-    private sealed class RefreshTokenState
+    private sealed class RefreshTokenState : IssuedGrant
     {
-        public required string ClientId { get; init; }
-
-        public string? Resource { get; init; }
-
-        public string? Scope { get; init; }
-
-        public required string GrantId { get; init; }
-
         public DateTimeOffset? ExpiresAt { get; init; }
 
         public bool Rotated { get; set; }
