@@ -1,5 +1,6 @@
 using System.Net;
 using McpOAuth.Client.Internal;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpOAuth.Client.Tests.Security;
@@ -28,10 +29,16 @@ public sealed class LoadCatalogueTests : ServerPairTest
 
             return true;
         }, o => o.OnMcpRequest = ChallengeBarrier.HoldUntil(Callers));
-        using var client = McpClientHarness.Create(o => o.HttpTimeout = TimeSpan.FromSeconds(30), timeProvider: time);
+        using var logs = new CapturingLoggerProvider();
+        using ILoggerFactory logging = logs.CreateFactory();
+        using var client = McpClientHarness.Create(o => o.HttpTimeout = TimeSpan.FromSeconds(30), timeProvider: time, loggerFactory: logging);
 
         Task<HttpResponseMessage>[] calls = [.. Enumerable.Range(1, Callers).Select(id => client.CallAsync(mcpServer.McpUri, "tools/list", id))];
         await metadataAsked.Task.WaitAsync(McpClientHarness.HangGuard);
+
+        // Every caller has read its challenge (event 501, logged just before a caller queues for the sign-in) before the timeout
+        // passes: a failure is shared with the callers it kept waiting, and a caller that came later would rightly start again.
+        await logs.CountReachedAsync(501, Callers).WaitAsync(McpClientHarness.HangGuard);
         await time.NextTimerAsync(d => d == TimeSpan.FromSeconds(30));
         time.Advance(TimeSpan.FromSeconds(30));
         Task settled = Task.WhenAll(calls).ContinueWith(static _ => { }, TaskScheduler.Default);

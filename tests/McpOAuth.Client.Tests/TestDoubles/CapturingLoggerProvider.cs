@@ -17,6 +17,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     /// <summary>Every message, exception, structured value and scope ever logged, joined.</summary>
     public string AllText => _sink.AllText;
 
+    /// <summary>Completes once <paramref name="count"/> entries of the event <paramref name="eventId"/> have been logged.</summary>
+    public Task CountReachedAsync(int eventId, int count) => _sink.CountReachedAsync(eventId, count);
+
     /// <summary>A factory that sends every category at <see cref="LogLevel.Trace"/> and above to this provider.</summary>
     public ILoggerFactory CreateFactory() => LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(this));
 
