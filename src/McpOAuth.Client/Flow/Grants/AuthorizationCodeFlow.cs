@@ -74,8 +74,6 @@ internal sealed class AuthorizationCodeFlow(
         }
     }
 
-    /// <summary>A configured (public) client id without <see cref="ClientRegistrationOptions.Issuer"/>: offered to any issuer, so the
-    /// response must prove with <c>iss</c> that it comes from the server the request went to (RFC 9207, RFC 9700 §4.4).</summary>
     /// <summary>A known dynamic client is reused when it registered this very redirect URI and the server still knows it; anything
     /// else goes to the registrar.</summary>
     private async Task<ClientRegistration> ClientForAsync(ClientRegistration? known, GrantRequest request, Uri redirectUri, CancellationToken cancellationToken)

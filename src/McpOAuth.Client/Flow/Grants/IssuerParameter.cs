@@ -14,6 +14,8 @@ internal static class IssuerParameter
             ? "although the server advertises it"
             : "and the configured client id is not bound to an issuer, so the response could come from another authorization server (a mix-up); set Client.Issuer (mcp-oauth: --issuer URL) to the server it belongs to";
 
+    /// <summary>A configured (public) client id without <see cref="ClientRegistrationOptions.Issuer"/>: offered to any issuer, so the
+    /// response must prove with <c>iss</c> that it comes from the server the request went to (RFC 9207, RFC 9700 §4.4).</summary>
     private static bool UnboundClientId(McpOAuthOptions options) =>
         !string.IsNullOrEmpty(options.Client.ClientId) && options.Client.Issuer is null;
 }
